@@ -1,0 +1,31 @@
+# Smarketing Warehouse: two commands on a fresh clone.
+#   make demo   install, generate the demo company's exports, run the whole pipeline
+#   make test   install with dev dependencies, run the full test suite
+PYTHON ?= python3.11
+UV_VERSION := 0.13.9
+TOOLS := .tools
+UV := $(TOOLS)/bin/uv
+VENV := .venv
+export UV_PYTHON_DOWNLOADS := never
+export UV_PYTHON := $(PYTHON)
+
+.PHONY: demo test install install-dev clean
+
+$(UV):
+	$(PYTHON) -m venv $(TOOLS)
+	$(TOOLS)/bin/pip install --quiet uv==$(UV_VERSION)
+
+install: $(UV)
+	$(UV) sync --frozen --quiet
+
+install-dev: $(UV)
+	$(UV) sync --frozen --quiet --extra dev
+
+demo: install
+	$(VENV)/bin/smarketing demo
+
+test: install-dev
+	$(VENV)/bin/python -m pytest
+
+clean:
+	rm -rf $(VENV) $(TOOLS) warehouse demo_exports dbt_project/target dbt_project/logs
