@@ -27,7 +27,7 @@ from fnmatch import fnmatch
 
 SOURCES = ("salesforce", "hubspot", "marketo", "spend")
 
-LINEAGE_COLUMNS = ("_source_file", "_source_line", "_load_id", "_loaded_at")
+LINEAGE_COLUMNS = ("_source_file", "_source_line", "_file_order", "_load_id", "_loaded_at")
 
 
 @dataclass(frozen=True)
@@ -434,6 +434,7 @@ RAW_SQL_TYPES = {
 LINEAGE_SQL_TYPES = {
     "_source_file": "varchar",
     "_source_line": "bigint",
+    "_file_order": "bigint",
     "_load_id": "varchar",
     "_loaded_at": "timestamp",
 }
