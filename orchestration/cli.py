@@ -1,0 +1,131 @@
+"""`smarketing`: generate demo exports, run the pipeline, inspect the governed definitions."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+from orchestration import settings
+
+DEFAULT_DEMO_EXPORTS = Path("demo_exports")
+PROFILES = ("salesforce+hubspot", "salesforce+marketo", "salesforce", "hubspot")
+
+
+def _paths(args: argparse.Namespace) -> tuple[Path, Path]:
+    settings.use_paths(warehouse=args.warehouse, exports=args.exports)
+    return settings.exports_dir(), settings.warehouse_path()
+
+
+def cmd_generate(args: argparse.Namespace) -> int:
+    from ingest.demo import generate
+
+    started = time.perf_counter()
+    summary = generate(Path(args.out), people=args.people, seed=args.seed, profile=args.profile)
+    files = summary.get("files", [])
+    print(f"Wrote {len(files)} export files for {args.people} people (seed {args.seed}, "
+          f"profile {args.profile}) to {Path(args.out).resolve()} in {time.perf_counter() - started:.1f}s")
+    return 0
+
+
+def _run(exports: Path, warehouse: Path, *, ingest_only: bool = False) -> int:
+    from orchestration.pipeline import funnel_summary, run_pipeline
+
+    started = time.perf_counter()
+    outcome = run_pipeline(exports, warehouse, ingest_only=ingest_only)
+    for line in outcome.ingest_lines:
+        print(line)
+    for note in outcome.notes:
+        print(f"note: {note}")
+    if not outcome.success:
+        print("\nThe run was stopped; nothing downstream of the failure was published:", file=sys.stderr)
+        for failure in outcome.failures:
+            print(f"  - {failure}", file=sys.stderr)
+        return 1
+    if not ingest_only:
+        print()
+        print(funnel_summary(outcome.warehouse))
+    print(f"\nWarehouse: {outcome.warehouse}  ({time.perf_counter() - started:.1f}s)")
+    return 0
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    return _run(*_paths(args))
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    return _run(*_paths(args), ingest_only=True)
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    args.out = args.exports
+    cmd_generate(args)
+    return _run(*_paths(args))
+
+
+def cmd_definitions(args: argparse.Namespace) -> int:
+    from orchestration.funnel_definitions import DefinitionsError, dbt_vars, load_definitions
+
+    try:
+        definitions = load_definitions(args.file) if args.file else load_definitions()
+    except DefinitionsError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(dbt_vars(definitions) if args.json else json.dumps(definitions, indent=2))
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="smarketing",
+        description="Smarketing Warehouse: one marketing-to-revenue funnel from your CRM and marketing exports.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    def add_warehouse(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--warehouse", help=f"DuckDB file (default ${settings.WAREHOUSE_ENV} or "
+                                           f"{settings.DEFAULT_WAREHOUSE})")
+
+    def add_generator(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--people", type=int, default=3000, help="people in the demo company (default 3000)")
+        p.add_argument("--seed", type=int, default=42, help="random seed (default 42)")
+        p.add_argument("--profile", choices=PROFILES, default=PROFILES[0],
+                       help="which systems the demo company runs (default salesforce+hubspot)")
+
+    run = sub.add_parser("run", help="ingest an export drop, build every model, run every quality gate")
+    run.add_argument("--exports", help=f"export drop folder (default ${settings.EXPORTS_ENV} or ./exports)")
+    add_warehouse(run)
+    run.set_defaults(func=cmd_run)
+
+    ingest = sub.add_parser("ingest", help="only load an export drop into the raw tables")
+    ingest.add_argument("--exports", help=f"export drop folder (default ${settings.EXPORTS_ENV} or ./exports)")
+    add_warehouse(ingest)
+    ingest.set_defaults(func=cmd_ingest)
+
+    gen = sub.add_parser("generate", help="write the demo company's exports in vendor formats")
+    gen.add_argument("--out", required=True, help="folder to write the export drop into")
+    add_generator(gen)
+    gen.set_defaults(func=cmd_generate)
+
+    demo = sub.add_parser("demo", help="generate the demo company and run the whole pipeline on it")
+    demo.add_argument("--exports", default=str(DEFAULT_DEMO_EXPORTS), help="where to write the demo drop")
+    add_warehouse(demo)
+    add_generator(demo)
+    demo.set_defaults(func=cmd_demo)
+
+    defs = sub.add_parser("definitions", help="validate and print the governed funnel definitions")
+    defs.add_argument("--file", help="a definitions file (default: the governed one)")
+    defs.add_argument("--json", action="store_true", help="print as dbt --vars JSON")
+    defs.set_defaults(func=cmd_definitions)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

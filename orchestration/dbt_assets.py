@@ -1,0 +1,85 @@
+"""dbt assets: raw tables -> staging -> intermediate -> marts, with dbt tests as asset checks."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterator
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import dagster as dg
+from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, DbtProject, dbt_assets
+
+from orchestration import settings
+from orchestration.funnel_definitions import dbt_vars, load_definitions
+from orchestration.resources import WAREHOUSE_POOL
+
+# dbt is installed beside this interpreter; make sure it is the one dagster-dbt starts, whether or
+# not the virtualenv is activated.
+DBT_EXECUTABLE = str(Path(sys.executable).parent / "dbt")
+if Path(DBT_EXECUTABLE).exists():
+    os.environ["PATH"] = str(Path(DBT_EXECUTABLE).parent) + os.pathsep + os.environ.get("PATH", "")
+
+_PARSED_INPUTS = ("dbt_project.yml", "profiles.yml", "models", "macros", "seeds", "tests", "snapshots")
+
+
+def manifest_is_stale(project: DbtProject) -> bool:
+    """True when the manifest is missing or older than any file dbt parses."""
+    manifest = project.manifest_path
+    if not manifest.exists():
+        return True
+    built = manifest.stat().st_mtime
+    for name in _PARSED_INPUTS:
+        root = project.project_dir / name
+        paths = [root] if root.is_file() else root.rglob("*") if root.exists() else []
+        if any(p.is_file() and p.stat().st_mtime > built for p in paths):
+            return True
+    return False
+
+
+@cache
+def dbt_project() -> DbtProject:
+    """The dbt project, with a manifest parsed once (and again only when dbt files changed)."""
+    project = DbtProject(project_dir=settings.DBT_PROJECT_DIR)
+    if manifest_is_stale(project):
+        project.preparer.prepare(project)
+    return project
+
+
+def dbt_resource() -> DbtCliResource:
+    return DbtCliResource(project_dir=dbt_project(), dbt_executable=DBT_EXECUTABLE)
+
+
+class SmarketingDbtTranslator(DagsterDbtTranslator):
+    """Keys dbt nodes as <schema>/<name> and groups them by layer (staging / intermediate / marts)."""
+
+    def get_asset_key(self, dbt_resource_props: dict[str, Any]) -> dg.AssetKey:
+        if dbt_resource_props["resource_type"] in ("model", "seed", "snapshot"):
+            return dg.AssetKey([dbt_resource_props["schema"], dbt_resource_props["name"]])
+        return super().get_asset_key(dbt_resource_props)
+
+    def get_group_name(self, dbt_resource_props: dict[str, Any]) -> str | None:
+        if dbt_resource_props["resource_type"] in ("model", "seed", "snapshot"):
+            fqn = dbt_resource_props.get("fqn", [])
+            return fqn[1] if len(fqn) > 2 else "dbt_" + dbt_resource_props["resource_type"]
+        return super().get_group_name(dbt_resource_props)
+
+
+translator = SmarketingDbtTranslator(settings=DagsterDbtTranslatorSettings(enable_asset_checks=True))
+
+
+def dbt_build_args() -> list[str]:
+    """``dbt build`` with the governed definitions passed as the ``funnel_definitions`` variable."""
+    return ["build", "--vars", dbt_vars(load_definitions())]
+
+
+@dbt_assets(
+    manifest=dbt_project().manifest_path,
+    project=dbt_project(),
+    dagster_dbt_translator=translator,
+    pool=WAREHOUSE_POOL,
+)
+def smarketing_dbt_assets(context: dg.AssetExecutionContext, dbt: DbtCliResource) -> Iterator[Any]:
+    yield from dbt.cli(dbt_build_args(), context=context).stream()

@@ -1,0 +1,158 @@
+"""Load and validate the governed funnel definitions file.
+
+The file (``dbt_project/definitions/funnel_definitions.yml``) is parsed here, checked, and handed
+to dbt whole as the ``funnel_definitions`` variable; dbt's ``funnel_definitions`` macro is the only
+reader on the SQL side. Mistakes in the file are reported with the key path that is wrong, before
+any model runs.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import yaml
+
+from orchestration.settings import DEFINITIONS_FILE
+
+FUNNEL_STAGES = ("subscriber", "lead", "mql", "sql", "opportunity", "customer", "evangelist")
+DBT_VAR = "funnel_definitions"
+
+
+class DefinitionsError(ValueError):
+    """The definitions file is invalid; the message names the file and the key path."""
+
+
+def load_definitions(path: Path | str = DEFINITIONS_FILE) -> dict[str, Any]:
+    """Read and validate a definitions file; returns it with dates as ISO strings."""
+    path = Path(path)
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise DefinitionsError(f"{path}: definitions file not found") from None
+    except yaml.YAMLError as exc:
+        raise DefinitionsError(f"{path}: not valid YAML: {exc}") from None
+    definitions = json.loads(json.dumps(raw, default=_jsonable))
+    problems = list(_problems(definitions))
+    if problems:
+        raise DefinitionsError(f"{path}: " + "; ".join(problems))
+    return definitions
+
+
+def dbt_vars(definitions: dict[str, Any]) -> str:
+    """The ``--vars`` argument that hands the definitions to dbt."""
+    return json.dumps({DBT_VAR: definitions}, sort_keys=True)
+
+
+def version_in_force(definitions: dict[str, Any], on: dt.date) -> dict[str, Any]:
+    """The version with the latest ``effective_from`` on or before ``on``."""
+    candidates = [v for v in definitions["versions"] if dt.date.fromisoformat(v["effective_from"]) <= on]
+    if not candidates:
+        raise DefinitionsError(f"no definitions version is in force on {on.isoformat()}")
+    return max(candidates, key=lambda v: v["effective_from"])
+
+
+def _jsonable(value: Any) -> str:
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    raise TypeError(f"unsupported value {value!r}")
+
+
+def _problems(d: Any):
+    if not isinstance(d, dict):
+        yield "the file must be a mapping with reporting, stages, segments, engagement_events, versions"
+        return
+    reporting = d.get("reporting") or {}
+    if not re.fullmatch(r"[A-Z]{3}", str(reporting.get("currency", ""))):
+        yield "reporting.currency must be a 3-letter ISO currency code"
+    try:
+        ZoneInfo(str(reporting.get("timezone")))
+    except (ZoneInfoNotFoundError, ValueError):
+        yield f"reporting.timezone {reporting.get('timezone')!r} is not an IANA timezone"
+    if tuple(d.get("stages") or ()) != FUNNEL_STAGES:
+        yield f"stages must be exactly {list(FUNNEL_STAGES)}"
+    yield from _segment_problems(d.get("segments"))
+    yield from _engagement_problems(d.get("engagement_events"))
+    versions = d.get("versions")
+    if not isinstance(versions, list) or not versions:
+        yield "versions must be a non-empty list"
+        return
+    seen_names, seen_dates = set(), set()
+    for i, version in enumerate(versions):
+        where = f"versions[{i}]"
+        name = version.get("version")
+        if not name or name in seen_names:
+            yield f"{where}.version must be a unique, non-empty name"
+        seen_names.add(name)
+        try:
+            effective = dt.date.fromisoformat(str(version.get("effective_from")))
+        except ValueError:
+            yield f"{where}.effective_from must be an ISO date (YYYY-MM-DD)"
+            continue
+        if effective in seen_dates:
+            yield f"{where}.effective_from {effective} is used by another version"
+        seen_dates.add(effective)
+        yield from (f"{where}.{p}" for p in _version_problems(version))
+
+
+def _segment_problems(segments: Any):
+    if not isinstance(segments, list) or not segments:
+        yield "segments must be a non-empty list of {name, max_employees}"
+        return
+    bounds = [s.get("max_employees") for s in segments]
+    if bounds[-1] is not None or any(b is None for b in bounds[:-1]):
+        yield "segments: only the last band may have max_employees: null"
+    elif bounds[:-1] != sorted(bounds[:-1]):
+        yield "segments must be ordered by max_employees"
+
+
+def _engagement_problems(engagement: Any):
+    if not isinstance(engagement, dict):
+        yield "engagement_events must be a mapping"
+        return
+    for i, rule in enumerate(engagement.get("form_event_types") or []):
+        if not rule.get("pattern") or not rule.get("event_type"):
+            yield f"engagement_events.form_event_types[{i}] needs pattern and event_type"
+    for key in ("email_event_types", "marketo_activity_types"):
+        if not isinstance(engagement.get(key), dict):
+            yield f"engagement_events.{key} must be a mapping"
+
+
+def _version_problems(v: dict[str, Any]):
+    mql = v.get("mql") or {}
+    weights = mql.get("engagement_weights")
+    if not isinstance(weights, dict) or not all(_is_number(w) and w >= 0 for w in weights.values()):
+        yield "mql.engagement_weights must map event types to non-negative numbers"
+        weights = {}
+    if not _is_number(mql.get("score_threshold")) or mql["score_threshold"] <= 0:
+        yield "mql.score_threshold must be a positive number"
+    for key in ("hand_raiser_event_types",):
+        unknown = set(mql.get(key) or []) - set(weights)
+        if unknown:
+            yield f"mql.{key} names event types without a weight: {sorted(unknown)}"
+    exclusions = mql.get("exclusions") or {}
+    for key, domains in exclusions.items():
+        if not isinstance(domains, list) or not all(isinstance(x, str) and "." in x for x in domains):
+            yield f"mql.exclusions.{key} must be a list of domains"
+    lead = v.get("lead") or {}
+    unknown = set(lead.get("conversion_event_types") or []) - set(weights)
+    if unknown:
+        yield f"lead.conversion_event_types names event types without a weight: {sorted(unknown)}"
+    sql = v.get("sql") or {}
+    if not isinstance(sql.get("qualifying_lead_statuses"), list):
+        yield "sql.qualifying_lead_statuses must be a list of CRM lead statuses"
+    if not isinstance(sql.get("opportunity_created_qualifies"), bool):
+        yield "sql.opportunity_created_qualifies must be true or false"
+    handoff = v.get("handoff") or {}
+    if not _is_number(handoff.get("sla_hours")) or handoff["sla_hours"] <= 0:
+        yield "handoff.sla_hours must be a positive number"
+    if handoff.get("sla_clock") not in ("calendar", "business"):
+        yield "handoff.sla_clock must be 'calendar' or 'business'"
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)

@@ -1,0 +1,109 @@
+"""Ingest assets: export files in the drop folder -> raw tables in DuckDB.
+
+One external asset per export object (the files a vendor writes, which Dagster observes but does
+not produce) and one raw-table asset per object, grouped by source system. The loading itself is
+``ingest.loader``: plain functions, testable without Dagster.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import dagster as dg
+
+from ingest import loader
+from ingest.contracts import CONTRACTS, SOURCES, Contract, contracts_for
+from orchestration.resources import WAREHOUSE_POOL, ExportsResource, WarehouseResource
+
+
+def export_key(contract: Contract) -> dg.AssetKey:
+    return dg.AssetKey(["exports", contract.source, contract.object])
+
+
+def raw_key(contract: Contract) -> dg.AssetKey:
+    return dg.AssetKey([contract.schema, contract.table])
+
+
+export_file_specs = [
+    dg.AssetSpec(
+        key=export_key(contract),
+        description=(
+            f"{contract.source} export files for {contract.object}, recognised by name: "
+            + ", ".join(contract.file_patterns)
+        ),
+        group_name="exports",
+        kinds={"csv", contract.source},
+        metadata={"folder": contract.source, "file_patterns": ", ".join(contract.file_patterns)},
+    )
+    for contract in CONTRACTS
+]
+
+
+def _raw_spec(contract: Contract) -> dg.AssetSpec:
+    return dg.AssetSpec(
+        key=raw_key(contract),
+        deps=[export_key(contract)],
+        description=contract.description
+        or f"Every loaded row version of {contract.source} {contract.object}, typed by its contract.",
+        group_name=f"raw_{contract.source}",
+        kinds={"duckdb"},
+        metadata={
+            "primary_key": ", ".join(contract.primary_key),
+            "required_columns": ", ".join(c.name for c in contract.columns if c.required),
+        },
+        skippable=True,
+    )
+
+
+def file_result_lines(results: list[loader.FileResult]) -> list[str]:
+    """One line per file, as the CLI prints it and the Dagster UI shows it."""
+    return [loader.describe_result(result) for result in results]
+
+
+def _build_source_assets(source: str) -> dg.AssetsDefinition:
+    contracts = contracts_for(source)
+
+    @dg.multi_asset(
+        name=f"ingest_{source}",
+        specs=[_raw_spec(c) for c in contracts],
+        can_subset=True,
+        pool=WAREHOUSE_POOL,
+    )
+    def _ingest(
+        context: dg.AssetExecutionContext, warehouse: WarehouseResource, exports: ExportsResource
+    ) -> Iterator[dg.MaterializeResult]:
+        exports_root = exports.resolved_path()
+        plan = loader.plan_drop(exports_root)
+        with warehouse.connect() as con:
+            loader.ensure_warehouse(con)
+            for contract in contracts:
+                if raw_key(contract) not in context.selected_asset_keys:
+                    continue
+                files = plan.files_for(contract)
+                results = loader.load_files(con, contract, files, exports_root, context.run_id)
+                lines = file_result_lines(results)
+                for line, result in zip(lines, results):
+                    log = context.log.warning if result.status == "refused" else context.log.info
+                    log(line)
+                table_rows = con.execute(
+                    f"select count(*) from {contract.schema}.{contract.table}"  # names from contracts
+                ).fetchall()[0][0]
+                yield dg.MaterializeResult(
+                    asset_key=raw_key(contract),
+                    metadata={
+                        "files": len(files),
+                        "rows_read": sum(r.rows_read for r in results),
+                        "rows_loaded": sum(r.rows_loaded for r in results),
+                        "rows_quarantined": sum(r.rows_quarantined for r in results),
+                        "files_refused": sum(r.status == "refused" for r in results),
+                        "table_rows": table_rows,
+                        "files_report": dg.MetadataValue.md(
+                            "\n".join(f"- {line}" for line in lines) or "_no files for this object in the drop_"
+                        ),
+                    },
+                )
+
+    return _ingest
+
+
+ingest_assets = [_build_source_assets(source) for source in SOURCES]

@@ -1,0 +1,96 @@
+"""Run the Dagster pipeline job in-process and say, in plain words, what happened.
+
+The CLI (`smarketing run`, `smarketing ingest`, `smarketing demo`) and the tests call this; it runs
+the same job the daily schedule and the export-drop sensor start.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import dagster as dg
+import duckdb
+
+from orchestration import settings
+
+
+@dataclass
+class PipelineOutcome:
+    success: bool
+    warehouse: Path
+    failures: list[str] = field(default_factory=list)
+    ingest_lines: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+def _instance() -> dg.DagsterInstance:
+    # With DAGSTER_HOME set (as `make ui` does) runs land in the instance the UI shows.
+    return dg.DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else dg.DagsterInstance.ephemeral()
+
+
+def run_pipeline(exports: Path, warehouse: Path, *, ingest_only: bool = False) -> PipelineOutcome:
+    """Ingest the drop at ``exports`` into ``warehouse`` and (unless ingest_only) build every model."""
+    settings.use_paths(warehouse=warehouse, exports=exports)
+    exports_root = settings.exports_dir()
+    if not exports_root.is_dir():
+        return PipelineOutcome(False, settings.warehouse_path(), [f"export folder {exports_root} does not exist"])
+
+    from ingest import loader
+    from orchestration.definitions import defs
+    from orchestration.jobs import PIPELINE_JOB_NAME
+
+    plan = loader.plan_drop(exports_root)
+    job = defs.resolve_job_def(PIPELINE_JOB_NAME)
+    selection = None
+    if ingest_only:
+        selection = [key for key in defs.resolve_all_asset_keys() if key.path[0].startswith("raw_")]
+    with _instance() as instance:
+        result = job.execute_in_process(instance=instance, raise_on_error=False, asset_selection=selection)
+
+    outcome = PipelineOutcome(success=result.success, warehouse=settings.warehouse_path())
+    outcome.notes = plan.notes()
+    for event in result.all_events:
+        if event.is_step_failure:
+            error = event.step_failure_data.error
+            message = error.message.strip() if error else "step failed"
+            outcome.failures.append(f"step {event.step_key} failed: {message}")
+    for evaluation in result.get_asset_check_evaluations():
+        if not evaluation.passed and evaluation.severity == dg.AssetCheckSeverity.ERROR:
+            name = "/".join(evaluation.asset_key.path) + ":" + evaluation.check_name
+            detail = evaluation.description or ""
+            outcome.failures.append(f"quality gate {name} failed" + (f": {detail}" if detail else ""))
+    if outcome.warehouse.exists():
+        outcome.ingest_lines = ingest_report_lines(outcome.warehouse, load_id=result.run_id)
+    return outcome
+
+
+def ingest_report_lines(warehouse: Path, load_id: str) -> list[str]:
+    from ingest import loader
+
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        return loader.ledger_lines(con, load_id)
+
+
+def funnel_summary(warehouse: Path) -> str:
+    """A short table of people per governed stage, opportunities and won revenue."""
+    from orchestration.funnel_definitions import FUNNEL_STAGES, load_definitions
+
+    currency = load_definitions()["reporting"]["currency"]
+    stage_counts = ", ".join(f"count(became_{stage}_at)" for stage in FUNNEL_STAGES)
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        counts = con.execute(f"select count(*), {stage_counts} from marts.fct_funnel").fetchall()[0]
+        opps, won, won_revenue = con.execute(
+            "select count(*), count(*) filter (where is_won), "
+            "coalesce(sum(amount_reporting) filter (where is_won), 0) from marts.fct_opportunities"
+        ).fetchall()[0]
+    people, *per_stage = counts
+    lines = [f"Funnel ({people} people)"]
+    previous = None
+    for stage, count in zip(FUNNEL_STAGES, per_stage):
+        rate = f"  ({count / previous:.1%} of previous stage)" if previous else ""
+        lines.append(f"  {stage:<12} {count:>7}{rate}")
+        previous = count
+    lines.append(f"Opportunities: {opps}, won: {won}, won revenue: {won_revenue:,.2f} {currency}")
+    return "\n".join(lines)
