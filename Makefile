@@ -29,3 +29,7 @@ test: install-dev
 
 clean:
 	rm -rf $(VENV) $(TOOLS) warehouse demo_exports dbt_project/target dbt_project/logs
+
+.PHONY: ui
+ui: install
+	DAGSTER_HOME=$(CURDIR) $(VENV)/bin/dagster dev -m orchestration.definitions

@@ -1,0 +1,77 @@
+import datetime as dt
+import json
+
+import pytest
+import yaml
+
+from orchestration.funnel_definitions import (
+    FUNNEL_STAGES,
+    DefinitionsError,
+    dbt_vars,
+    load_definitions,
+    version_in_force,
+)
+from orchestration.settings import DEFINITIONS_FILE
+
+
+def governed() -> dict:
+    return yaml.safe_load(DEFINITIONS_FILE.read_text())
+
+
+def write(tmp_path, data) -> str:
+    path = tmp_path / "proposed.yml"
+    path.write_text(yaml.safe_dump(data))
+    return path
+
+
+def test_governed_file_is_valid_and_round_trips_to_dbt_vars():
+    definitions = load_definitions()
+    assert tuple(definitions["stages"]) == FUNNEL_STAGES
+    assert json.loads(dbt_vars(definitions)) == {"funnel_definitions": definitions}
+
+
+def test_effective_dates_become_iso_strings(tmp_path):
+    data = governed()
+    data["versions"][0]["effective_from"] = dt.date(2021, 2, 3)
+    assert load_definitions(write(tmp_path, data))["versions"][0]["effective_from"] == "2021-02-03"
+
+
+@pytest.mark.parametrize(
+    ("mutate", "message"),
+    [
+        (lambda d: d["versions"][0]["mql"].update(score_threshold=0), "versions[0].mql.score_threshold"),
+        (lambda d: d["versions"][0]["mql"].update(hand_raiser_event_types=["fax"]), "without a weight: ['fax']"),
+        (lambda d: d["versions"][0]["handoff"].update(sla_clock="lunar"), "versions[0].handoff.sla_clock"),
+        (lambda d: d["reporting"].update(currency="euro"), "reporting.currency"),
+        (lambda d: d["reporting"].update(timezone="Mars/Olympus"), "reporting.timezone"),
+        (lambda d: d.update(stages=["lead", "mql"]), "stages must be exactly"),
+        (lambda d: d["segments"][0].update(max_employees=None), "only the last band"),
+        (lambda d: d["versions"].append(dict(d["versions"][0])), "unique, non-empty name"),
+        (lambda d: d["versions"][0].update(effective_from="next monday"), "effective_from must be an ISO date"),
+    ],
+)
+def test_invalid_definitions_name_the_key_path(tmp_path, mutate, message):
+    data = governed()
+    mutate(data)
+    path = write(tmp_path, data)
+    with pytest.raises(DefinitionsError) as exc:
+        load_definitions(path)
+    assert message in str(exc.value)
+    assert str(path) in str(exc.value)
+
+
+def test_missing_file_is_reported(tmp_path):
+    with pytest.raises(DefinitionsError, match="definitions file not found"):
+        load_definitions(tmp_path / "nope.yml")
+
+
+def test_version_in_force_picks_latest_effective_on_or_before_the_date():
+    definitions = governed()
+    first = definitions["versions"][0]
+    later = {**first, "version": "later", "effective_from": "2026-07-01"}
+    definitions["versions"].append(later)
+    definitions = json.loads(json.dumps(definitions, default=str))
+    assert version_in_force(definitions, dt.date(2026, 6, 30))["version"] == first["version"]
+    assert version_in_force(definitions, dt.date(2026, 7, 1))["version"] == "later"
+    with pytest.raises(DefinitionsError, match="no definitions version is in force"):
+        version_in_force(definitions, dt.date(1999, 1, 1))
