@@ -1,0 +1,154 @@
+"""End to end through Dagster: demo exports -> warehouse, compared with the generator's ground truth.
+
+The expected numbers come from the demo generator's own simulation (its oracle applies the
+definitions file to the simulated events), never from the SQL under test.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from decimal import Decimal
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from ingest.demo import generate
+from orchestration.funnel_definitions import FUNNEL_STAGES
+from orchestration.pipeline import run_pipeline
+
+STAGE_COLUMNS = [f"became_{stage}_at" for stage in FUNNEL_STAGES]
+
+
+def ground_truth(drop: Path) -> dict:
+    return json.loads((drop / "_ground_truth" / "ground_truth.json").read_text())
+
+
+def iso(value: dt.datetime | None) -> str | None:
+    return None if value is None else value.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def funnel_rows(warehouse: Path) -> dict[str, dict]:
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        rows = con.execute(f"select person_key, {', '.join(STAGE_COLUMNS)} from marts.fct_funnel").fetchall()
+    return {row[0]: dict(zip(STAGE_COLUMNS, map(iso, row[1:]))) for row in rows}
+
+
+def opportunity_rows(warehouse: Path) -> dict[str, dict]:
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        rows = con.execute(
+            "select opportunity_id, person_key, is_closed, is_won, amount, currency, amount_reporting, closed_at "
+            "from marts.fct_opportunities"
+        ).fetchall()
+    return {
+        r[0]: {
+            "person_key": r[1], "is_closed": r[2], "is_won": r[3],
+            "amount": None if r[4] is None else Decimal(r[4]).quantize(Decimal("0.01")),
+            "currency": r[5],
+            "amount_reporting": None if r[6] is None else Decimal(r[6]).quantize(Decimal("0.01")),
+            "closed_at": iso(r[7]),
+        }
+        for r in rows
+    }
+
+
+def assert_funnel_matches(warehouse: Path, truth: dict) -> None:
+    actual = funnel_rows(warehouse)
+    expected = {p["person_key"]: {c: p[c] for c in STAGE_COLUMNS} for p in truth["persons"]}
+    assert set(actual) == set(expected), "people in marts.fct_funnel differ from the simulation"
+    mismatches = {k: (actual[k], expected[k]) for k in expected if actual[k] != expected[k]}
+    assert not mismatches, f"{len(mismatches)} people differ, e.g. {next(iter(mismatches.items()))}"
+    counts = {stage: sum(1 for row in actual.values() if row[f"became_{stage}_at"]) for stage in FUNNEL_STAGES}
+    assert counts == truth["stage_counts"]
+
+
+def assert_opportunities_match(warehouse: Path, truth: dict) -> None:
+    actual = opportunity_rows(warehouse)
+    expected = {o["opportunity_id"]: o for o in truth["opportunities"]}
+    assert set(actual) == set(expected)
+    for opp_id, exp in expected.items():
+        got = actual[opp_id]
+        assert got["is_won"] == exp["is_won"] and got["is_closed"] == exp["is_closed"], opp_id
+        assert got["currency"] == exp["currency"], opp_id
+        assert got["amount"] == Decimal(exp["amount"]), opp_id
+        assert got["amount_reporting"] == Decimal(exp["amount_reporting"]), opp_id
+        assert got["closed_at"] == exp["closed_at"], opp_id
+        assert got["person_key"] == exp["person_key"], opp_id
+    won = sum((o["amount_reporting"] for o in actual.values() if o["is_won"]), Decimal("0"))
+    assert won == Decimal(truth["won_revenue_reporting"])
+
+
+@pytest.fixture(scope="module")
+def demo_run(tmp_path_factory):
+    root = tmp_path_factory.mktemp("demo")
+    drop, warehouse = root / "exports", root / "warehouse.duckdb"
+    generate(drop, people=3000, seed=42)
+    outcome = run_pipeline(drop, warehouse)
+    return drop, warehouse, outcome
+
+
+def test_demo_pipeline_succeeds(demo_run):
+    _, warehouse, outcome = demo_run
+    assert outcome.success, outcome.failures
+    assert warehouse.exists()
+
+
+def test_demo_funnel_matches_ground_truth(demo_run):
+    drop, warehouse, outcome = demo_run
+    assert outcome.success, outcome.failures
+    truth = ground_truth(drop)
+    assert truth["stage_counts"]["customer"] > 0 and truth["stage_counts"]["evangelist"] > 0
+    assert_funnel_matches(warehouse, truth)
+
+
+def test_demo_opportunities_and_won_revenue_match_ground_truth(demo_run):
+    drop, warehouse, outcome = demo_run
+    assert outcome.success, outcome.failures
+    truth = ground_truth(drop)
+    assert {o["currency"] for o in truth["opportunities"]} == {"EUR", "USD"}
+    assert_opportunities_match(warehouse, truth)
+
+
+def test_marts_hold_no_raw_emails_or_phones(demo_run):
+    _, warehouse, _ = demo_run
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        columns = con.execute(
+            "select table_name, column_name from information_schema.columns "
+            "where table_schema = 'marts' and data_type = 'VARCHAR'"
+        ).fetchall()
+        leaks = [
+            (table, column)
+            for table, column in columns
+            if con.execute(
+                f'select count(*) from marts."{table}" where "{column}" like \'%@%\' '
+                f"or regexp_matches(\"{column}\", '^\\+?[0-9 ()-]{{7,}}$')"
+            ).fetchall()[0][0]
+        ]
+    assert not leaks
+
+
+@pytest.mark.parametrize("profile", ["salesforce", "hubspot", "salesforce+marketo"])
+def test_every_profile_runs_end_to_end_and_matches_ground_truth(tmp_path, profile):
+    drop, warehouse = tmp_path / "exports", tmp_path / "warehouse.duckdb"
+    generate(drop, people=600, seed=7, profile=profile)
+    outcome = run_pipeline(drop, warehouse)
+    assert outcome.success, outcome.failures
+    absent = {"salesforce", "hubspot", "marketo", "spend"} - {p.name for p in drop.iterdir()}
+    for source in absent:
+        assert any(source in note for note in outcome.notes), (source, outcome.notes)
+    truth = ground_truth(drop)
+    assert_funnel_matches(warehouse, truth)
+    assert_opportunities_match(warehouse, truth)
+
+
+def test_missing_fx_rate_blocks_the_run_with_the_currency_named(tmp_path):
+    drop, warehouse = tmp_path / "exports", tmp_path / "warehouse.duckdb"
+    generate(drop, people=600, seed=11)
+    rates = drop / "salesforce" / "DatedConversionRate.csv"
+    lines = rates.read_text(encoding="utf-8").splitlines(keepends=True)
+    rates.write_text("".join(line for line in lines if ",USD," not in line), encoding="utf-8")
+    outcome = run_pipeline(drop, warehouse)
+    assert not outcome.success
+    gate = [f for f in outcome.failures if "won_revenue_reconciles_to_crm" in f]
+    assert gate and "USD" in gate[0] and "without a reporting-currency amount" in gate[0], outcome.failures
