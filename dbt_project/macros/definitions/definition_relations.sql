@@ -1,0 +1,104 @@
+{#
+    The definitions' mapping lists as small relations (`select ... union all select ...`), for
+    models to use as CTEs: `weights as ({{ smarketing.definition_engagement_weights() }})`.
+#}
+
+{# The funnel stages in order: stage_name, stage_order (1 = first). #}
+{% macro definition_stages() %}
+    {%- set rows = [] -%}
+    {%- for stage in smarketing.definition_global('stages') or [] -%}
+        {%- do rows.append([stage, loop.index]) -%}
+    {%- endfor -%}
+    {{ return(smarketing.sql_rows([['stage_name', 'string'], ['stage_order', 'integer']], rows)) }}
+{% endmacro %}
+
+
+{# Segment bands: segment_name, segment_order, max_employees (null = no upper bound). #}
+{% macro definition_segments() %}
+    {%- set rows = [] -%}
+    {%- for segment in smarketing.definition_global('segments') or [] -%}
+        {%- do rows.append([segment.get('name'), loop.index, segment.get('max_employees')]) -%}
+    {%- endfor -%}
+    {{ return(smarketing.sql_rows([['segment_name', 'string'], ['segment_order', 'integer'], ['max_employees', 'integer']], rows)) }}
+{% endmacro %}
+
+
+{# The label of accounts without an employee count. #}
+{% macro definition_unknown_segment_name() %}
+    {{ return(smarketing.funnel_definitions().get('unknown_segment_name', 'Unknown')) }}
+{% endmacro %}
+
+
+{# Form name -> event type: pattern_order (first match wins), form_name_pattern (LIKE), event_type. #}
+{% macro definition_form_event_types() %}
+    {%- set rows = [] -%}
+    {%- for rule in smarketing.definition_global('engagement_events.form_event_types') or [] -%}
+        {%- do rows.append([loop.index, rule.get('pattern'), rule.get('event_type')]) -%}
+    {%- endfor -%}
+    {{ return(smarketing.sql_rows([['pattern_order', 'integer'], ['form_name_pattern', 'string'], ['event_type', 'string']], rows)) }}
+{% endmacro %}
+
+
+{# HubSpot marketing email event type -> event type: email_event_type (upper case), event_type. #}
+{% macro definition_email_event_types() %}
+    {%- set rows = [] -%}
+    {%- set mapping = smarketing.definition_global('engagement_events.email_event_types') or {} -%}
+    {%- for email_event_type in mapping | sort -%}
+        {%- do rows.append([email_event_type | string | trim | upper, mapping[email_event_type]]) -%}
+    {%- endfor -%}
+    {{ return(smarketing.sql_rows([['email_event_type', 'string'], ['event_type', 'string']], rows)) }}
+{% endmacro %}
+
+
+{# Marketo activity type id -> event type: activity_type_id, event_type. #}
+{% macro definition_marketo_activity_types() %}
+    {%- set rows = [] -%}
+    {%- set mapping = smarketing.definition_global('engagement_events.marketo_activity_types') or {} -%}
+    {%- for activity_type_id in mapping | sort -%}
+        {%- do rows.append([activity_type_id, mapping[activity_type_id]]) -%}
+    {%- endfor -%}
+    {{ return(smarketing.sql_rows([['activity_type_id', 'integer'], ['event_type', 'string']], rows)) }}
+{% endmacro %}
+
+
+{# Engagement weights of the version in force: event_type, engagement_weight. #}
+{% macro definition_engagement_weights() %}
+    {%- set rows = [] -%}
+    {%- set weights = smarketing.definition_setting('mql.engagement_weights') or {} -%}
+    {%- for event_type in weights | sort -%}
+        {%- do rows.append([event_type, weights[event_type]]) -%}
+    {%- endfor -%}
+    {{ return(smarketing.sql_rows([['event_type', 'string'], ['engagement_weight', 'number']], rows)) }}
+{% endmacro %}
+
+
+{# Email domains excluded from MQL in the version in force: email_domain (lower case), exclusion_list. #}
+{% macro definition_excluded_email_domains() %}
+    {%- set rows = [] -%}
+    {%- set exclusions = smarketing.definition_setting('mql.exclusions') or {} -%}
+    {%- for exclusion_list in exclusions | sort -%}
+        {%- for domain in exclusions[exclusion_list] or [] -%}
+            {%- do rows.append([domain | string | trim | lower, exclusion_list]) -%}
+        {%- endfor -%}
+    {%- endfor -%}
+    {{ return(smarketing.sql_rows([['email_domain', 'string'], ['exclusion_list', 'string']], rows)) }}
+{% endmacro %}
+
+
+{# Every version in the file: version, effective_from, owner, description, is_in_force. #}
+{% macro definition_versions() %}
+    {%- set rows = [] -%}
+    {%- set current = smarketing.current_definition() -%}
+    {%- for version in smarketing.definition_global('versions') or [] -%}
+        {%- do rows.append([
+            version.get('version') | string,
+            (version.get('effective_from') | string)[:10],
+            version.get('owner'),
+            (version.get('description') | trim) if version.get('description') else none,
+            version.get('version') == current.get('version'),
+        ]) -%}
+    {%- endfor -%}
+    {{ return(smarketing.sql_rows([
+        ['definition_version', 'string'], ['effective_from', 'date'], ['owner', 'string'],
+        ['description', 'string'], ['is_in_force', 'boolean']], rows)) }}
+{% endmacro %}

@@ -1,0 +1,28 @@
+{#
+    Survivorship: for each `partition_by`, the columns of the row that comes first in `order_by`
+    among rows where `value_column` is not null. Columns may be aliased ('x as y'). Renders a
+    select for use as a CTE:
+
+        original_sources as (
+            {{ first_by('candidates', 'person_key', ['original_source', 'source_system as original_source_system'],
+                        'original_source', 'record_created_at, crm_priority') }}
+        )
+#}
+{% macro first_by(relation, partition_by, columns, value_column, order_by) -%}
+    {%- set output_names = [] -%}
+    {%- for column in columns -%}
+        {%- do output_names.append(column.split(' as ')[-1] | trim) -%}
+    {%- endfor -%}
+    select
+        {{ partition_by }},
+        {{ output_names | join(', ') }}
+    from (
+        select
+            {{ partition_by }},
+            {{ columns | join(', ') }},
+            row_number() over (partition by {{ partition_by }} order by {{ order_by }}) as first_rank
+        from {{ relation }}
+        where {{ value_column }} is not null
+    ) as ranked
+    where first_rank = 1
+{%- endmacro %}

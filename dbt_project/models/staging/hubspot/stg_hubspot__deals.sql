@@ -1,0 +1,41 @@
+with
+
+source as (
+
+    select * from {{ source('hubspot', 'deals') }}
+
+),
+
+versions as (
+
+    select
+        *,
+        {{ latest_version_rank(['hs_object_id'], 'hs_lastmodifieddate') }} as version_rank
+    from source
+    where hs_object_id is not null
+
+),
+
+renamed as (
+
+    select
+        {{ clean_id('hs_object_id') }} as deal_id,
+        dealname as deal_name,
+        pipeline as pipeline,
+        dealstage as deal_stage,
+        amount as amount,
+        deal_currency_code as currency_code,
+        closedate as close_at,
+        createdate as created_at,
+        coalesce(hs_is_closed, lower(dealstage) in ('closedwon', 'closedlost'), false) as is_closed,
+        coalesce(hs_is_closed_won, lower(dealstage) = 'closedwon', false) as is_won,
+        {{ clean_id('hubspot_owner_id') }} as owner_id,
+        {{ clean_id('associated_contact_ids') }} as associated_contact_ids,
+        {{ clean_id('associated_company_ids') }} as associated_company_ids,
+        hs_lastmodifieddate as last_modified_at
+    from versions
+    where version_rank = 1
+
+)
+
+select * from renamed

@@ -1,0 +1,37 @@
+with
+
+source as (
+
+    select * from {{ source('marketo', 'activities') }}
+
+),
+
+versions as (
+
+    select
+        *,
+        {{ latest_version_rank(['marketoGUID']) }} as version_rank
+    from source
+    where marketoGUID is not null
+
+),
+
+renamed as (
+
+    select
+        {{ clean_id('marketoGUID') }} as activity_id,
+        {{ clean_id('leadId') }} as lead_id,
+        activityDate as occurred_at,
+        activityTypeId as activity_type_id,
+        activityTypeName as activity_type_name,
+        coalesce(activityTypeId = 2, false) as is_form_fill_out,
+        {{ clean_id('campaignId') }} as campaign_id,
+        primaryAttributeValueId as primary_attribute_value_id,
+        primaryAttributeValue as primary_attribute_value,
+        attributes as attributes
+    from versions
+    where version_rank = 1
+
+)
+
+select * from renamed

@@ -1,0 +1,37 @@
+with
+
+source as (
+
+    select * from {{ source('salesforce', 'campaign_member') }}
+
+),
+
+versions as (
+
+    select
+        *,
+        {{ latest_version_rank(['Id'], 'SystemModstamp') }} as version_rank
+    from source
+    where Id is not null
+
+),
+
+renamed as (
+
+    select
+        {{ clean_id('Id') }} as campaign_member_id,
+        {{ clean_id('CampaignId') }} as campaign_id,
+        {{ clean_id('LeadId') }} as lead_id,
+        {{ clean_id('ContactId') }} as contact_id,
+        Status as member_status,
+        HasResponded as has_responded,
+        FirstRespondedDate as first_responded_date,
+        CreatedDate as created_at,
+        SystemModstamp as system_modified_at
+    from versions
+    where version_rank = 1
+        and not coalesce(IsDeleted, false)
+
+)
+
+select * from renamed

@@ -1,0 +1,41 @@
+with
+
+source as (
+
+    select * from {{ source('salesforce', 'campaign') }}
+
+),
+
+versions as (
+
+    select
+        *,
+        {{ latest_version_rank(['Id'], 'SystemModstamp') }} as version_rank
+    from source
+    where Id is not null
+
+),
+
+renamed as (
+
+    select
+        {{ clean_id('Id') }} as campaign_id,
+        Name as campaign_name,
+        Type as campaign_type,
+        Status as campaign_status,
+        StartDate as start_date,
+        EndDate as end_date,
+        BudgetedCost as budgeted_cost,
+        ActualCost as actual_cost,
+        {{ clean_id('ParentId') }} as parent_campaign_id,
+        IsActive as is_active,
+        CurrencyIsoCode as currency_code,
+        CreatedDate as created_at,
+        SystemModstamp as system_modified_at
+    from versions
+    where version_rank = 1
+        and not coalesce(IsDeleted, false)
+
+)
+
+select * from renamed

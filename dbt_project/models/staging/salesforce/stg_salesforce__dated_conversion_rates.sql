@@ -1,0 +1,33 @@
+with
+
+source as (
+
+    select * from {{ source('salesforce', 'dated_conversion_rate') }}
+
+),
+
+versions as (
+
+    select
+        *,
+        {{ latest_version_rank(['Id'], 'SystemModstamp') }} as version_rank
+    from source
+    where Id is not null
+
+),
+
+renamed as (
+
+    select
+        {{ clean_id('Id') }} as dated_conversion_rate_id,
+        upper(trim(IsoCode)) as currency_code,
+        ConversionRate as conversion_rate,
+        StartDate as start_date,
+        NextStartDate as next_start_date,
+        SystemModstamp as system_modified_at
+    from versions
+    where version_rank = 1
+
+)
+
+select * from renamed

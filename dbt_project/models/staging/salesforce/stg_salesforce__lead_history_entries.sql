@@ -1,0 +1,37 @@
+with
+
+source as (
+
+    select * from {{ source('salesforce', 'lead_history') }}
+
+),
+
+versions as (
+
+    select
+        *,
+        {{ latest_version_rank(['Id']) }} as version_rank
+    from source
+    where Id is not null
+
+),
+
+renamed as (
+
+    select
+        {{ clean_id('Id') }} as lead_history_id,
+        {{ clean_id('LeadId') }} as lead_id,
+        Field as field_name,
+        coalesce(Field = 'Status', false) as is_status_change,
+        DataType as data_type,
+        OldValue as old_value,
+        NewValue as new_value,
+        {{ clean_id('CreatedById') }} as created_by_id,
+        CreatedDate as created_at
+    from versions
+    where version_rank = 1
+        and not coalesce(IsDeleted, false)
+
+)
+
+select * from renamed

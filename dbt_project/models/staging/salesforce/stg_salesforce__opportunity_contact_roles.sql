@@ -1,0 +1,35 @@
+with
+
+source as (
+
+    select * from {{ source('salesforce', 'opportunity_contact_role') }}
+
+),
+
+versions as (
+
+    select
+        *,
+        {{ latest_version_rank(['Id'], 'SystemModstamp') }} as version_rank
+    from source
+    where Id is not null
+
+),
+
+renamed as (
+
+    select
+        {{ clean_id('Id') }} as opportunity_contact_role_id,
+        {{ clean_id('OpportunityId') }} as opportunity_id,
+        {{ clean_id('ContactId') }} as contact_id,
+        Role as contact_role,
+        coalesce(IsPrimary, false) as is_primary,
+        CreatedDate as created_at,
+        SystemModstamp as system_modified_at
+    from versions
+    where version_rank = 1
+        and not coalesce(IsDeleted, false)
+
+)
+
+select * from renamed

@@ -1,0 +1,38 @@
+with
+
+source as (
+
+    select * from {{ source('salesforce', 'opportunity_history') }}
+
+),
+
+versions as (
+
+    select
+        *,
+        {{ latest_version_rank(['Id'], 'SystemModstamp') }} as version_rank
+    from source
+    where Id is not null
+
+),
+
+renamed as (
+
+    select
+        {{ clean_id('Id') }} as opportunity_history_id,
+        {{ clean_id('OpportunityId') }} as opportunity_id,
+        StageName as stage_name,
+        Amount as amount,
+        CloseDate as close_date,
+        Probability as probability,
+        ForecastCategory as forecast_category,
+        {{ clean_id('CreatedById') }} as created_by_id,
+        CreatedDate as created_at,
+        SystemModstamp as system_modified_at
+    from versions
+    where version_rank = 1
+        and not coalesce(IsDeleted, false)
+
+)
+
+select * from renamed
