@@ -79,9 +79,9 @@
         {{ return(pinned) }}
     {%- endif -%}
     {%- set timezone = (funnel_definitions().get('reporting') or {}).get('timezone') -%}
-    {%- set started = run_started_at -%}
+    {%- set started = run_started_at or modules.datetime.datetime.now(modules.pytz.utc) -%}
     {%- if timezone -%}
-        {%- set started = run_started_at.astimezone(modules.pytz.timezone(timezone)) -%}
+        {%- set started = started.astimezone(modules.pytz.timezone(timezone)) -%}
     {%- endif -%}
     {{ return(started.strftime('%Y-%m-%d')) }}
 {% endmacro %}
