@@ -1,0 +1,236 @@
+"""How each vendor export writes typed values, and the SQL that parses them.
+
+A format is decided once per file, from its source, object and the language of its header
+labels; it is never guessed row by row. Every parser is a DuckDB SQL expression over a trimmed,
+non-empty text value that yields the typed value or NULL when the text does not fit the format;
+the loader quarantines a row when a non-empty value parses to NULL.
+
+Timestamps are stored as UTC ``timestamp``: formats without an offset are read as UTC wall-clock
+time (what the vendors export), formats with ``%z`` are converted to UTC.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from ingest.contracts import Contract
+
+
+@dataclass(frozen=True)
+class ValueFormat:
+    name: str
+    timestamp_utc: tuple[str, ...]
+    timestamp_offset: tuple[str, ...]
+    timestamp_example: str
+    date: tuple[str, ...] = ("%Y-%m-%d",)
+    date_example: str = "2026-03-04"
+    true_values: tuple[str, ...] = ("true", "1")
+    false_values: tuple[str, ...] = ("false", "0")
+    decimal_mark: str = "."
+    group_mark: str | None = None
+    id_pattern: str = r"[A-Za-z0-9][A-Za-z0-9_.:-]*"
+    id_example: str = "letters, digits, '_', '.', ':' or '-'"
+    null_values: tuple[str, ...] = ()
+
+
+ISO_UTC = ("%Y-%m-%dT%H:%M:%S.%fZ", "%Y-%m-%dT%H:%M:%SZ")
+ISO_OFFSET = ("%Y-%m-%dT%H:%M:%S.%f%z", "%Y-%m-%dT%H:%M:%S%z")
+
+SALESFORCE = ValueFormat(
+    name="salesforce",
+    timestamp_utc=ISO_UTC,
+    timestamp_offset=ISO_OFFSET,
+    timestamp_example="2026-03-04T10:15:00.000Z",
+    id_pattern=r"[A-Za-z0-9]{15}([A-Za-z0-9]{3})?",
+    id_example="a 15- or 18-character Salesforce id",
+)
+
+HUBSPOT = ValueFormat(
+    name="hubspot",
+    timestamp_utc=("%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S", *ISO_UTC, "%Y-%m-%d"),
+    timestamp_offset=ISO_OFFSET,
+    timestamp_example="2026-03-04 10:15",
+    true_values=("true", "yes"),
+    false_values=("false", "no"),
+)
+
+# HubSpot accounts whose export language is Spanish write day-first dates and a decimal comma.
+HUBSPOT_SPANISH = replace(
+    HUBSPOT,
+    name="hubspot (es)",
+    timestamp_utc=("%d/%m/%Y %H:%M", "%d/%m/%Y %H:%M:%S", *ISO_UTC, "%d/%m/%Y"),
+    timestamp_example="04/03/2026 10:15",
+    date=("%d/%m/%Y",),
+    date_example="04/03/2026",
+    true_values=("true", "sí", "si", "verdadero"),
+    false_values=("false", "no", "falso"),
+    decimal_mark=",",
+    group_mark=".",
+)
+
+MARKETO = ValueFormat(
+    name="marketo",
+    timestamp_utc=ISO_UTC,
+    timestamp_offset=ISO_OFFSET,
+    timestamp_example="2026-03-04T10:15:00Z",
+)
+
+GOOGLE_ADS = ValueFormat(
+    name="google ads",
+    timestamp_utc=ISO_UTC,
+    timestamp_offset=ISO_OFFSET,
+    timestamp_example="2026-03-04T10:15:00Z",
+    group_mark=",",
+    null_values=("--",),
+)
+
+LINKEDIN_ADS = replace(
+    GOOGLE_ADS,
+    name="linkedin ads",
+    date=("%m/%d/%Y",),
+    date_example="3/4/2026",
+    null_values=(),
+)
+
+META_ADS = replace(GOOGLE_ADS, name="meta ads", null_values=())
+
+SPEND = replace(GOOGLE_ADS, name="spend", group_mark=None, null_values=())
+
+_BY_OBJECT = {
+    ("spend", "google_ads"): GOOGLE_ADS,
+    ("spend", "linkedin_ads"): LINKEDIN_ADS,
+    ("spend", "meta_ads"): META_ADS,
+}
+_BY_SOURCE = {"salesforce": SALESFORCE, "hubspot": HUBSPOT, "marketo": MARKETO, "spend": SPEND}
+_BY_LOCALE = {("hubspot", "es"): HUBSPOT_SPANISH}
+
+# Header labels only a Spanish-language export writes (normalised: case-folded, single spaces).
+_LOCALE_MARKERS = {
+    "es": frozenset({
+        "id de registro", "fecha de creación", "fecha de última modificación", "fecha de conversión",
+        "nombre del formulario", "etapa del negocio", "nombre del negocio", "nombre de la empresa",
+    }),
+}
+
+
+def header_locale(normalised_labels: list[str]) -> str:
+    """The export language a header is written in: 'en' unless it carries another language's labels."""
+    labels = set(normalised_labels)
+    for locale, markers in _LOCALE_MARKERS.items():
+        if labels & markers:
+            return locale
+    return "en"
+
+
+def format_for(contract: Contract, locale: str = "en") -> ValueFormat:
+    return (
+        _BY_LOCALE.get((contract.source, locale))
+        or _BY_OBJECT.get((contract.source, contract.object))
+        or _BY_SOURCE[contract.source]
+    )
+
+
+def sql_string(value: str) -> str:
+    """A SQL string literal (standard SQL quoting: DuckDB treats backslashes literally)."""
+    return "'" + value.replace("'", "''") + "'"
+
+
+def _sql_list(values: tuple[str, ...]) -> str:
+    return "[" + ", ".join(sql_string(v) for v in values) + "]"
+
+
+def _sql_tuple(values: tuple[str, ...]) -> str:
+    return "(" + ", ".join(sql_string(v) for v in values) + ")"
+
+
+def _regex_escape(mark: str) -> str:
+    return "\\" + mark if mark in ".^$*+?()[]{}|\\" else mark
+
+
+def _number_pattern(fmt: ValueFormat, fraction: bool) -> str:
+    digits = "[0-9]+"
+    if fmt.group_mark:
+        digits = f"([0-9]+|[0-9]{{1,3}}({_regex_escape(fmt.group_mark)}[0-9]{{3}})+)"
+    if not fraction:
+        return f"[+-]?{digits}"
+    mark = _regex_escape(fmt.decimal_mark)
+    return f"[+-]?({digits}({mark}[0-9]*)?|{mark}[0-9]+)"
+
+
+def _plain_number(value_sql: str, fmt: ValueFormat) -> str:
+    """The number rewritten with '.' as decimal mark and no group separators."""
+    out = value_sql
+    if fmt.group_mark:
+        out = f"replace({out}, {sql_string(fmt.group_mark)}, '')"
+    if fmt.decimal_mark != ".":
+        out = f"replace({out}, {sql_string(fmt.decimal_mark)}, '.')"
+    return out
+
+
+def parse_sql(column_type: str, value_sql: str, fmt: ValueFormat) -> str:
+    """SQL turning ``value_sql`` (trimmed, non-empty text or NULL) into the contract type; NULL if invalid."""
+    v = value_sql
+    if column_type in ("text", "id_list"):
+        return v
+    if column_type == "id":
+        return f"case when regexp_full_match({v}, {sql_string(fmt.id_pattern)}) then {v} end"
+    if column_type == "integer":
+        pattern = sql_string(_number_pattern(fmt, fraction=False))
+        return f"case when regexp_full_match({v}, {pattern}) then try_cast({_plain_number(v, fmt)} as bigint) end"
+    if column_type == "decimal":
+        pattern = sql_string(_number_pattern(fmt, fraction=True))
+        return (
+            f"case when regexp_full_match({v}, {pattern}) "
+            f"then try_cast({_plain_number(v, fmt)} as decimal(18, 6)) end"
+        )
+    if column_type == "boolean":
+        return (
+            f"case when lower({v}) in {_sql_tuple(fmt.true_values)} then true "
+            f"when lower({v}) in {_sql_tuple(fmt.false_values)} then false end"
+        )
+    if column_type == "date":
+        return f"cast(try_strptime({v}, {_sql_list(fmt.date)}) as date)"
+    if column_type == "timestamp":
+        utc = f"try_strptime({v}, {_sql_list(fmt.timestamp_utc)})"
+        if not fmt.timestamp_offset:
+            return utc
+        return f"coalesce({utc}, timezone('UTC', try_strptime({v}, {_sql_list(fmt.timestamp_offset)})))"
+    raise ValueError(f"unknown column type {column_type!r}")
+
+
+
+def value_sql(raw_sql: str, column_type: str, fmt: ValueFormat) -> str:
+    """The text a parser sees: typed values are trimmed; empty text (and the format's null marks) is NULL."""
+    if column_type == "text":
+        return f"nullif({raw_sql}, '')"
+    trimmed = f"nullif(trim({raw_sql}), '')"
+    if fmt.null_values:
+        return f"case when trim({raw_sql}) in {_sql_tuple(fmt.null_values)} then null else {trimmed} end"
+    return trimmed
+
+
+def is_missing_sql(raw_sql: str, fmt: ValueFormat) -> str:
+    """SQL true when a value is absent: NULL, blank, or one of the format's null marks."""
+    return f"({raw_sql} is null or trim({raw_sql}) in {_sql_tuple(('',) + fmt.null_values)})"
+
+
+def invalid_reason(column_type: str, fmt: ValueFormat) -> str:
+    """Why a value was quarantined, naming the format the export is expected to use."""
+    if column_type == "id":
+        return f"invalid id: expected {fmt.id_example}"
+    if column_type == "integer":
+        sep = f", '{fmt.group_mark}' between thousands allowed" if fmt.group_mark else ""
+        return f"invalid integer: expected whole number digits{sep}"
+    if column_type == "decimal":
+        sep = f", '{fmt.group_mark}' between thousands allowed" if fmt.group_mark else ""
+        return f"invalid decimal: expected digits with '{fmt.decimal_mark}' as decimal mark{sep}"
+    if column_type == "boolean":
+        return f"invalid boolean: expected {'/'.join(fmt.true_values + fmt.false_values)}"
+    if column_type == "date":
+        return f"invalid date: expected {fmt.name} date like {fmt.date_example}"
+    if column_type == "timestamp":
+        return f"invalid timestamp: expected {fmt.name} timestamp like {fmt.timestamp_example}"
+    raise ValueError(f"no validation for column type {column_type!r}")
+
+
+MISSING_PRIMARY_KEY = "missing primary key"

@@ -1,0 +1,143 @@
+"""Header rows: find them, and map their labels to a contract's columns.
+
+Labels are matched case-insensitively with surrounding whitespace trimmed and inner whitespace
+collapsed, first against canonical column names, then against aliases. Labels the contract does
+not know become extra text columns named after the label.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+
+from ingest.contracts import LINEAGE_COLUMNS, Contract
+
+DELIMITERS = (",", ";", "\t")
+DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab"}
+
+# Title and metadata lines vendors write above the header (Google Ads: 2, LinkedIn: ~5).
+MAX_LINES_BEFORE_HEADER = 50
+
+
+def normalise(label: str) -> str:
+    return " ".join(label.split()).casefold()
+
+
+@dataclass(frozen=True)
+class ColumnMapping:
+    """Where each column of a file goes: ``targets[i]`` is the raw column for file column ``i``."""
+
+    labels: tuple[str, ...]
+    targets: tuple[str, ...]
+    custom: frozenset[str]
+    missing_required: tuple[str, ...]
+
+    @property
+    def known_count(self) -> int:
+        return len(self.targets) - len(self.custom)
+
+
+def map_columns(contract: Contract, labels: list[str]) -> ColumnMapping:
+    by_name = {normalise(c.name): c.name for c in contract.columns}
+    by_alias: dict[str, list[str]] = {}
+    for col in contract.columns:
+        for alias in col.aliases:
+            by_alias.setdefault(normalise(alias), []).append(col.name)
+
+    targets: list[str | None] = [None] * len(labels)
+    taken: set[str] = set()
+    for pos, label in enumerate(labels):
+        name = by_name.get(normalise(label))
+        if name and name not in taken:
+            targets[pos] = name
+            taken.add(name)
+    for pos, label in enumerate(labels):
+        if targets[pos] is None:
+            name = next((n for n in by_alias.get(normalise(label), []) if n not in taken), None)
+            if name:
+                targets[pos] = name
+                taken.add(name)
+
+    reserved = {n.casefold() for n in (*by_name.values(), *LINEAGE_COLUMNS)}
+    custom: set[str] = set()
+    for pos, label in enumerate(labels):
+        if targets[pos] is None:
+            name = _unique(" ".join(label.split()) or f"column_{pos + 1}", reserved)
+            reserved.add(name.casefold())
+            targets[pos] = name
+            custom.add(name)
+
+    missing = tuple(c.name for c in contract.columns if c.required and c.name not in taken)
+    return ColumnMapping(tuple(labels), tuple(targets), frozenset(custom), missing)
+
+
+def _unique(name: str, reserved: set[str]) -> str:
+    candidate, n = name, 1
+    while candidate.casefold() in reserved:
+        n += 1
+        candidate = f"{name}_{n}"
+    return candidate
+
+
+@dataclass(frozen=True)
+class HeaderRow:
+    """The header record: its physical lines in the file (1-based), delimiter and column mapping."""
+
+    first_line: int
+    last_line: int
+    delimiter: str
+    mapping: ColumnMapping
+
+
+class HeaderNotFound(ValueError):
+    pass
+
+
+def find_header(contract: Contract, head: str) -> HeaderRow:
+    """The first record of ``head`` that has every required column, with the delimiter it uses.
+
+    ``head`` is the decoded start of the file (complete lines only). Raises HeaderNotFound with a
+    message naming the missing required columns of the closest candidate row.
+    """
+    found: list[HeaderRow] = []
+    closest: HeaderRow | None = None
+    for delimiter in DELIMITERS:
+        for first, last, cells in _records(head, delimiter):
+            mapping = map_columns(contract, cells)
+            row = HeaderRow(first, last, delimiter, mapping)
+            if not mapping.missing_required:
+                found.append(row)
+                break
+            if mapping.known_count and (closest is None or mapping.known_count > closest.mapping.known_count):
+                closest = row
+    if found:
+        return min(found, key=lambda r: (r.first_line, -r.mapping.known_count))
+    if closest is None:
+        required = ", ".join(c.name for c in contract.columns if c.required)
+        raise HeaderNotFound(
+            f"no header row found in the first {MAX_LINES_BEFORE_HEADER} lines "
+            f"(expected the columns {required})"
+        )
+    labels = ", ".join(closest.mapping.labels)
+    raise HeaderNotFound(
+        f"missing required column(s) {', '.join(closest.mapping.missing_required)} "
+        f"(header on line {closest.first_line}: {labels})"
+    )
+
+
+def _records(head: str, delimiter: str):
+    """(first line, last line, cells) of the leading records of ``head``; blank lines are skipped."""
+    reader = csv.reader(io.StringIO(head, newline="\n"), delimiter=delimiter, quotechar='"', doublequote=True)
+    previous = 0
+    while True:
+        try:
+            cells = next(reader)
+        except (StopIteration, csv.Error):
+            return
+        first = previous + 1
+        previous = reader.line_num
+        if first > MAX_LINES_BEFORE_HEADER:
+            return
+        if cells:
+            yield first, reader.line_num, cells

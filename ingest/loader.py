@@ -1,0 +1,486 @@
+"""Load an export drop into DuckDB raw tables, one contract at a time.
+
+Per file, DuckDB's CSV reader stages the records as text, then one INSERT converts them to the
+contract's types and appends the valid rows to the raw table with their lineage, and (only when
+some rows are invalid) one more statement records every bad cell in ``ingest.quarantine``. A row
+with any bad cell is quarantined as a whole, never loaded with a NULL in its place. Every attempt
+is written to ``ingest.load_ledger``; content already loaded is skipped, so re-running a drop
+leaves the raw tables as they are.
+
+Record line numbers are the physical line a record starts on. They come from the staged row's
+position (DuckDB keeps file order when ``preserve_insertion_order`` is on), shifted by the
+newlines inside earlier quoted values; only when blank lines sit between records are the record
+starts recomputed from the file's text.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import tempfile
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+
+from ingest.contracts import CONTRACTS, LINEAGE_COLUMNS, Contract, quote_ident, raw_table_ddl
+from ingest.discovery import DropPlan, Unrecognised, plan_drop, unsafe_reason
+from ingest.files import WINDOWS_1252, FileScan, UnsupportedEncoding, link_or_copy, scan_file, transcode_to_utf8
+from ingest.formats import (
+    MISSING_PRIMARY_KEY,
+    ValueFormat,
+    format_for,
+    header_locale,
+    invalid_reason,
+    is_missing_sql,
+    parse_sql,
+    sql_string,
+    value_sql,
+)
+from ingest.headers import DELIMITER_NAMES, HeaderNotFound, HeaderRow, find_header, normalise
+
+__all__ = [
+    "DropPlan", "FileResult", "LoadReport", "describe_result", "ensure_warehouse", "ledger_lines",
+    "load_drop", "load_files", "plan_drop",
+]
+
+LOADED, SKIPPED_DUPLICATE, REFUSED, EMPTY = "loaded", "skipped_duplicate", "refused", "empty"
+
+SCHEMAS = ("raw_salesforce", "raw_hubspot", "raw_marketo", "raw_spend", "ingest")
+
+LEDGER_DDL = """
+create table if not exists ingest.load_ledger (
+    load_id varchar not null,
+    file varchar not null,
+    source varchar not null,
+    object varchar not null,
+    content_hash varchar,
+    file_order bigint not null,
+    rows_read bigint not null,
+    rows_loaded bigint not null,
+    rows_quarantined bigint not null,
+    status varchar not null,
+    message varchar,
+    loaded_at timestamp not null,
+    encoding varchar,
+    delimiter varchar,
+    header_line bigint
+)"""
+
+QUARANTINE_DDL = """
+create table if not exists ingest.quarantine (
+    load_id varchar not null,
+    source varchar not null,
+    object varchar not null,
+    file varchar not null,
+    file_order bigint not null,
+    line bigint not null,
+    column_name varchar not null,
+    raw_value varchar,
+    reason varchar not null,
+    quarantined_at timestamp not null
+)"""
+
+_ROWS = "temp.main._ingest_rows"
+_STAGE = "temp.main._ingest_stage"
+_BREAKS = "temp.main._ingest_breaks"
+_LINES = "temp.main._ingest_lines"
+
+
+@dataclass
+class FileResult:
+    file: str
+    object: str
+    content_hash: str | None
+    rows_read: int
+    rows_loaded: int
+    rows_quarantined: int
+    status: str
+    message: str
+    source: str = ""
+    file_order: int | None = None
+
+
+@dataclass
+class LoadReport:
+    load_id: str
+    results: list[FileResult] = field(default_factory=list)
+    unrecognised: list[Unrecognised] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def refused(self) -> list[FileResult]:
+        return [r for r in self.results if r.status == REFUSED]
+
+    @property
+    def summary(self) -> str:
+        loaded = [r for r in self.results if r.status == LOADED]
+        lines = [
+            f"Load {self.load_id}: {len(loaded)} of {len(self.results)} files loaded"
+            f" ({len(self.refused)} refused), {sum(r.rows_read for r in self.results):,} rows read,"
+            f" {sum(r.rows_loaded for r in self.results):,} loaded,"
+            f" {sum(r.rows_quarantined for r in self.results):,} quarantined"
+        ]
+        lines += [f"  {describe_result(r)}" for r in self.results]
+        lines += [f"  note: {n}" for n in self.notes]
+        return "\n".join(lines)
+
+
+def describe_result(result: FileResult) -> str:
+    """One line per file, for people: what happened and why."""
+    target = f"{result.file} -> raw_{result.source}.{result.object}"
+    if result.status == LOADED:
+        text = (
+            f"{target}: {result.rows_read:,} rows read, {result.rows_loaded:,} loaded, "
+            f"{result.rows_quarantined:,} quarantined"
+        )
+        return f"{text} ({result.message})" if result.message else text
+    if result.status == SKIPPED_DUPLICATE:
+        return f"{target}: skipped, {result.message}"
+    if result.status == EMPTY:
+        return f"{target}: empty, {result.message}"
+    return f"{target}: REFUSED: {result.message}"
+
+
+def ensure_warehouse(con: duckdb.DuckDBPyConnection) -> None:
+    """Create the raw schemas, every contract's raw table, the load ledger and the quarantine."""
+    for schema in SCHEMAS:
+        con.execute(f"create schema if not exists {quote_ident(schema)}")
+    for contract in CONTRACTS:
+        con.execute(raw_table_ddl(contract))
+    con.execute(LEDGER_DDL)
+    con.execute(QUARANTINE_DDL)
+
+
+def new_load_id() -> str:
+    return dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ") + "-" + uuid.uuid4().hex[:8]
+
+
+def load_drop(con: duckdb.DuckDBPyConnection, exports_dir: Path, load_id: str | None = None) -> LoadReport:
+    """Load every recognised file of a drop folder, in source, object and file-name order."""
+    exports_dir = Path(exports_dir)
+    report = LoadReport(load_id=load_id or new_load_id())
+    ensure_warehouse(con)
+    plan = plan_drop(exports_dir)
+    for contract, files in plan.planned():
+        report.results += load_files(con, contract, files, exports_dir, report.load_id)
+    report.unrecognised = list(plan.unrecognised)
+    report.notes = plan.notes()
+    return report
+
+
+def load_files(
+    con: duckdb.DuckDBPyConnection, contract: Contract, files: list[Path], exports_root: Path, load_id: str
+) -> list[FileResult]:
+    """Load the files of one contract, in the given order; one ledger row per file."""
+    restore = _preserve_insertion_order(con)
+    try:
+        return [_load_file(con, contract, Path(f), Path(exports_root), load_id) for f in files]
+    finally:
+        if restore:
+            con.execute("set preserve_insertion_order = false")
+
+
+def _preserve_insertion_order(con: duckdb.DuckDBPyConnection) -> bool:
+    """Staged rows must keep file order; returns True if the setting had to be switched on."""
+    if con.execute("select current_setting('preserve_insertion_order')").fetchall()[0][0]:
+        return False
+    con.execute("set preserve_insertion_order = true")
+    return True
+
+
+@dataclass
+class _Attempt:
+    con: duckdb.DuckDBPyConnection
+    contract: Contract
+    load_id: str
+    result: FileResult
+    loaded_at: dt.datetime
+    encoding: str | None = None
+    delimiter: str | None = None
+    header_line: int | None = None
+
+    def finish(self, status: str, message: str = "") -> FileResult:
+        self.result.status, self.result.message = status, message
+        if self.result.file_order is None:
+            self.result.file_order = _next_file_order(self.con)
+        r = self.result
+        self.con.execute(
+            "insert into ingest.load_ledger values ($load_id, $file, $source, $object, $hash, $order, $read, $loaded,"
+            " $quarantined, $status, $message, $loaded_at, $encoding, $delimiter, $header_line)",
+            {
+                "load_id": self.load_id, "file": r.file, "source": r.source, "object": r.object,
+                "hash": r.content_hash, "order": r.file_order, "read": r.rows_read, "loaded": r.rows_loaded,
+                "quarantined": r.rows_quarantined, "status": status, "message": message,
+                "loaded_at": self.loaded_at, "encoding": self.encoding,
+                "delimiter": DELIMITER_NAMES.get(self.delimiter or "", None), "header_line": self.header_line,
+            },
+        )
+        return r
+
+
+def _next_file_order(con: duckdb.DuckDBPyConnection) -> int:
+    return con.execute("select coalesce(max(file_order), 0) + 1 from ingest.load_ledger").fetchall()[0][0]
+
+
+def _relative(path: Path, root: Path) -> str:
+    try:
+        return path.absolute().relative_to(root.absolute()).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def _load_file(con, contract: Contract, path: Path, root: Path, load_id: str) -> FileResult:
+    relative = _relative(path, root)
+    attempt = _Attempt(
+        con, contract, load_id,
+        FileResult(relative, contract.object, None, 0, 0, 0, REFUSED, "", source=contract.source),
+        loaded_at=dt.datetime.now(dt.timezone.utc).replace(tzinfo=None),
+    )
+    reason = unsafe_reason(path, root)
+    if reason:
+        return attempt.finish(REFUSED, f"{relative}: {reason}")
+    try:
+        scan = scan_file(path)
+    except (OSError, UnsupportedEncoding) as exc:
+        return attempt.finish(REFUSED, f"{relative}: {exc}")
+    attempt.result.content_hash, attempt.encoding = scan.content_hash, scan.encoding
+
+    earlier = con.execute(
+        "select file, load_id from ingest.load_ledger where content_hash = ? and source = ? and object = ?"
+        " and status = 'loaded' order by file_order limit 1",
+        [scan.content_hash, contract.source, contract.object],
+    ).fetchall()
+    if earlier:
+        return attempt.finish(SKIPPED_DUPLICATE, f"same content already loaded from {earlier[0][0]} (load {earlier[0][1]})")
+    if scan.is_blank:
+        return attempt.finish(EMPTY, "the file has no content")
+    try:
+        header = find_header(contract, scan.head)
+    except HeaderNotFound as exc:
+        return attempt.finish(REFUSED, f"{relative}: {exc}")
+    attempt.delimiter, attempt.header_line = header.delimiter, header.first_line
+    fmt = format_for(contract, header_locale([normalise(label) for label in header.mapping.labels]))
+
+    with tempfile.TemporaryDirectory(prefix="smarketing-ingest-") as tmp:
+        readable = Path(tmp) / "export.csv"
+        if scan.encoding == WINDOWS_1252:
+            transcode_to_utf8(path, readable)
+        else:
+            link_or_copy(path, readable)
+        try:
+            return _load_rows(attempt, readable, scan, header, fmt)
+        except (duckdb.Error, LineNumberError) as exc:
+            attempt.result.file_order = None
+            attempt.result.rows_read = attempt.result.rows_loaded = attempt.result.rows_quarantined = 0
+            return attempt.finish(REFUSED, f"{relative}: not readable as {scan.encoding} CSV: {_first_lines(exc)}")
+        finally:
+            _drop_temp_tables(con)
+
+
+def _first_lines(exc: Exception, count: int = 3) -> str:
+    lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
+    return " | ".join(lines[:count])
+
+
+def _drop_temp_tables(con: duckdb.DuckDBPyConnection) -> None:
+    for table in (_ROWS, _STAGE, _BREAKS, _LINES):
+        con.execute(f"drop table if exists {table}")
+
+
+class LineNumberError(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class _Check:
+    """A condition on a row's raw text that sends the row to quarantine, and the cell it blames."""
+
+    sql: str
+    column: str
+    raw: str
+    reason: str
+
+
+def _typed_columns(contract: Contract, header: HeaderRow, fmt: ValueFormat) -> tuple[list[str], list[_Check]]:
+    """SQL of each file column's raw-table value, and the checks a valid row passes."""
+    mapping = header.mapping
+    selected, checks = [], []
+    for i, target in enumerate(mapping.targets):
+        raw = f"c{i}"
+        if target in mapping.custom:
+            selected.append(f"nullif({raw}, '')")
+            continue
+        column = contract.column(target)
+        value = value_sql(raw, column.type, fmt)
+        typed = parse_sql(column.type, value, fmt)
+        selected.append(typed)
+        if column.required and target in contract.primary_key:
+            checks.append(_Check(is_missing_sql(raw, fmt), target, raw, MISSING_PRIMARY_KEY))
+        if column.type not in ("text", "id_list"):
+            checks.append(_Check(f"({value} is not null and {typed} is null)", target, raw,
+                                 invalid_reason(column.type, fmt)))
+    return selected, checks
+
+
+def _reader_sql(header: HeaderRow) -> str:
+    """DuckDB's CSV reader over the records below the header, every column as text named c0, c1, ..."""
+    columns = "{" + ", ".join(f"'c{i}': 'VARCHAR'" for i in range(len(header.mapping.targets))) + "}"
+    return (
+        f"read_csv($path, header = false, auto_detect = false, skip = {header.last_line},"
+        f" delim = {sql_string(header.delimiter)}, quote = '\"', escape = '\"', columns = {columns})"
+    )
+
+
+def _load_rows(attempt: _Attempt, readable: Path, scan: FileScan, header: HeaderRow, fmt: ValueFormat) -> FileResult:
+    con, contract, result = attempt.con, attempt.contract, attempt.result
+    reader = _reader_sql(header)
+    path = {"path": str(readable)}
+    selected, checks = _typed_columns(contract, header, fmt)
+    any_bad = " or ".join(c.sql for c in checks) or "false"
+    # One pass over the file converts every value and flags invalid rows. Created outside the
+    # load transaction, so row ids are the records' 0-based positions in the file.
+    typed = ", ".join(f"{sql} as t{i}" for i, sql in enumerate(selected))
+    newlines = " + ".join(
+        f"case when contains(c{i}, chr(10)) then strlen(c{i}) - strlen(replace(c{i}, chr(10), '')) else 0 end"
+        for i in range(len(selected))
+    )
+    con.execute(
+        f"create temp table _ingest_rows as select {typed}, ({any_bad}) as _bad, {newlines} as _newlines from {reader}",
+        path,
+    )
+    rows, embedded = con.execute(f"select count(*), coalesce(sum(_newlines), 0) from {_ROWS}").fetchall()[0]
+    if rows == 0:
+        return attempt.finish(EMPTY, "header only, no data rows")
+    lines = _record_lines(con, readable, scan, header, rows, embedded)
+
+    mapping = header.mapping
+    table = f"{quote_ident(contract.schema)}.{quote_ident(contract.table)}"
+    target_columns = ", ".join(quote_ident(n) for n in (*mapping.targets, *LINEAGE_COLUMNS))
+    typed_columns = ", ".join(f"s.t{i}" for i in range(len(selected)))
+    con.begin()
+    try:
+        result.file_order = _next_file_order(con)
+        lineage = {
+            "file": result.file, "order": result.file_order, "load_id": attempt.load_id,
+            "loaded_at": attempt.loaded_at,
+        }
+        for name in sorted(mapping.custom):
+            con.execute(f"alter table {table} add column if not exists {quote_ident(name)} varchar")
+        source, line = lines.over(_ROWS)
+        inserted = con.execute(
+            f"insert into {table} ({target_columns}) "
+            f"select {typed_columns}, $file, {line}, $order, $load_id, $loaded_at from {source} where not s._bad",
+            lineage,
+        ).fetchall()[0][0]
+        result.rows_read, result.rows_loaded, result.rows_quarantined = rows, inserted, rows - inserted
+        message = ""
+        if result.rows_quarantined:
+            _stage_text(con, reader, path)
+            message = _quarantine(attempt, lines, checks, lineage)
+        attempt.finish(LOADED, message)
+        con.commit()
+    except BaseException:
+        con.rollback()
+        raise
+    return result
+
+
+def _stage_text(con: duckdb.DuckDBPyConnection, reader: str, path: dict) -> None:
+    """The records as raw text, read again only when some rows are quarantined."""
+    con.execute(f"create temp table _ingest_stage as select * from {reader}", path)
+
+
+def _quarantine(attempt: _Attempt, lines: _LineNumbers, checks: list[_Check], lineage: dict) -> str:
+    """Record every bad cell of the rows left out of the raw table; returns a short summary."""
+    con = attempt.con
+    cells = ", ".join(
+        f"case when {c.sql} then {{'column_name': {sql_string(c.column)}, 'raw_value': {c.raw},"
+        f" 'reason': {sql_string(c.reason)}}} end"
+        for c in checks
+    )
+    source, line = lines.over(_STAGE)
+    con.execute(
+        "insert into ingest.quarantine select $load_id, $source, $object, $file, $order, _line,"
+        " cell.column_name, cell.raw_value, cell.reason, $loaded_at from ("
+        f"select {line} as _line, unnest([{cells}]) as cell from {source} where {' or '.join(c.sql for c in checks)}"
+        ") where cell is not null order by _line",
+        {**lineage, "source": attempt.contract.source, "object": attempt.contract.object},
+    )
+    counts = con.execute(
+        "select column_name, reason, count(*) from ingest.quarantine where file_order = ?"
+        " group by all order by 3 desc, 1",
+        [attempt.result.file_order],
+    ).fetchall()
+    return "; ".join(f"{n} x {column}: {reason}" for column, reason, n in counts)
+
+
+@dataclass(frozen=True)
+class _LineNumbers:
+    """Where each record (by 0-based position) starts in the file."""
+
+    first_data_line: int
+    offsets: str | None = None
+    starts: str | None = None
+
+    def over(self, table: str) -> tuple[str, str]:
+        """FROM clause over a table of records in file order (alias s), and the SQL of each one's line."""
+        records = f"(select rowid as _rn, * from {table}) s"
+        if self.starts:
+            return f"{records} join {self.starts} m on m._rn = s._rn", "m._line"
+        if self.offsets:
+            return (
+                f"{records} asof left join {self.offsets} b on s._rn > b._rn",
+                f"{self.first_data_line} + s._rn + coalesce(b._offset, 0)",
+            )
+        return records, f"{self.first_data_line} + s._rn"
+
+
+def _record_lines(con, readable: Path, scan: FileScan, header: HeaderRow, rows: int, embedded: int) -> _LineNumbers:
+    """Line numbers from record positions, shifted by the newlines inside earlier quoted values."""
+    first_data_line = header.last_line + 1
+    lines_after_header = scan.physical_lines - header.last_line - scan.trailing_blank_lines
+    if lines_after_header == rows:
+        return _LineNumbers(first_data_line)
+    if lines_after_header == rows + embedded:
+        con.execute(
+            f"create temp table _ingest_breaks as select _rn, sum(_newlines) over (order by _rn) as _offset "
+            f"from (select rowid as _rn, _newlines from {_ROWS}) where _newlines > 0"
+        )
+        return _LineNumbers(first_data_line, offsets=_BREAKS)
+
+    # Blank lines between records, which the CSV reader skips: find where records start in the
+    # text, a line outside quotes that is not blank (quotes are balanced in RFC 4180 CSV).
+    con.execute(
+        f"""create temp table _ingest_lines as
+        with text as (select string_split(content, chr(10)) as lines from read_text($path)),
+        numbered as (select unnest(lines) as line, generate_subscripts(lines, 1) as n from text),
+        data as (
+            select n, line,
+                coalesce(sum(strlen(line) - strlen(replace(line, '"', '')))
+                    over (order by n rows between unbounded preceding and 1 preceding), 0) as quotes_before
+            from numbered where n > {header.last_line}
+        )
+        select row_number() over (order by n) - 1 as _rn, n as _line
+        from data where quotes_before % 2 = 0 and trim(line, chr(13)) <> ''""",
+        {"path": str(readable)},
+    )
+    starts = con.execute(f"select count(*) from {_LINES}").fetchall()[0][0]
+    if starts != rows:
+        raise LineNumberError(
+            f"found {starts} record starts in the text but read {rows} records; line numbers cannot be trusted"
+        )
+    return _LineNumbers(first_data_line, starts=_LINES)
+
+
+def ledger_lines(con: duckdb.DuckDBPyConnection, load_id: str) -> list[str]:
+    """The ledger of one load, one line per file, as describe_result writes it."""
+    try:
+        rows = con.execute(
+            "select file, object, content_hash, rows_read, rows_loaded, rows_quarantined, status, message,"
+            " source, file_order from ingest.load_ledger where load_id = ? order by file_order",
+            [load_id],
+        ).fetchall()
+    except duckdb.CatalogException:
+        return []
+    return [describe_result(FileResult(*row)) for row in rows]
