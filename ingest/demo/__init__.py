@@ -1,0 +1,64 @@
+"""The demo company: a deterministic export drop of a believable B2B funnel, with its ground truth.
+
+    from ingest.demo import generate
+    summary = generate(Path("demo_exports"), people=3000, seed=42, profile="salesforce+hubspot")
+
+writes the vendor exports of the profile's systems (``salesforce/``, ``hubspot/``, ``marketo/``,
+``spend/``) and ``_ground_truth/ground_truth.json``: every person's governed stage entry times and
+every opportunity's close and reporting-currency amount, computed by ``ingest.demo.oracle`` from the
+simulated records with the governed funnel definitions.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .clock import AS_OF
+from .oracle import DEFINITIONS_PATH, compute_ground_truth, ground_truth_document, load_definitions
+from .simulate import PROFILES, simulate
+from .writers import write_drop
+
+__all__ = ["PROFILES", "generate"]
+
+MANAGED_FOLDERS = ("salesforce", "hubspot", "marketo", "spend", "_ground_truth")
+
+
+def _clear_previous_drop(out_dir: Path) -> None:
+    """Remove files a previous run wrote, so a drop never mixes profiles; nothing else is touched."""
+    for folder in MANAGED_FOLDERS:
+        path = out_dir / folder
+        if not path.is_dir():
+            continue
+        for file in path.iterdir():
+            if file.is_file() and file.suffix in (".csv", ".json"):
+                file.unlink()
+        if not any(path.iterdir()):
+            path.rmdir()
+
+
+def generate(out_dir: Path, people: int = 3000, seed: int = 42, profile: str = "salesforce+hubspot", *,
+             definitions_path: Path = DEFINITIONS_PATH) -> dict:
+    """Write the demo company's export drop for `profile` and its ground truth; return a summary."""
+    if people < 10:
+        raise ValueError("people must be at least 10")
+    out_dir = Path(out_dir)
+    simulation = simulate(people, seed, profile)
+    definitions = load_definitions(AS_OF.date(), definitions_path)
+    truth = compute_ground_truth(simulation.drop, definitions)
+    document = ground_truth_document(truth, seed=seed, people=people, profile=profile, as_of=AS_OF)
+
+    _clear_previous_drop(out_dir)
+    writer = write_drop(out_dir, simulation.drop)
+    writer.ground_truth(document)
+    return {
+        "out_dir": str(out_dir),
+        "profile": profile,
+        "seed": seed,
+        "people": people,
+        "persons": len(document["persons"]),
+        "definitions_version": definitions.version,
+        "as_of": document["as_of"],
+        "files": dict(sorted(writer.files.items())),
+        "stage_counts": document["stage_counts"],
+        "won_revenue_reporting": document["won_revenue_reporting"],
+    }

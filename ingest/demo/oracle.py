@@ -1,0 +1,494 @@
+"""Ground-truth oracle: the governed funnel computed in plain Python from the vendor records.
+
+It reads ``dbt_project/definitions/funnel_definitions.yml`` and applies the rules documented in
+``dbt_project/definitions/README.md`` to the records of one export drop, without looking at the
+written files or at any warehouse code, so the warehouse can be tested against it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time
+from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from .records import ExportDrop
+
+DEFINITIONS_PATH = Path(__file__).resolve().parents[2] / "dbt_project" / "definitions" / "funnel_definitions.yml"
+STAGES = ("subscriber", "lead", "mql", "sql", "opportunity", "customer", "evangelist")
+CENT = Decimal("0.01")
+
+
+# --------------------------------------------------------------------------------------------
+# Definitions
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Definitions:
+    version: str
+    effective_from: date
+    reporting_currency: str
+    stages: tuple[str, ...]
+    form_event_types: tuple[tuple[str, str], ...]       # (LIKE pattern, event type), first match wins
+    email_event_types: dict[str, str]
+    marketo_activity_types: dict[int, str]
+    conversion_event_types: frozenset[str]
+    crm_lead_record_counts: bool
+    score_threshold: int
+    engagement_weights: dict[str, int]
+    hand_raiser_event_types: frozenset[str]
+    excluded_domains: frozenset[str]
+    qualifying_lead_statuses: frozenset[str]
+    opportunity_created_qualifies: bool
+    advocacy_form_names: frozenset[str]
+
+
+def _as_date(value) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(str(value))
+
+
+def definitions_from_document(document: dict, on: date) -> Definitions:
+    """The version in force on `on`: the latest `effective_from` on or before that date."""
+    in_force = [v for v in document["versions"] if _as_date(v["effective_from"]) <= on]
+    if not in_force:
+        raise ValueError(f"no funnel definition version is in force on {on}")
+    version = max(in_force, key=lambda v: _as_date(v["effective_from"]))
+    events = document["engagement_events"]
+    exclusions = version["mql"]["exclusions"]
+    excluded = [*exclusions.get("personal_email_domains", []), *exclusions.get("competitor_domains", []),
+                *exclusions.get("internal_domains", [])]
+    return Definitions(
+        version=str(version["version"]),
+        effective_from=_as_date(version["effective_from"]),
+        reporting_currency=document["reporting"]["currency"],
+        stages=tuple(document["stages"]),
+        form_event_types=tuple((r["pattern"], r["event_type"]) for r in events["form_event_types"]),
+        email_event_types=dict(events["email_event_types"]),
+        marketo_activity_types={int(k): v for k, v in events["marketo_activity_types"].items()},
+        conversion_event_types=frozenset(version["lead"]["conversion_event_types"]),
+        crm_lead_record_counts=bool(version["lead"]["crm_lead_record_counts"]),
+        score_threshold=int(version["mql"]["score_threshold"]),
+        engagement_weights={k: int(v) for k, v in version["mql"]["engagement_weights"].items()},
+        hand_raiser_event_types=frozenset(version["mql"]["hand_raiser_event_types"]),
+        excluded_domains=frozenset(d.lower() for d in excluded),
+        qualifying_lead_statuses=frozenset(version["sql"]["qualifying_lead_statuses"]),
+        opportunity_created_qualifies=bool(version["sql"]["opportunity_created_qualifies"]),
+        advocacy_form_names=frozenset(version["evangelist"]["advocacy_form_names"]),
+    )
+
+
+def load_definitions(on: date, path: Path = DEFINITIONS_PATH) -> Definitions:
+    with open(path, encoding="utf-8") as handle:
+        return definitions_from_document(yaml.safe_load(handle), on)
+
+
+# --------------------------------------------------------------------------------------------
+# Identity and classification
+# --------------------------------------------------------------------------------------------
+
+
+def normalise_email(email: str | None) -> str | None:
+    """lower(trim(email)); an empty email is no email."""
+    if email is None:
+        return None
+    normalised = email.strip().lower()
+    return normalised or None
+
+
+def md5_hex(text: str) -> str:
+    return hashlib.md5(text.encode("utf-8")).hexdigest()
+
+
+def person_key(email: str | None, system_object: str, record_id: str) -> str:
+    """md5('email:' || email), or md5('<system>_<object>:' || id) for a record without an email."""
+    normalised = normalise_email(email)
+    if normalised is not None:
+        return md5_hex("email:" + normalised)
+    return md5_hex(f"{system_object}:{record_id}")
+
+
+def email_domain(email: str | None) -> str | None:
+    normalised = normalise_email(email)
+    if normalised is None or "@" not in normalised:
+        return None
+    return normalised.rsplit("@", 1)[1]
+
+
+@lru_cache(maxsize=256)
+def _like_regex(pattern: str) -> re.Pattern:
+    parts = []
+    for char in pattern:
+        if char == "%":
+            parts.append(".*")
+        elif char == "_":
+            parts.append(".")
+        else:
+            parts.append(re.escape(char))
+    return re.compile("".join(parts), re.DOTALL)
+
+
+def ilike(value: str, pattern: str) -> bool:
+    """SQL `lower(value) like lower(pattern)`: % any run of characters, _ exactly one."""
+    return _like_regex(pattern.lower()).fullmatch(value.lower()) is not None
+
+
+def classify_form(form_name: str, definitions: Definitions) -> str | None:
+    for pattern, event_type in definitions.form_event_types:
+        if ilike(form_name, pattern):
+            return event_type
+    return None
+
+
+# --------------------------------------------------------------------------------------------
+# Canonical events and per-person facts
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EngagementEvent:
+    person_key: str
+    event_type: str
+    occurred_at: datetime
+
+
+@dataclass(frozen=True)
+class FormSubmission:
+    person_key: str
+    form_name: str
+    submitted_at: datetime
+
+
+@dataclass
+class OpportunityFact:
+    opportunity_id: str
+    created_at: datetime
+    closed_at: datetime | None
+    is_closed: bool
+    is_won: bool
+    amount: Decimal | None
+    currency: str | None
+    close_date: date | None
+    person_keys: list[str] = field(default_factory=list)
+    primary_person_key: str | None = None
+    amount_reporting: Decimal | None = None
+
+
+@dataclass
+class PersonFunnel:
+    person_key: str
+    own: dict[str, datetime | None]
+    stages: dict[str, datetime | None]
+    excluded: bool = False
+    mql_reason: str | None = None          # hand_raiser | score | None
+    score_at_mql: int | None = None
+    sql_reason: str | None = None          # lead_status | opportunity | None
+    events: list[EngagementEvent] = field(default_factory=list)
+
+
+@dataclass
+class GroundTruth:
+    definitions: Definitions
+    persons: dict[str, PersonFunnel]
+    opportunities: list[OpportunityFact]
+
+    def stage_counts(self) -> dict[str, int]:
+        return {stage: sum(1 for p in self.persons.values() if p.stages[stage] is not None)
+                for stage in self.definitions.stages}
+
+    def won_revenue_reporting(self) -> Decimal:
+        return sum((o.amount_reporting for o in self.opportunities if o.is_won and o.amount_reporting is not None),
+                   Decimal("0.00"))
+
+    def won_revenue_by_currency(self) -> dict[str, Decimal]:
+        totals: dict[str, Decimal] = defaultdict(lambda: Decimal("0.00"))
+        for o in self.opportunities:
+            if o.is_won and o.amount is not None and o.currency:
+                totals[o.currency] += o.amount
+        return dict(sorted(totals.items()))
+
+
+def _earliest(*values: datetime | None) -> datetime | None:
+    present = [v for v in values if v is not None]
+    return min(present) if present else None
+
+
+class _Index:
+    """Person keys of every record, and the ways records point at each other."""
+
+    def __init__(self, drop: ExportDrop):
+        self.created: dict[str, list[datetime]] = defaultdict(list)
+        self.emails: dict[str, str | None] = {}
+        self.sf_lead_person: dict[str, str] = {}
+        self.sf_contact_person: dict[str, str] = {}
+        self.hs_contact_person: dict[str, str] = {}
+        self.mk_lead_person: dict[str, str] = {}
+        for lead in drop.sf_leads:
+            self.sf_lead_person[lead.id] = self._add(lead.email, "salesforce_lead", lead.id, lead.created_at)
+        for contact in drop.sf_contacts:
+            self.sf_contact_person[contact.id] = self._add(contact.email, "salesforce_contact", contact.id,
+                                                           contact.created_at)
+        for contact in drop.hs_contacts:
+            self.hs_contact_person[contact.id] = self._add(contact.email, "hubspot_contact", contact.id,
+                                                           contact.created_at)
+        for lead in drop.mk_leads:
+            self.mk_lead_person[lead.id] = self._add(lead.email, "marketo_lead", lead.id, lead.created_at)
+
+    def _add(self, email: str | None, system_object: str, record_id: str, created_at: datetime) -> str:
+        key = person_key(email, system_object, record_id)
+        self.created[key].append(created_at)
+        self.emails.setdefault(key, normalise_email(email))
+        return key
+
+    def ensure(self, key: str, email: str | None) -> None:
+        """A person known only from an event (e.g. a form submission of an unknown email)."""
+        self.created.setdefault(key, [])
+        self.emails.setdefault(key, normalise_email(email))
+
+
+def _engagement(drop: ExportDrop, index: _Index, definitions: Definitions):
+    events: list[EngagementEvent] = []
+    forms: list[FormSubmission] = []
+    for submission in drop.hs_form_submissions:
+        if normalise_email(submission.email) is not None:
+            key = person_key(submission.email, "", "")
+            index.ensure(key, submission.email)
+        else:
+            key = index.hs_contact_person[submission.contact_id]
+        forms.append(FormSubmission(key, submission.form_name, submission.submitted_at))
+        event_type = classify_form(submission.form_name, definitions)
+        if event_type is not None:
+            events.append(EngagementEvent(key, event_type, submission.submitted_at))
+    for email_event in drop.hs_email_events:
+        event_type = definitions.email_event_types.get(email_event.event_type)
+        if event_type is not None:
+            key = person_key(email_event.recipient, "", "")
+            index.ensure(key, email_event.recipient)
+            events.append(EngagementEvent(key, event_type, email_event.occurred_at))
+    for activity in drop.mk_activities:
+        key = index.mk_lead_person[activity.lead_id]
+        if activity.type_id == 2:
+            form_name = activity.primary_attribute_value or ""
+            forms.append(FormSubmission(key, form_name, activity.occurred_at))
+            event_type = classify_form(form_name, definitions)
+        else:
+            event_type = definitions.marketo_activity_types.get(activity.type_id)
+        if event_type is not None:
+            events.append(EngagementEvent(key, event_type, activity.occurred_at))
+    events.sort(key=lambda e: (e.person_key, e.occurred_at, e.event_type))
+    return events, forms
+
+
+def _mql(events: list[EngagementEvent], definitions: Definitions) -> tuple[datetime | None, str | None, int | None]:
+    """First hand-raiser event or first instant the running score (same-instant events summed) reaches the
+    threshold, whichever is first. Returns (time, reason, score at that time)."""
+    hand_raise = next((e.occurred_at for e in events if e.event_type in definitions.hand_raiser_event_types), None)
+    by_instant: dict[datetime, int] = defaultdict(int)
+    for e in events:
+        by_instant[e.occurred_at] += definitions.engagement_weights.get(e.event_type, 0)
+    running, scored_at, score = 0, None, None
+    for instant in sorted(by_instant):
+        running += by_instant[instant]
+        if running >= definitions.score_threshold:
+            scored_at, score = instant, running
+            break
+    if hand_raise is not None and (scored_at is None or hand_raise <= scored_at):
+        running_at_hand_raise = sum(w for t, w in by_instant.items() if t <= hand_raise)
+        return hand_raise, "hand_raiser", running_at_hand_raise
+    if scored_at is not None:
+        return scored_at, "score", score
+    return None, None, None
+
+
+def _rate(drop: ExportDrop, currency: str, on: date) -> Decimal | None:
+    for rate in drop.sf_conversion_rates:
+        if (rate.iso_code == currency and rate.start_date <= on
+                and (rate.next_start_date is None or on < rate.next_start_date)):
+            return rate.rate
+    return None
+
+
+def amount_in_reporting_currency(amount: Decimal | None, currency: str | None, close_date: date | None,
+                                 drop: ExportDrop, reporting_currency: str) -> Decimal | None:
+    if amount is None:
+        return None
+    if currency is None or currency == reporting_currency:
+        return amount.quantize(CENT, ROUND_HALF_UP)
+    if close_date is None:
+        return None
+    rate_reporting = _rate(drop, reporting_currency, close_date)
+    rate_currency = _rate(drop, currency, close_date)
+    if rate_reporting is None or rate_currency is None:
+        return None
+    return (amount * rate_reporting / rate_currency).quantize(CENT, ROUND_HALF_UP)
+
+
+def _salesforce_opportunities(drop: ExportDrop, index: _Index) -> list[OpportunityFact]:
+    history_by_opportunity = defaultdict(list)
+    for row in drop.sf_opportunity_history:
+        if not row.is_deleted:
+            history_by_opportunity[row.opportunity_id].append(row)
+    people_on: dict[str, list[tuple[str, bool, datetime, str]]] = defaultdict(list)
+    for role in drop.sf_contact_roles:
+        if not role.is_deleted:
+            people_on[role.opportunity_id].append(
+                (index.sf_contact_person[role.contact_id], role.is_primary, role.created_at, role.id))
+    converted_from: dict[str, list[str]] = defaultdict(list)
+    for lead in drop.sf_leads:
+        if lead.converted_opportunity_id:
+            converted_from[lead.converted_opportunity_id].append(index.sf_lead_person[lead.id])
+    facts = []
+    for opportunity in drop.sf_opportunities:
+        if opportunity.is_deleted:
+            continue
+        closed_at = None
+        if opportunity.is_closed:
+            history = sorted(history_by_opportunity[opportunity.id], key=lambda h: (h.created_at, h.id))
+            first_in_stage = next((h for h in history if h.stage_name == opportunity.stage_name), None)
+            closed_at = (first_in_stage.created_at if first_in_stage is not None
+                         else datetime.combine(opportunity.close_date, time(0, 0), UTC))
+        roles = sorted(people_on[opportunity.id], key=lambda r: (not r[1], r[2], r[3]))
+        keys = [r[0] for r in roles] + converted_from[opportunity.id]
+        primary = roles[0][0] if roles else (converted_from[opportunity.id] or [None])[0]
+        facts.append(OpportunityFact(
+            opportunity_id=opportunity.id, created_at=opportunity.created_at, closed_at=closed_at,
+            is_closed=opportunity.is_closed, is_won=opportunity.is_won, amount=opportunity.amount,
+            currency=opportunity.currency, close_date=opportunity.close_date,
+            person_keys=sorted(set(keys)), primary_person_key=primary))
+    return facts
+
+
+def _hubspot_opportunities(drop: ExportDrop, index: _Index) -> list[OpportunityFact]:
+    facts = []
+    for deal in drop.hs_deals:
+        keys = [index.hs_contact_person[c] for c in deal.contact_ids if c in index.hs_contact_person]
+        facts.append(OpportunityFact(
+            opportunity_id=deal.id, created_at=deal.created_at,
+            closed_at=deal.close_at if deal.is_closed else None, is_closed=deal.is_closed, is_won=deal.is_won,
+            amount=deal.amount, currency=deal.currency,
+            close_date=deal.close_at.date() if deal.close_at is not None else None,
+            person_keys=sorted(set(keys)), primary_person_key=keys[0] if keys else None))
+    return facts
+
+
+def compute_ground_truth(drop: ExportDrop, definitions: Definitions) -> GroundTruth:
+    index = _Index(drop)
+    events, forms = _engagement(drop, index, definitions)
+    events_by_person: dict[str, list[EngagementEvent]] = defaultdict(list)
+    for e in events:
+        events_by_person[e.person_key].append(e)
+
+    sql_from_status: dict[str, datetime] = {}
+    for row in drop.sf_lead_history:
+        if row.field == "Status" and row.new_value in definitions.qualifying_lead_statuses:
+            key = index.sf_lead_person[row.lead_id]
+            sql_from_status[key] = _earliest(sql_from_status.get(key), row.created_at)
+
+    lead_record_at: dict[str, datetime] = {}
+    if definitions.crm_lead_record_counts:
+        for lead in drop.sf_leads:
+            key = index.sf_lead_person[lead.id]
+            lead_record_at[key] = _earliest(lead_record_at.get(key), lead.created_at)
+
+    opportunities = _salesforce_opportunities(drop, index) + _hubspot_opportunities(drop, index)
+    opportunity_at: dict[str, datetime] = {}
+    customer_at: dict[str, datetime] = {}
+    for o in opportunities:
+        o.amount_reporting = amount_in_reporting_currency(o.amount, o.currency, o.close_date, drop,
+                                                          definitions.reporting_currency)
+        for key in o.person_keys:
+            opportunity_at[key] = _earliest(opportunity_at.get(key), o.created_at)
+            if o.is_won and o.closed_at is not None:
+                customer_at[key] = _earliest(customer_at.get(key), o.closed_at)
+
+    advocacy: dict[str, list[datetime]] = defaultdict(list)
+    for submission in forms:
+        if submission.form_name in definitions.advocacy_form_names:
+            advocacy[submission.person_key].append(submission.submitted_at)
+
+    persons = {}
+    for key in sorted(index.created):
+        person_events = events_by_person.get(key, [])
+        excluded = email_domain(index.emails.get(key)) in definitions.excluded_domains
+        lead_event = next((e.occurred_at for e in person_events
+                           if e.event_type in definitions.conversion_event_types), None)
+        mql_at, mql_reason, score = (None, None, None) if excluded else _mql(person_events, definitions)
+        opportunity = opportunity_at.get(key)
+        sql_status = sql_from_status.get(key)
+        sql_opportunity = opportunity if definitions.opportunity_created_qualifies else None
+        sql_at = _earliest(sql_status, sql_opportunity)
+        customer = customer_at.get(key)
+        evangelist = None
+        if customer is not None:
+            evangelist = min((t for t in advocacy.get(key, []) if t >= customer), default=None)
+        own = {
+            "subscriber": min(index.created[key]) if index.created[key] else None,
+            "lead": _earliest(lead_event, lead_record_at.get(key)),
+            "mql": mql_at,
+            "sql": sql_at,
+            "opportunity": opportunity,
+            "customer": customer,
+            "evangelist": evangelist,
+        }
+        persons[key] = PersonFunnel(
+            person_key=key, own=own, stages=backfill(own, definitions.stages), excluded=excluded,
+            mql_reason=mql_reason, score_at_mql=score,
+            sql_reason=None if sql_at is None else ("lead_status" if sql_at == sql_status else "opportunity"),
+            events=person_events)
+    opportunities.sort(key=lambda o: o.opportunity_id)
+    return GroundTruth(definitions=definitions, persons=persons, opportunities=opportunities)
+
+
+def backfill(own: dict[str, datetime | None], stages: tuple[str, ...]) -> dict[str, datetime | None]:
+    """Each stage's time is least(own time, next stage's time), from the last stage down."""
+    result: dict[str, datetime | None] = {}
+    later: datetime | None = None
+    for stage in reversed(stages):
+        later = _earliest(own.get(stage), later)
+        result[stage] = later
+    return {stage: result[stage] for stage in stages}
+
+
+# --------------------------------------------------------------------------------------------
+# ground_truth.json
+# --------------------------------------------------------------------------------------------
+
+
+def iso_utc(instant: datetime | None) -> str | None:
+    return None if instant is None else instant.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _money(amount: Decimal | None) -> str | None:
+    return None if amount is None else str(amount.quantize(CENT, ROUND_HALF_UP))
+
+
+def ground_truth_document(truth: GroundTruth, *, seed: int, people: int, profile: str, as_of: datetime) -> dict:
+    return {
+        "seed": seed,
+        "people": people,
+        "profile": profile,
+        "definitions_version": truth.definitions.version,
+        "reporting_currency": truth.definitions.reporting_currency,
+        "as_of": iso_utc(as_of),
+        "stage_counts": truth.stage_counts(),
+        "persons": [
+            {"person_key": p.person_key,
+             **{f"became_{stage}_at": iso_utc(p.stages[stage]) for stage in truth.definitions.stages}}
+            for p in truth.persons.values()
+        ],
+        "opportunities": [
+            {"opportunity_id": o.opportunity_id, "person_key": o.primary_person_key, "person_keys": o.person_keys,
+             "created_at": iso_utc(o.created_at), "closed_at": iso_utc(o.closed_at), "is_closed": o.is_closed,
+             "is_won": o.is_won, "amount": _money(o.amount), "currency": o.currency,
+             "amount_reporting": _money(o.amount_reporting)}
+            for o in truth.opportunities
+        ],
+        "won_revenue_reporting": _money(truth.won_revenue_reporting()),
+        "won_revenue_by_currency": {cur: _money(v) for cur, v in truth.won_revenue_by_currency().items()},
+    }

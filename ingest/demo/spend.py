@@ -1,0 +1,47 @@
+"""Daily ad spend of the Google Ads and LinkedIn Ads campaigns."""
+
+from __future__ import annotations
+
+import random
+from collections import defaultdict
+from datetime import timedelta
+from decimal import ROUND_HALF_UP, Decimal
+
+from . import catalog
+from .clock import AS_OF, days_between
+from .records import AdSpendDay, CampaignMapping
+
+CENT = Decimal("0.01")
+
+
+def simulate_spend(seed: int) -> list[AdSpendDay]:
+    rows = []
+    last_day = AS_OF.date() - timedelta(days=1)
+    for ad in catalog.AD_CAMPAIGNS:
+        rng = random.Random(f"{seed}:spend:{ad.key}")
+        for day in days_between(ad.start, min(ad.end, last_day)):
+            pacing = (0.55 if day.weekday() >= 5 else 1.0) * rng.uniform(0.7, 1.1)
+            cost_per_click = ad.cost_per_click * Decimal(str(round(rng.uniform(0.8, 1.25), 3)))
+            clicks = int(ad.daily_budget * Decimal(str(round(pacing, 3))) / cost_per_click)
+            impressions = int(clicks / (ad.click_through_rate * rng.uniform(0.8, 1.2))) + rng.randint(0, 40)
+            if impressions == 0:
+                continue
+            cost = (cost_per_click * clicks).quantize(CENT, ROUND_HALF_UP)
+            rows.append(AdSpendDay(ad.platform, day, ad.name, ad.platform_id, ad.currency, cost, clicks,
+                                   impressions))
+    return sorted(rows, key=lambda r: (r.platform, r.day, r.campaign))
+
+
+def spend_by_ad_campaign(rows: list[AdSpendDay]) -> dict[str, Decimal]:
+    """Total cost per ad campaign key (each ad campaign has one currency)."""
+    key_of = {ad.platform_id: ad.key for ad in catalog.AD_CAMPAIGNS}
+    totals: dict[str, Decimal] = defaultdict(lambda: Decimal("0.00"))
+    for row in rows:
+        totals[key_of[row.campaign_id]] += row.cost
+    return dict(totals)
+
+
+def campaign_mapping(crm_campaign_ids: dict[str, str]) -> list[CampaignMapping]:
+    """How marketing ties each ad campaign to its CRM campaign and UTM tag."""
+    return [CampaignMapping(ad.platform, ad.name, crm_campaign_ids.get(ad.key), ad.utm_campaign, ad.channel)
+            for ad in catalog.AD_CAMPAIGNS]
