@@ -349,10 +349,14 @@ def _load_rows(attempt: _Attempt, readable: Path, scan: FileScan, header: Header
         f"create temp table _ingest_rows as select {typed}, ({any_bad}) as _bad, {newlines} as _newlines from {reader}",
         path,
     )
-    rows, embedded = con.execute(f"select count(*), coalesce(sum(_newlines), 0) from {_ROWS}").fetchall()[0]
+    rows, bad, embedded = con.execute(
+        f"select count(*), count(*) filter (where _bad), coalesce(sum(_newlines), 0) from {_ROWS}"
+    ).fetchall()[0]
     if rows == 0:
         return attempt.finish(EMPTY, "header only, no data rows")
     lines = _record_lines(con, readable, scan, header, rows, embedded)
+    if bad:
+        _stage_text(con, reader, path)
 
     mapping = header.mapping
     table = f"{quote_ident(contract.schema)}.{quote_ident(contract.table)}"
@@ -374,10 +378,7 @@ def _load_rows(attempt: _Attempt, readable: Path, scan: FileScan, header: Header
             lineage,
         ).fetchall()[0][0]
         result.rows_read, result.rows_loaded, result.rows_quarantined = rows, inserted, rows - inserted
-        message = ""
-        if result.rows_quarantined:
-            _stage_text(con, reader, path)
-            message = _quarantine(attempt, lines, checks, lineage)
+        message = _quarantine(attempt, lines, checks, lineage) if bad else ""
         attempt.finish(LOADED, message)
         con.commit()
     except BaseException:
@@ -387,7 +388,10 @@ def _load_rows(attempt: _Attempt, readable: Path, scan: FileScan, header: Header
 
 
 def _stage_text(con: duckdb.DuckDBPyConnection, reader: str, path: dict) -> None:
-    """The records as raw text, read again only when some rows are quarantined."""
+    """The records as raw text, read again only when some rows are quarantined.
+
+    Like the typed rows, staged outside the load transaction so row ids are file positions.
+    """
     con.execute(f"create temp table _ingest_stage as select * from {reader}", path)
 
 

@@ -1,0 +1,137 @@
+"""Drop planning: which files belong to which contract, what is unrecognised, what is refused."""
+
+from __future__ import annotations
+
+import os
+
+from ingest.contracts import CONTRACTS, LINEAGE_COLUMNS, contracts_for, raw_table_ddl
+from ingest.discovery import natural_key, plan_drop
+from ingest.loader import ensure_warehouse, load_drop, load_files
+
+LEAD_ROWS = "Id,LastName,Status,CreatedDate\n00Q000000000000001,A,Open,2026-03-04T10:15:00.000Z\n"
+LEAD = next(c for c in contracts_for("salesforce") if c.object == "lead")
+
+
+def relative(plan, paths):
+    return [p.relative_to(plan.exports_dir).as_posix() for p in paths]
+
+
+def test_files_are_matched_by_vendor_names_case_insensitively_in_natural_order(drop, write):
+    for name in ("Lead_10.csv", "lead.csv", "Lead_2.csv", "LEADHISTORY.CSV", "2026-11/Lead.csv"):
+        write(f"salesforce/{name}", LEAD_ROWS)
+    write("hubspot/hubspot-crm-exports-all-contacts-2026-11-01.csv", "x")
+    write("spend/google_ads_campaign_report.csv", "x")
+    plan = plan_drop(drop)
+
+    lead_history = next(c for c in contracts_for("salesforce") if c.object == "lead_history")
+    contacts = next(c for c in contracts_for("hubspot") if c.object == "contacts")
+    assert relative(plan, plan.files_for(LEAD)) == [
+        "salesforce/2026-11/Lead.csv", "salesforce/lead.csv", "salesforce/Lead_2.csv", "salesforce/Lead_10.csv",
+    ]
+    assert relative(plan, plan.files_for(lead_history)) == ["salesforce/LEADHISTORY.CSV"]
+    assert relative(plan, plan.files_for(contacts)) == ["hubspot/hubspot-crm-exports-all-contacts-2026-11-01.csv"]
+    assert plan.unrecognised == []
+    assert [(c.source, c.object) for c, _ in plan.planned()] == [(c.source, c.object) for c in CONTRACTS]
+
+
+def test_unknown_files_and_folders_are_listed_with_a_reason_and_ground_truth_is_ignored(drop, write):
+    write("salesforce/Lead.csv", LEAD_ROWS)
+    write("salesforce/Quote.csv", "Id\n1\n")
+    write("notes.txt", "hello")
+    write("pipedrive/deals.csv", "x")
+    write("_ground_truth/ground_truth.json", "{}")
+    plan = plan_drop(drop)
+
+    assert [(u.path, u.reason.split(" (")[0]) for u in plan.unrecognised] == [
+        ("notes.txt", "outside the source folders"),
+        ("pipedrive", "outside the source folders"),
+        ("salesforce/Quote.csv", "not a known salesforce export name"),
+    ]
+    assert any("Quote.csv" in note for note in plan.notes())
+
+
+def test_absent_sources_and_objects_are_notes(drop, write):
+    write("salesforce/Lead.csv", LEAD_ROWS)
+    plan = plan_drop(drop)
+    notes = plan.notes()
+
+    assert plan.absent_sources == ["hubspot", "marketo", "spend"]
+    assert [n for n in notes if n.startswith("source ")] == [
+        f"source {s}: no {s}/ folder in the drop; its raw tables stay empty" for s in ("hubspot", "marketo", "spend")
+    ]
+    assert len([n for n in notes if n.startswith("salesforce/")]) == len(contracts_for("salesforce")) - 1
+    assert not any(n.startswith("salesforce/lead:") for n in notes)
+
+
+def test_absent_sources_leave_every_raw_table_empty_but_present(con, drop, write):
+    write("marketo/leads.csv", "id,createdAt\n7,2026-03-04T10:15:00Z\n")
+    report = load_drop(con, drop)
+
+    assert [(r.object, r.rows_loaded) for r in report.results] == [("leads", 1)]
+    for contract in CONTRACTS:
+        count = con.execute(f'select count(*) from "{contract.schema}"."{contract.table}"').fetchall()[0][0]
+        assert count == (1 if contract.object == "leads" else 0), contract.object
+    assert any(n.startswith("source salesforce:") for n in report.notes)
+    assert "source hubspot" in report.summary
+
+
+def test_ensure_warehouse_creates_every_table_even_for_a_missing_drop(con, tmp_path):
+    report = load_drop(con, tmp_path / "no-such-folder")
+
+    assert report.results == []
+    assert report.notes[:4] == [f"source {s}: no {s}/ folder in the drop; its raw tables stay empty"
+                                for s in ("salesforce", "hubspot", "marketo", "spend")]
+    tables = {tuple(r) for r in con.execute("select table_schema, table_name from information_schema.tables").fetchall()}
+    assert {(c.schema, c.table) for c in CONTRACTS} | {("ingest", "load_ledger"), ("ingest", "quarantine")} <= tables
+    ensure_warehouse(con)  # idempotent
+    columns = [r[0] for r in con.execute(
+        "select column_name from information_schema.columns where table_schema = 'raw_salesforce' "
+        "and table_name = 'lead' order by ordinal_position").fetchall()]
+    assert columns == [c.name for c in LEAD.columns] + list(LINEAGE_COLUMNS)
+    assert raw_table_ddl(LEAD).startswith('create table if not exists "raw_salesforce"."lead"')
+
+
+def test_symlink_escaping_the_drop_is_refused_and_not_read(con, drop, write, tmp_path):
+    secret = tmp_path / "outside" / "secret.csv"
+    secret.parent.mkdir()
+    secret.write_text(LEAD_ROWS)
+    (drop / "salesforce").mkdir()
+    os.symlink(secret, drop / "salesforce" / "Lead.csv")
+    os.symlink(secret, drop / "salesforce" / "passwords.txt")
+    write("salesforce/Contact.csv", "Id,CreatedDate\n003000000000000001,2026-03-04T10:15:00.000Z\n")
+    report = load_drop(con, drop)
+
+    assert [(r.file, r.status, r.content_hash, r.rows_read) for r in report.results] == [
+        ("salesforce/Lead.csv", "refused", None, 0), ("salesforce/Contact.csv", "loaded", report.results[1].content_hash, 1),
+    ]
+    assert "symbolic link" in report.results[0].message and "salesforce/Lead.csv" in report.results[0].message
+    assert [(u.path, u.reason) for u in report.unrecognised] == [("salesforce/passwords.txt", "symbolic link: not followed")]
+    assert con.execute("select count(*) from raw_salesforce.lead").fetchall() == [(0,)]
+    assert con.execute("select status from ingest.load_ledger where file = 'salesforce/Lead.csv'").fetchall() == [("refused",)]
+
+
+def test_symlinked_source_folder_is_not_followed(drop, tmp_path):
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "Lead.csv").write_text(LEAD_ROWS)
+    os.symlink(elsewhere, drop / "salesforce")
+    plan = plan_drop(drop)
+
+    assert plan.files_for(LEAD) == []
+    assert [(u.path, u.reason) for u in plan.unrecognised] == [("salesforce", "symbolic link: not followed")]
+    assert "salesforce" in plan.absent_sources
+
+
+def test_load_files_refuses_paths_outside_the_export_root(con, drop, tmp_path):
+    outside = tmp_path / "Lead.csv"
+    outside.write_text(LEAD_ROWS)
+    ensure_warehouse(con)
+    (result,) = load_files(con, LEAD, [outside], drop, "run")
+
+    assert (result.status, result.rows_read) == ("refused", 0)
+    assert "outside the export folder" in result.message
+
+
+def test_natural_key_orders_numbered_parts():
+    names = ["Lead_10.csv", "Lead_2.csv", "Lead.csv", "lead_1.csv"]
+    assert sorted(names, key=natural_key) == ["Lead.csv", "lead_1.csv", "Lead_2.csv", "Lead_10.csv"]

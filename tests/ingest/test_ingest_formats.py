@@ -1,0 +1,209 @@
+"""Value parsers (SQL) against independent Python oracles, and header matching, as properties."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+import duckdb
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from ingest.contracts import CONTRACTS, contracts_for
+from ingest.formats import (
+    GOOGLE_ADS,
+    HUBSPOT,
+    HUBSPOT_SPANISH,
+    LINKEDIN_ADS,
+    MARKETO,
+    SALESFORCE,
+    ValueFormat,
+    format_for,
+    header_locale,
+    parse_sql,
+    value_sql,
+)
+from ingest.headers import find_header, map_columns, normalise
+
+CON = duckdb.connect()
+UTC = dt.timezone.utc
+
+
+def parse(value: str | None, column_type: str, fmt: ValueFormat):
+    expr = parse_sql(column_type, value_sql("c0", column_type, fmt), fmt)
+    return CON.execute(f"select {expr} from (select cast($v as varchar) as c0)", {"v": value}).fetchall()[0][0]
+
+
+instants = st.datetimes(
+    min_value=dt.datetime(1990, 1, 1), max_value=dt.datetime(2099, 12, 31),
+    timezones=st.sampled_from([UTC, dt.timezone(dt.timedelta(hours=-5)), dt.timezone(dt.timedelta(hours=5, minutes=30)),
+                               dt.timezone(dt.timedelta(hours=-2, minutes=-30)), dt.timezone(dt.timedelta(hours=14))]),
+).map(lambda d: d.replace(microsecond=d.microsecond // 1000 * 1000))
+
+
+def utc_naive(instant: dt.datetime) -> dt.datetime:
+    return instant.astimezone(UTC).replace(tzinfo=None)
+
+
+def offset(instant: dt.datetime, colon: bool) -> str:
+    text = instant.strftime("%z")
+    return f"{text[:3]}:{text[3:]}" if colon else text
+
+
+@settings(deadline=None)
+@given(instants, st.sampled_from(["millis_z", "seconds_z", "millis_offset", "seconds_offset_colon"]))
+def test_salesforce_and_marketo_iso_timestamps_are_stored_in_utc(instant, style):
+    base = instant.strftime("%Y-%m-%dT%H:%M:%S")
+    millis = f".{instant.microsecond // 1000:03d}"
+    text = {
+        "millis_z": utc_naive(instant).strftime("%Y-%m-%dT%H:%M:%S") + millis + "Z",
+        "seconds_z": utc_naive(instant).strftime("%Y-%m-%dT%H:%M:%S") + "Z",
+        "millis_offset": base + millis + offset(instant, colon=False),
+        "seconds_offset_colon": base + offset(instant, colon=True),
+    }[style]
+    expected = utc_naive(instant)
+    if style.startswith("seconds"):
+        expected = expected.replace(microsecond=0)
+    assert parse(text, "timestamp", SALESFORCE) == expected
+    assert parse(text, "timestamp", MARKETO) == expected
+
+
+@settings(deadline=None)
+@given(st.datetimes(min_value=dt.datetime(1990, 1, 1), max_value=dt.datetime(2099, 12, 31)), st.booleans())
+def test_hubspot_timestamps_are_utc_wall_clock(moment, with_seconds):
+    moment = moment.replace(microsecond=0) if with_seconds else moment.replace(second=0, microsecond=0)
+    text = moment.strftime("%Y-%m-%d %H:%M:%S" if with_seconds else "%Y-%m-%d %H:%M")
+    assert parse(text, "timestamp", HUBSPOT) == moment
+    assert parse(moment.strftime("%d/%m/%Y %H:%M:%S"), "timestamp", HUBSPOT_SPANISH) == moment
+
+
+@settings(deadline=None)
+@given(st.dates(min_value=dt.date(1990, 1, 1), max_value=dt.date(2099, 12, 31)), st.booleans())
+def test_dates_per_source(day, padded):
+    assert parse(day.isoformat(), "date", SALESFORCE) == day
+    assert parse(day.isoformat(), "date", GOOGLE_ADS) == day
+    us = f"{day.month:02d}/{day.day:02d}/{day.year}" if padded else f"{day.month}/{day.day}/{day.year}"
+    assert parse(us, "date", LINKEDIN_ADS) == day
+
+
+def test_impossible_and_foreign_dates_are_rejected():
+    assert parse("2026-02-30", "date", SALESFORCE) is None
+    assert parse("13/04/2026", "date", LINKEDIN_ADS) is None
+    assert parse("2026-03-04", "date", LINKEDIN_ADS) is None
+    assert parse("03/04/2026", "date", SALESFORCE) is None
+    assert parse("2026-03-04 10:15", "timestamp", SALESFORCE) is None
+    assert parse("2026-03-04T10:15:00", "timestamp", SALESFORCE) is None
+    assert parse("yesterday", "timestamp", HUBSPOT) is None
+
+
+NUMBER_TEXT = st.text(alphabet="0123456789.,+- e", max_size=24)
+
+
+def oracle_number(text: str, fmt: ValueFormat, fraction: bool):
+    """What a number in this format means, written independently of the SQL with Python's re and Decimal."""
+    text = text.strip(" ")
+    if not text:
+        return None
+    group = re.escape(fmt.group_mark) if fmt.group_mark else None
+    digits = f"(?:[0-9]+|[0-9]{{1,3}}(?:{group}[0-9]{{3}})+)" if group else "[0-9]+"
+    mark = re.escape(fmt.decimal_mark)
+    pattern = f"[+-]?(?:{digits}(?:{mark}[0-9]*)?|{mark}[0-9]+)" if fraction else f"[+-]?{digits}"
+    if not re.fullmatch(pattern, text):
+        return None
+    plain = text.replace(fmt.group_mark, "") if fmt.group_mark else text
+    plain = plain.replace(fmt.decimal_mark, ".")
+    try:
+        value = Decimal(plain)
+    except InvalidOperation:
+        return None
+    if not fraction:
+        return int(value) if -(2**63) <= value < 2**63 else None
+    value = value.quantize(Decimal("0.000001"), rounding=ROUND_HALF_UP)
+    return value if abs(value) < Decimal(10) ** 12 else None
+
+
+@settings(max_examples=300, deadline=None)
+@given(NUMBER_TEXT, st.sampled_from([SALESFORCE, HUBSPOT, GOOGLE_ADS, HUBSPOT_SPANISH]))
+def test_decimals_match_the_oracle(text, fmt):
+    assert parse(text, "decimal", fmt) == oracle_number(text, fmt, fraction=True)
+
+
+@settings(max_examples=300, deadline=None)
+@given(NUMBER_TEXT, st.sampled_from([SALESFORCE, HUBSPOT, GOOGLE_ADS, HUBSPOT_SPANISH]))
+def test_integers_match_the_oracle(text, fmt):
+    assert parse(text, "integer", fmt) == oracle_number(text, fmt, fraction=False)
+
+
+@settings(deadline=None)
+@given(st.decimals(min_value=Decimal("-999999999999"), max_value=Decimal("999999999999"), places=2))
+def test_grouped_amounts_round_trip(amount):
+    assert parse(f"{amount:,.2f}", "decimal", GOOGLE_ADS) == amount
+    spanish = f"{amount:,.2f}".replace(",", "_").replace(".", ",").replace("_", ".")
+    assert parse(spanish, "decimal", HUBSPOT_SPANISH) == amount
+    assert parse(f"{amount:.2f}", "decimal", SALESFORCE) == amount
+
+
+@settings(deadline=None)
+@given(st.sampled_from(["true", "false", "1", "0", "yes", "no", "sí", "maybe", "t", "", " "]),
+       st.sampled_from([str.lower, str.upper, str.title]),
+       st.sampled_from([SALESFORCE, HUBSPOT, HUBSPOT_SPANISH, MARKETO]))
+def test_booleans_per_source(word, case, fmt):
+    text = case(word)
+    key = text.strip(" ").lower()
+    expected = True if key in fmt.true_values else False if key in fmt.false_values else None
+    assert parse(text, "boolean", fmt) == expected
+
+
+@settings(deadline=None)
+@given(st.text(alphabet="abcXYZ0189-_ .", max_size=20))
+def test_salesforce_ids_are_15_or_18_letters_and_digits(text):
+    trimmed = text.strip(" ")
+    valid = re.fullmatch(r"[A-Za-z0-9]{15}(?:[A-Za-z0-9]{3})?", trimmed)
+    assert parse(text, "id", SALESFORCE) == (trimmed if valid else None)
+
+
+def test_empty_text_is_null_and_other_text_is_kept_verbatim():
+    assert parse("", "text", SALESFORCE) is None
+    assert parse("  spaced  ", "text", SALESFORCE) == "  spaced  "
+    assert parse("--", "integer", GOOGLE_ADS) is None
+
+
+def all_labels():
+    return [(c, label) for c in CONTRACTS for col in c.columns for label in col.header_names()]
+
+
+def documented_target(contract, label: str) -> str:
+    """A label names the column it is the canonical name of, else the first column it is an alias of."""
+    wanted = " ".join(label.split()).lower()
+    for col in contract.columns:
+        if col.name.lower() == wanted:
+            return col.name
+    return next(col.name for col in contract.columns if wanted in {" ".join(a.split()).lower() for a in col.aliases})
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.sampled_from(all_labels()), st.sampled_from([str.lower, str.upper, str.swapcase, lambda s: s]),
+       st.sampled_from(["", " ", "  ", "\t"]))
+def test_any_case_and_whitespace_variant_of_a_label_maps_to_its_column(entry, case, pad):
+    contract, label = entry
+    variant = pad + case(label).replace(" ", " " + pad) + pad
+    mapping = map_columns(contract, [variant])
+    assert mapping.targets == (documented_target(contract, label),)
+    assert mapping.custom == frozenset()
+
+
+def test_header_row_is_found_below_title_lines_with_its_delimiter():
+    google = next(c for c in contracts_for("spend") if c.object == "google_ads")
+    head = 'Campaign report\n"March 1, 2026 - March 31, 2026"\n\nDay;Campaign;Campaign ID;Currency code;Cost\n1;2;3;4;5\n'
+    header = find_header(google, head)
+    assert (header.first_line, header.last_line, header.delimiter) == (4, 4, ";")
+    assert header.mapping.targets == ("day", "campaign", "campaign_id", "currency", "cost")
+
+
+def test_header_language_picks_the_value_format():
+    deals = next(c for c in contracts_for("hubspot") if c.object == "deals")
+    assert header_locale([normalise("ID de registro"), normalise("Importe")]) == "es"
+    assert header_locale([normalise("Record ID")]) == "en"
+    assert format_for(deals, "es") is HUBSPOT_SPANISH
+    assert format_for(deals, "en") is HUBSPOT
