@@ -1,7 +1,8 @@
 """Export files in each vendor's own format, with headers taken from the export contracts.
 
-Salesforce: Data Export CSVs, one ``<Object>.csv`` per object, API field names, every value quoted,
+Salesforce: Data Export CSVs, one ``<Object>.csv`` per object, API field names,
 ``2026-03-04T10:15:00.000Z`` timestamps; ``Lead.csv`` carries a UTF-8 byte order mark.
+Every file is RFC 4180 CSV (CRLF line ends, fields quoted when they need it), empty = null.
 HubSpot: CRM UI exports with English property labels, ``2026-03-04 10:15`` timestamps.
 Marketo: bulk-extract CSVs with REST field names, ``2026-03-04T10:15:00Z`` timestamps.
 Spend: Google Ads and LinkedIn Campaign Manager reports with their title lines above the header.
@@ -90,14 +91,13 @@ def us_date(value: date) -> str:
 
 
 def write_csv(path: Path, header: list[str], rows: Iterable[list[str]], *, bom: bool = False,
-              quote_all: bool = False, preamble: Iterable[list[str]] = ()) -> int:
+              preamble: Iterable[list[str]] = ()) -> int:
     path.parent.mkdir(parents=True, exist_ok=True)
     count = 0
     with open(path, "w", encoding="utf-8-sig" if bom else "utf-8", newline="") as handle:
-        writer = csv.writer(handle, quoting=csv.QUOTE_ALL if quote_all else csv.QUOTE_MINIMAL,
-                            lineterminator="\r\n")
+        writer = csv.writer(handle, quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
         for line in preamble:
-            csv.writer(handle, lineterminator="\r\n").writerow(line)
+            writer.writerow(line)
         writer.writerow(header)
         for row in rows:
             writer.writerow(row)
@@ -153,8 +153,7 @@ class DropWriter:
             file_name = f"{object_name}.csv"
             _contract("salesforce", file_name, contract.object)
             extra = LEAD_CUSTOM_FIELDS if object_name == "Lead" else ()
-            self._write("salesforce", file_name, contract, {}, records, to_row, extra,
-                        bom=object_name == "Lead", quote_all=True)
+            self._write("salesforce", file_name, contract, {}, records, to_row, extra, bom=object_name == "Lead")
 
     # ---------------------------------------------------------------- HubSpot
 

@@ -1,0 +1,440 @@
+"""The ground-truth oracle on tiny hand-built record sets, against hand-computed answers."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+from demo_records import (
+    at, definitions_document, drop, email_event, form, hs_contact, hs_deal, mk_activity, mk_lead, opportunity, rate,
+    role, sf_contact, sf_lead, stage, status,
+)
+from hypothesis import given
+from hypothesis import strategies as st
+
+from ingest.demo.oracle import (
+    DEFINITIONS_PATH, STAGES, backfill, classify_form, compute_ground_truth, definitions_from_document, ilike,
+    load_definitions, person_key,
+)
+
+DEFS = definitions_from_document(definitions_document(), date(2026, 11, 1))
+ANA = "ana.garcia@acme.es"
+
+
+def key(email: str) -> str:
+    return hashlib.md5(f"email:{email}".encode()).hexdigest()
+
+
+def funnel(truth, email_or_key: str) -> dict[str, str | None]:
+    person = truth.persons[key(email_or_key) if "@" in email_or_key else email_or_key]
+    return {s: None if t is None else t.strftime("%Y-%m-%d %H:%M") for s, t in person.stages.items()}
+
+
+# ------------------------------------------------------------------------------------------------ identity
+
+
+def test_person_key_is_md5_of_the_trimmed_lower_case_email():
+    assert person_key("  Ana.Garcia@Acme.ES ", "hubspot_contact", "1") == key(ANA)
+    assert person_key(None, "salesforce_lead", "00Q5g000001") == hashlib.md5(b"salesforce_lead:00Q5g000001").hexdigest()
+    assert person_key("   ", "marketo_lead", "42") == hashlib.md5(b"marketo_lead:42").hexdigest()
+
+
+def test_records_in_every_system_with_differently_cased_emails_are_one_person():
+    truth = compute_ground_truth(drop(
+        hs_contacts=[hs_contact("101", ANA, "2026-01-05 09:00")],
+        sf_leads=[sf_lead("00QA", "Ana.Garcia@Acme.es ", "2026-01-03 12:00")],
+        mk_leads=[mk_lead("7", "ANA.GARCIA@acme.es", "2026-01-04 08:00")],
+    ), DEFS)
+    assert list(truth.persons) == [key(ANA)]
+    assert funnel(truth, ANA)["subscriber"] == "2026-01-03 12:00"
+
+
+def test_a_record_without_email_is_a_person_of_its_own():
+    truth = compute_ground_truth(drop(sf_leads=[sf_lead("00QX", None, "2026-02-01 10:00"),
+                                                sf_lead("00QY", "", "2026-02-01 11:00")]), DEFS)
+    assert set(truth.persons) == {person_key(None, "salesforce_lead", "00QX"),
+                                  person_key(None, "salesforce_lead", "00QY")}
+
+
+# ------------------------------------------------------------------------------------------------ classification
+
+
+@pytest.mark.parametrize("value, pattern, expected", [
+    ("Ebook download: Lead scoring playbook", "%ebook%", True),
+    ("Descarga e-book: Guía del embudo B2B", "%ebook%", False),
+    ("DEMO request", "%demo%", True),
+    ("abc", "a_c", True),
+    ("ac", "a_c", False),
+    ("a.c", "a_c", True),
+    ("50% off", "50%", True),
+    ("anything at all", "%", True),
+    ("", "%", True),
+    ("x", "", False),
+])
+def test_ilike_follows_sql_like_semantics_case_insensitively(value, pattern, expected):
+    assert ilike(value, pattern) is expected
+
+
+def test_forms_are_classified_by_the_first_matching_pattern():
+    assert classify_form("Webinar registration: Product Demo Day", DEFS) == "demo_request"
+    assert classify_form("Webinar registration: From MQL to Revenue", DEFS) == "webinar_registration"
+    assert classify_form("Contact Sales", DEFS) == "demo_request"
+    assert classify_form("Whitepaper: Multi-touch attribution", DEFS) == "content_download"
+    assert classify_form("Descarga e-book: Guía del embudo B2B", DEFS) == "form_submission"
+    assert classify_form("Newsletter signup", DEFS) == "form_submission"
+
+
+# ------------------------------------------------------------------------------------------------ lead and MQL
+
+
+def test_running_score_reaching_the_threshold_exactly_makes_an_mql():
+    # 15 (ebook) + 10 (webinar) + 10 (form) + 0 (open) + 5 (click) = 40 == threshold
+    truth = compute_ground_truth(drop(
+        hs_contacts=[hs_contact("101", ANA, "2026-01-05 09:00"), hs_contact("102", "luis@acme.es", "2026-01-05 09:00")],
+        hs_form_submissions=[
+            form("101", ANA, "Ebook download: Benchmarks", "2026-01-10 10:00"),
+            form("101", ANA, "Webinar registration: SLAs", "2026-01-12 16:30"),
+            form("101", ANA, "Newsletter signup", "2026-01-15 08:00"),
+            form("102", "luis@acme.es", "Ebook download: Benchmarks", "2026-01-10 10:00"),
+            form("102", "luis@acme.es", "Webinar registration: SLAs", "2026-01-12 16:30"),
+            form("102", "luis@acme.es", "Newsletter signup", "2026-01-15 08:00"),
+        ],
+        hs_email_events=[
+            email_event(ANA, "DELIVERED", "2026-01-20 08:30"),
+            email_event(ANA, "OPEN", "2026-01-20 09:00"),
+            email_event(ANA, "CLICK", "2026-01-20 09:02"),
+            email_event("luis@acme.es", "OPEN", "2026-01-20 09:00"),   # opens weigh nothing: Luis stays at 35
+        ],
+    ), DEFS)
+    assert funnel(truth, ANA) == {"subscriber": "2026-01-05 09:00", "lead": "2026-01-10 10:00",
+                                  "mql": "2026-01-20 09:02", "sql": None, "opportunity": None, "customer": None,
+                                  "evangelist": None}
+    assert truth.persons[key(ANA)].score_at_mql == 40
+    assert funnel(truth, "luis@acme.es")["mql"] is None
+
+
+def test_events_at_the_same_instant_are_summed_before_comparing_with_the_threshold():
+    # With an open weighing -10, a form (+10) and an open (-10) in the same minute add up to 0:
+    # the score never passes 35, although counting the form alone would have reached 45.
+    defs = definitions_from_document(definitions_document(engagement_weights={
+        "email_open": -10, "email_click": 5, "web_visit": 2, "form_submission": 10, "content_download": 15,
+        "webinar_registration": 10, "demo_request": 40}), date(2026, 11, 1))
+    records = dict(
+        hs_contacts=[hs_contact("101", ANA, "2026-01-05 09:00")],
+        hs_form_submissions=[
+            form("101", ANA, "Ebook download: A", "2026-01-10 10:00"),
+            form("101", ANA, "Ebook download: B", "2026-01-11 10:00"),
+            form("101", ANA, "Guide", "2026-01-12 10:00"),
+        ],
+        hs_email_events=[email_event(ANA, "CLICK", "2026-01-09 10:00"),
+                         email_event(ANA, "OPEN", "2026-01-12 10:00")],
+    )
+    assert funnel(compute_ground_truth(drop(**records), defs), ANA)["mql"] is None
+    # One more click later reaches 40 (5 + 15 + 15 + 10 - 10 + 5).
+    records["hs_email_events"].append(email_event(ANA, "CLICK", "2026-01-13 11:00"))
+    assert funnel(compute_ground_truth(drop(**records), defs), ANA)["mql"] == "2026-01-13 11:00"
+
+
+def test_same_instant_events_cross_the_threshold_together():
+    truth = compute_ground_truth(drop(
+        mk_leads=[mk_lead("7", ANA, "2026-01-05 09:00")],
+        mk_activities=[
+            mk_activity("7", 2, "2026-01-06 10:00", "Ebook download: A"),       # 15
+            mk_activity("7", 2, "2026-01-07 10:00", "Ebook download: B"),       # 30
+            mk_activity("7", 1, "2026-01-08 12:00", "/pricing"),                # 32
+            mk_activity("7", 2, "2026-01-09 12:00", "Partner event sign-up"),   # 42 with the visit below
+            mk_activity("7", 1, "2026-01-09 12:00", "/events"),
+            mk_activity("7", 10, "2026-01-09 12:00", "Newsletter.Email"),
+        ],
+    ), DEFS)
+    assert funnel(truth, ANA)["mql"] == "2026-01-09 12:00"
+    assert truth.persons[key(ANA)].score_at_mql == 44
+
+
+def test_a_hand_raiser_qualifies_at_once_whatever_the_score():
+    # The demo weighs 20 here, below the threshold of 40: only the hand-raiser rule makes Ana an MQL.
+    defs = definitions_from_document(definitions_document(engagement_weights={
+        "email_open": 0, "email_click": 5, "web_visit": 2, "form_submission": 10, "content_download": 15,
+        "webinar_registration": 10, "demo_request": 20}), date(2026, 11, 1))
+    truth = compute_ground_truth(drop(
+        hs_contacts=[hs_contact("101", ANA, "2026-01-05 09:00")],
+        hs_form_submissions=[form("101", ANA, "Newsletter signup", "2026-01-05 09:00"),
+                             form("101", ANA, "Demo request", "2026-02-01 15:45")],
+    ), defs)
+    person = truth.persons[key(ANA)]
+    assert funnel(truth, ANA)["mql"] == "2026-02-01 15:45"
+    assert (person.mql_reason, person.score_at_mql) == ("hand_raiser", 30)
+
+
+@pytest.mark.parametrize("email", ["ana@GMail.com ", "spy@rivalmetrics.io", "qa@smarketing-demo.com"])
+def test_excluded_domains_never_become_mql_by_their_own_events(email):
+    normalised = email.strip().lower()
+    truth = compute_ground_truth(drop(
+        hs_contacts=[hs_contact("101", email, "2026-01-05 09:00")],
+        hs_form_submissions=[form("101", email, "Demo request", "2026-01-06 10:00"),
+                             form("101", email, "Ebook download: A", "2026-01-07 10:00"),
+                             form("101", email, "Ebook download: B", "2026-01-08 10:00")],
+    ), DEFS)
+    person = truth.persons[key(normalised)]
+    assert person.excluded
+    assert funnel(truth, normalised)["lead"] == "2026-01-06 10:00"
+    assert funnel(truth, normalised)["mql"] is None
+
+
+def test_an_excluded_person_qualified_by_sales_gets_mql_backfilled_from_sql():
+    truth = compute_ground_truth(drop(
+        hs_contacts=[hs_contact("101", "ana@gmail.com", "2026-01-05 09:00")],
+        hs_form_submissions=[form("101", "ana@gmail.com", "Demo request", "2026-01-06 10:00")],
+        sf_leads=[sf_lead("00QA", "ana@gmail.com", "2026-01-06 10:07")],
+        sf_lead_history=[status("00QA", "Open - Not Contacted", "Working - Contacted", "2026-01-06 14:00"),
+                         status("00QA", "Working - Contacted", "Sales Qualified", "2026-01-09 11:20")],
+    ), DEFS)
+    assert funnel(truth, "ana@gmail.com") == {
+        "subscriber": "2026-01-05 09:00", "lead": "2026-01-06 10:00", "mql": "2026-01-09 11:20",
+        "sql": "2026-01-09 11:20", "opportunity": None, "customer": None, "evangelist": None}
+
+
+def test_a_salesforce_lead_record_makes_a_lead_and_other_fields_do_not_qualify():
+    truth = compute_ground_truth(drop(
+        sf_leads=[sf_lead("00QA", ANA, "2026-02-01 10:00")],
+        sf_lead_history=[
+            status("00QA", None, "Sales Qualified", "2026-02-02 09:00", field="Disqualification_Reason__c"),
+            status("00QA", "Open - Not Contacted", "Working - Contacted", "2026-02-02 10:00"),
+            status("00QA", "Working - Contacted", "Recycled", "2026-02-10 10:00"),
+            status("00QA", "Recycled", "Open - Not Contacted", "2026-04-01 10:00"),
+            status("00QA", "Open - Not Contacted", "Sales Qualified", "2026-04-03 16:00"),
+        ],
+    ), DEFS)
+    assert funnel(truth, ANA) == {
+        "subscriber": "2026-02-01 10:00", "lead": "2026-02-01 10:00", "mql": "2026-04-03 16:00",
+        "sql": "2026-04-03 16:00", "opportunity": None, "customer": None, "evangelist": None}
+    assert truth.persons[key(ANA)].sql_reason == "lead_status"
+
+
+# ------------------------------------------------------------------------------------------------ opportunities
+
+
+def test_opportunity_stages_backfill_every_earlier_stage():
+    # A contact added by sales straight onto a deal: no marketing history, no lead.
+    truth = compute_ground_truth(drop(
+        sf_contacts=[sf_contact("003A", ANA, "2026-03-05 09:00")],
+        sf_opportunities=[opportunity("006A", "2026-03-01 10:00", "Closed Won", "2026-04-01", "1000.00")],
+        sf_opportunity_history=[stage("006A", "Prospecting", "2026-03-01 10:00"),
+                                stage("006A", "Closed Won", "2026-04-01 17:30")],
+        sf_contact_roles=[role("006A", "003A", "2026-03-05 09:00")],
+    ), DEFS)
+    assert funnel(truth, ANA) == {
+        "subscriber": "2026-03-01 10:00", "lead": "2026-03-01 10:00", "mql": "2026-03-01 10:00",
+        "sql": "2026-03-01 10:00", "opportunity": "2026-03-01 10:00", "customer": "2026-04-01 17:30",
+        "evangelist": None}
+    assert truth.persons[key(ANA)].sql_reason == "opportunity"
+
+
+def test_closed_at_is_the_first_history_row_in_the_current_closed_stage():
+    truth = compute_ground_truth(drop(
+        sf_contacts=[sf_contact("003A", ANA, "2026-01-01 09:00")],
+        sf_opportunities=[opportunity("006A", "2026-03-01 10:00", "Closed Won", "2026-03-30", "1000.00")],
+        sf_opportunity_history=[stage("006A", "Prospecting", "2026-03-01 10:00"),
+                                stage("006A", "Closed Won", "2026-03-10 12:00"),
+                                stage("006A", "Negotiation", "2026-03-20 09:00"),
+                                stage("006A", "Closed Won", "2026-03-30 18:00")],
+        sf_contact_roles=[role("006A", "003A", "2026-03-01 10:00")],
+    ), DEFS)
+    [opp] = truth.opportunities
+    assert opp.closed_at == at("2026-03-10 12:00")
+    assert funnel(truth, ANA)["customer"] == "2026-03-10 12:00"
+
+
+def test_closed_at_falls_back_to_the_close_date_without_history():
+    truth = compute_ground_truth(drop(
+        sf_contacts=[sf_contact("003A", ANA, "2024-01-27 02:30")],
+        sf_opportunities=[opportunity("006A", "2024-02-07 02:30", "Closed Won", "2024-04-07", "19500.00")],
+        sf_contact_roles=[role("006A", "003A", "2024-02-07 02:30")],
+    ), DEFS)
+    [opp] = truth.opportunities
+    assert opp.closed_at == at("2024-04-07 00:00")
+    assert opp.is_won and opp.is_closed
+
+
+def test_open_opportunities_have_no_close_and_lost_ones_make_no_customer():
+    truth = compute_ground_truth(drop(
+        sf_contacts=[sf_contact("003A", ANA, "2026-01-01 09:00")],
+        sf_opportunities=[opportunity("006A", "2026-03-01 10:00", "Negotiation", "2026-12-15", "1000.00"),
+                          opportunity("006B", "2026-02-01 10:00", "Closed Lost", "2026-02-20", "500.00")],
+        sf_opportunity_history=[stage("006B", "Prospecting", "2026-02-01 10:00"),
+                                stage("006B", "Closed Lost", "2026-02-20 11:00")],
+        sf_contact_roles=[role("006A", "003A", "2026-03-01 10:00"), role("006B", "003A", "2026-02-01 10:00")],
+    ), DEFS)
+    by_id = {o.opportunity_id: o for o in truth.opportunities}
+    assert by_id["006A"].closed_at is None and not by_id["006A"].is_closed
+    assert by_id["006B"].closed_at == at("2026-02-20 11:00") and not by_id["006B"].is_won
+    assert funnel(truth, ANA)["opportunity"] == "2026-02-01 10:00"
+    assert funnel(truth, ANA)["customer"] is None
+
+
+def test_deleted_opportunities_are_ignored_even_when_the_lead_points_at_them():
+    truth = compute_ground_truth(drop(
+        sf_leads=[sf_lead("00QA", ANA, "2026-02-01 10:00", converted_contact="003A", converted_opportunity="006A")],
+        sf_contacts=[sf_contact("003A", ANA, "2026-02-05 10:00")],
+        sf_lead_history=[status("00QA", "Working - Contacted", "Sales Qualified", "2026-02-05 10:00")],
+        sf_opportunities=[opportunity("006A", "2026-02-05 10:00", "Prospecting", "2026-05-01", "1000.00",
+                                      deleted=True)],
+        sf_contact_roles=[role("006A", "003A", "2026-02-05 10:00", deleted=True)],
+    ), DEFS)
+    assert truth.opportunities == []
+    assert funnel(truth, ANA)["sql"] == "2026-02-05 10:00"
+    assert funnel(truth, ANA)["opportunity"] is None
+
+
+def test_a_converted_lead_and_every_contact_role_put_people_on_the_opportunity():
+    truth = compute_ground_truth(drop(
+        sf_leads=[sf_lead("00QA", ANA, "2026-02-01 10:00", converted_contact="003A", converted_opportunity="006A")],
+        sf_contacts=[sf_contact("003A", None, "2026-02-05 10:00"), sf_contact("003B", "cfo@acme.es", "2026-02-09 10:00")],
+        sf_opportunities=[opportunity("006A", "2026-02-05 10:00", "Proposal", "2026-05-01", "1000.00")],
+        sf_contact_roles=[role("006A", "003B", "2026-02-09 10:00", primary=False),
+                          role("006A", "003A", "2026-02-05 10:00")],
+    ), DEFS)
+    [opp] = truth.opportunities
+    contact_without_email = person_key(None, "salesforce_contact", "003A")
+    assert opp.primary_person_key == contact_without_email
+    assert set(opp.person_keys) == {key(ANA), key("cfo@acme.es"), contact_without_email}
+    assert funnel(truth, "cfo@acme.es")["opportunity"] == "2026-02-05 10:00"
+
+
+def test_hubspot_deals_use_associated_contacts_and_closedate():
+    truth = compute_ground_truth(drop(
+        hs_contacts=[hs_contact("101", ANA, "2026-01-05 09:00"), hs_contact("102", "cfo@acme.es", "2026-01-06 09:00")],
+        hs_deals=[hs_deal("9001", ("101", "102"), "2026-02-01 10:00", "2026-03-15 16:20", won=True)],
+    ), DEFS)
+    [deal] = truth.opportunities
+    assert deal.closed_at == at("2026-03-15 16:20")
+    assert deal.primary_person_key == key(ANA)
+    assert funnel(truth, "cfo@acme.es")["customer"] == "2026-03-15 16:20"
+    assert funnel(truth, "cfo@acme.es")["sql"] == "2026-02-01 10:00"
+
+
+# ------------------------------------------------------------------------------------------------ money
+
+
+def test_amounts_convert_at_the_rate_in_force_on_the_close_date_rounding_half_up():
+    rates = [rate("EUR", "1.000000", "2026-02-01", "2026-03-01"), rate("EUR", "1.000000", "2026-03-01", None),
+             rate("USD", "1.084317", "2026-02-01", "2026-03-01"), rate("USD", "2.000000", "2026-03-01", None)]
+    truth = compute_ground_truth(drop(
+        sf_conversion_rates=rates,
+        sf_opportunities=[
+            opportunity("006A", "2026-01-10 10:00", "Closed Won", "2026-02-28", "1000.00", "USD"),
+            opportunity("006B", "2026-01-10 10:00", "Closed Won", "2026-03-01", "10.01", "USD"),
+            opportunity("006C", "2026-01-10 10:00", "Closed Won", "2026-03-01", "123.45", "EUR"),
+            opportunity("006D", "2026-01-10 10:00", "Closed Lost", "2026-03-01", "99.99", "USD"),
+        ],
+    ), DEFS)
+    by_id = {o.opportunity_id: o.amount_reporting for o in truth.opportunities}
+    assert by_id == {"006A": Decimal("922.24"),   # 1000 / 1.084317 = 922.2397...
+                     "006B": Decimal("5.01"),     # 10.01 / 2 = 5.005 -> half up
+                     "006C": Decimal("123.45"),
+                     "006D": Decimal("50.00")}    # 99.99 / 2 = 49.995 -> half up
+    assert truth.won_revenue_reporting() == Decimal("1050.70")
+    assert truth.won_revenue_by_currency() == {"EUR": Decimal("123.45"), "USD": Decimal("1010.01")}
+
+
+# ------------------------------------------------------------------------------------------------ evangelist
+
+
+def test_evangelist_needs_an_advocacy_form_at_or_after_becoming_customer():
+    cfo = "cfo@acme.es"
+    truth = compute_ground_truth(drop(
+        hs_contacts=[hs_contact("101", ANA, "2026-01-05 09:00"), hs_contact("102", cfo, "2026-01-05 09:00")],
+        hs_deals=[hs_deal("9001", ("101", "102"), "2026-02-01 10:00", "2026-04-01 10:00", won=True)],
+        hs_form_submissions=[
+            form("101", ANA, "Customer referral", "2026-03-15 10:00"),         # before: not yet a customer
+            form("101", ANA, "Case study participation", "2026-05-01 12:00"),
+            form("102", cfo, "Customer referral", "2026-04-01 10:00"),         # the very minute of the close
+        ],
+    ), DEFS)
+    assert funnel(truth, ANA)["evangelist"] == "2026-05-01 12:00"
+    assert funnel(truth, cfo)["evangelist"] == "2026-04-01 10:00"
+    # The early referral is still a conversion, but the deal (and so the backfilled lead) came first.
+    assert funnel(truth, ANA)["lead"] == "2026-02-01 10:00"
+
+
+def test_an_advocacy_form_without_a_won_deal_makes_no_evangelist():
+    truth = compute_ground_truth(drop(
+        hs_contacts=[hs_contact("101", ANA, "2026-01-05 09:00")],
+        hs_form_submissions=[form("101", ANA, "Customer referral", "2026-03-15 10:00")],
+    ), DEFS)
+    assert funnel(truth, ANA)["evangelist"] is None
+    assert funnel(truth, ANA)["lead"] == "2026-03-15 10:00"
+
+
+def test_marketo_fill_out_form_is_classified_by_form_name_for_evangelists_too():
+    truth = compute_ground_truth(drop(
+        mk_leads=[mk_lead("7", ANA, "2026-01-05 09:00")],
+        sf_contacts=[sf_contact("003A", ANA, "2026-02-05 10:00")],
+        sf_opportunities=[opportunity("006A", "2026-02-05 10:00", "Closed Won", "2026-03-01", "100.00")],
+        sf_opportunity_history=[stage("006A", "Closed Won", "2026-03-01 09:00")],
+        sf_contact_roles=[role("006A", "003A", "2026-02-05 10:00")],
+        mk_activities=[mk_activity("7", 2, "2026-03-02 09:00", "Case study participation")],
+    ), DEFS)
+    assert funnel(truth, ANA)["evangelist"] == "2026-03-02 09:00"
+
+
+# ------------------------------------------------------------------------------------------------ definitions
+
+
+def test_the_version_in_force_is_the_latest_effective_on_or_before_the_date():
+    document = definitions_document()
+    newer = dict(document["versions"][0], version="2026.1", effective_from="2026-06-01")
+    newer["mql"] = dict(newer["mql"], score_threshold=50)
+    future = dict(document["versions"][0], version="2027.1", effective_from="2027-01-01")
+    document["versions"] += [newer, future]
+    assert definitions_from_document(document, date(2026, 11, 1)).version == "2026.1"
+    assert definitions_from_document(document, date(2026, 11, 1)).score_threshold == 50
+    assert definitions_from_document(document, date(2026, 5, 31)).version == "2025.1"
+
+
+def test_the_repository_definitions_file_loads():
+    definitions = load_definitions(date(2026, 11, 1), DEFINITIONS_PATH)
+    assert definitions.stages == STAGES
+    assert "gmail.com" in definitions.excluded_domains
+
+
+# ------------------------------------------------------------------------------------------------ properties
+
+instants = st.none() | st.integers(min_value=0, max_value=50).map(lambda m: at("2026-01-01 00:00") + timedelta(days=m))
+
+
+@given(st.fixed_dictionaries({stage_name: instants for stage_name in STAGES}))
+def test_backfill_is_monotonic_and_never_later_than_the_own_time(own):
+    stages = backfill(own, STAGES)
+    present = [stages[s] for s in STAGES if stages[s] is not None]
+    assert present == sorted(present)
+    for i, stage_name in enumerate(STAGES):
+        if own[stage_name] is not None:
+            assert stages[stage_name] <= own[stage_name]
+        later = [own[s] for s in STAGES[i:] if own[s] is not None]
+        assert stages[stage_name] == (min(later) if later else None)
+
+
+@given(st.lists(st.tuples(st.integers(0, 20), st.sampled_from(["email_click", "email_open", "form_submission",
+                                                               "content_download", "webinar_registration"])),
+                max_size=12))
+def test_mql_time_is_the_first_instant_whose_cumulative_score_reaches_the_threshold(events):
+    submissions, email_events = [], []
+    names = {"form_submission": "Guide", "content_download": "Ebook", "webinar_registration": "Webinar"}
+    for minute, kind in events:
+        when = (at("2026-01-01 00:00") + timedelta(minutes=minute)).strftime("%Y-%m-%d %H:%M")
+        if kind in names:
+            submissions.append(form("101", ANA, names[kind], when))
+        else:
+            email_events.append(email_event(ANA, {"email_click": "CLICK", "email_open": "OPEN"}[kind], when))
+    truth = compute_ground_truth(drop(hs_contacts=[hs_contact("101", ANA, "2026-01-01 00:00")],
+                                      hs_form_submissions=submissions, hs_email_events=email_events), DEFS)
+    weights = DEFS.engagement_weights
+    expected = None
+    for minute in sorted({m for m, _ in events}):
+        if sum(weights[k] for m, k in events if m <= minute) >= DEFS.score_threshold:
+            expected = at("2026-01-01 00:00") + timedelta(minutes=minute)
+            break
+    assert truth.persons[key(ANA)].own["mql"] == expected
