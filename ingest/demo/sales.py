@@ -204,9 +204,14 @@ class SalesBook:
     accounts: dict[int, AccountRecord] = field(default_factory=dict)     # account index -> account record
     deals: list[Deal] = field(default_factory=list)
     advocacy: list[tuple[Person, Touch]] = field(default_factory=list)
+    _leads_by_person: dict[int, list[Lead]] = field(default_factory=dict)
+
+    def add_lead(self, lead: Lead) -> None:
+        self.leads.append(lead)
+        self._leads_by_person.setdefault(lead.person.index, []).append(lead)
 
     def leads_of(self, person: Person) -> list[Lead]:
-        return [lead for lead in self.leads if lead.person is person]
+        return self._leads_by_person.get(person.index, [])
 
 
 def _lognormal_minutes(rng: random.Random, median_minutes: float, sigma: float) -> timedelta:
@@ -304,7 +309,7 @@ class SalesSimulation:
         else:
             owner = _owner_for("SDR", person.market.code, handoff.lead_created_at.date(), rng)
         lead = Lead(person, handoff.lead_created_at, handoff.created_by, handoff.lead_source, owner)
-        self.book.leads.append(lead)
+        self.book.add_lead(lead)
         if rng.random() < 0.025:
             self._duplicate_lead(lead, rng)
         if handoff.routed_at is None:
@@ -329,7 +334,7 @@ class SalesSimulation:
             if at < AS_OF:
                 duplicate.status_changes.append(StatusChange(at, OPEN, DISQUALIFIED, sdr, "Duplicate"))
                 duplicate.status, duplicate.reason = DISQUALIFIED, "Duplicate"
-        self.book.leads.append(duplicate)
+        self.book.add_lead(duplicate)
 
     def _outcome(self, person: Person, rng: random.Random, first_pass: bool) -> str:
         if person.email_kind == "competitor":
