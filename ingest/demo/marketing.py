@@ -143,14 +143,14 @@ def _touches_before(person: Person, until: datetime) -> list[Touch]:
 
 
 def vendor_mql_at(person: Person, model: ScoringModel, seed: int, system: str) -> datetime | None:
-    """The vendor's MQL instant: the trigger plus the workflow's few minutes of delay."""
+    """The vendor's MQL instant: the trigger, often plus a workflow's few minutes of delay."""
     created = marketing_created_at(person)
     if created is None:
         return None
     trigger = model.mql_trigger(person, created, _touches_before(person, AS_OF))
     if trigger is None:
         return None
-    delay = random.Random(f"{seed}:{system}-mql:{person.index}").randint(1, 9)
+    delay = random.Random(f"{seed}:{system}-mql:{person.index}").choice((0, 0, 0, 1, 2, 3, 5, 9))
     mql = trigger + timedelta(minutes=delay)
     return mql if mql < AS_OF else None
 
