@@ -181,10 +181,6 @@ class TeamMember:
             local = local.replace(accented, plain)
         return f"{local}@{COMPANY_DOMAIN}"
 
-    @property
-    def full_name(self) -> str:
-        return f"{self.first_name} {self.last_name}"
-
 
 TEAM = (
     TeamMember("vp_sales", "Elena", "Castro", "VP Sales", "Sales", "Sales Leadership", "Europe/Madrid"),

@@ -138,16 +138,12 @@ def marketing_created_at(person: Person) -> datetime | None:
     return forms[0].at if forms else None
 
 
-def _touches_before(person: Person, until: datetime) -> list[Touch]:
-    return [t for t in person.touches if t.at < until]
-
-
 def vendor_mql_at(person: Person, model: ScoringModel, seed: int, system: str) -> datetime | None:
     """The vendor's MQL instant: the trigger, often plus a workflow's few minutes of delay."""
     created = marketing_created_at(person)
     if created is None:
         return None
-    trigger = model.mql_trigger(person, created, _touches_before(person, AS_OF))
+    trigger = model.mql_trigger(person, created, person.touches)
     if trigger is None:
         return None
     delay = random.Random(f"{seed}:{system}-mql:{person.index}").choice((0, 0, 0, 1, 2, 3, 5, 9))
@@ -188,6 +184,5 @@ def web_to_lead_handoffs(people: list[Person]) -> list[Handoff]:
         if routed is not None and routed >= AS_OF:
             routed = None
         if created < AS_OF:
-            source = SALESFORCE_LEAD_SOURCES[person.channel] if person.channel in SALESFORCE_LEAD_SOURCES else "Web"
-            handoffs.append(Handoff(person, created, routed, "web", source))
+            handoffs.append(Handoff(person, created, routed, "web", SALESFORCE_LEAD_SOURCES.get(person.channel, "Web")))
     return handoffs

@@ -33,7 +33,6 @@ LIST_IMPORTS = (  # (import time, list name)
 REFERRERS = ("g2.com", "capterra.com", "revopsclub.org", "partner.analyticsguild.es", "medium.com")
 NURTURE_EMAILS = ((3, "Nurture 1 - Your funnel benchmarks"), (10, "Nurture 2 - Scoring that sales trusts"),
                   (17, "Nurture 3 - The SLA conversation"), (28, "Nurture 4 - See it on your own data"))
-OPEN_DEVICES = ("Desktop", "Mobile", "Tablet")
 
 
 @dataclass
@@ -91,12 +90,8 @@ class Person:
     def market(self) -> Market:
         return self.account.market
 
-    @property
-    def full_name(self) -> str:
-        return f"{self.first_name} {self.last_name}"
-
-    def forms(self, before: datetime | None = None) -> list[Touch]:
-        return [t for t in self.touches if t.kind == "form" and (before is None or t.at < before)]
+    def forms(self) -> list[Touch]:
+        return [t for t in self.touches if t.kind == "form"]
 
 
 @dataclass

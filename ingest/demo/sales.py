@@ -79,7 +79,6 @@ class AccountRecord:
     created_at: datetime
     owner: str
     created_by: str
-    became_customer_at: datetime | None = None
     deals: list[Deal] = field(default_factory=list)
 
 
@@ -278,14 +277,12 @@ class SalesSimulation:
                                        max(person.arrival_at, deal.created_at)))
                 continue
             created = whole_minute(person.arrival_at + timedelta(days=rng.randint(10, 40)))
-            closed = created + timedelta(days=rng.randint(30, 90))
-            close_date = local_date(_member(account.owner).timezone, closed)
+            close_date = local_date(_member(account.owner).timezone, created + timedelta(days=rng.randint(30, 90)))
             deal = Deal(account, f"{account.account.name} - {PRODUCT}", "New Business", account.owner, created,
                         account.account.market.currency, self._amount(rng, account.account), close_date, WON[0],
                         lead_source="Purchased List", migrated=True)
             deal.roles.append(Role(contact, "Decision Maker", True, created))
             account.deals.append(deal)
-            account.became_customer_at = closed
             self.book.deals.append(deal)
 
     # ---------------------------------------------------------------- leads
@@ -361,8 +358,8 @@ class SalesSimulation:
         if first_pass and rng.random() < 0.05:
             new_owner = _owner_for("SDR", person.market.code, routed_at.date(), rng)
             if new_owner != lead.owner:
-                at = routed_at + timedelta(minutes=rng.randint(3, 90))
-                lead.owner_changes.append(OwnerChange(at, lead.owner, new_owner, "head_sdr"))
+                routed_at = routed_at + timedelta(minutes=rng.randint(3, 90))    # reassigned by the SDR lead
+                lead.owner_changes.append(OwnerChange(routed_at, lead.owner, new_owner, "head_sdr"))
                 lead.owner = new_owner
         untouched = 0.18 if person.email_kind != "business" else 0.06
         if rng.random() < untouched:
@@ -576,7 +573,7 @@ class SalesSimulation:
         for person in candidates[: rng.choice((1, 1, 2, 3))]:
             added = whole_minute(next_working_time(_member(deal.owner).timezone,
                                                    deal.created_at + timedelta(days=rng.randint(0, 20)), rng))
-            if added >= AS_OF or (deal.deleted_at and added >= deal.deleted_at):
+            if added >= AS_OF or not deal.open_at(added):
                 continue
             contact = self.contact_record(person, added, deal.owner, None)
             deal.roles.append(Role(contact, rng.choice(CONTACT_ROLES), False, added))
@@ -598,7 +595,7 @@ class SalesSimulation:
                            deal_type="Existing Business", amount=amount)
 
     def _reassign_departed_owner(self) -> None:
-        """When an SDR leaves, her leads still being worked move to a colleague the next working morning."""
+        """When an SDR leaves, the leads she was still working move to a colleague a few days later."""
         for member in catalog.TEAM:
             if member.role != "SDR" or member.left is None:
                 continue

@@ -338,10 +338,3 @@ class SalesforceRenderer:
                     id=self.ids.new("DatedConversionRate"), iso_code=iso_code, rate=rate, start_date=start,
                     next_start_date=months[i + 1] if i + 1 < len(months) else None))
 
-
-def render_salesforce(world: World, book: SalesBook, drop: ExportDrop, seed: int, marketing_system: str | None,
-                      ad_costs: dict[str, Decimal]) -> dict[str, str]:
-    """Fill the drop with Salesforce records; returns the campaign id of every program key."""
-    renderer = SalesforceRenderer(world, book, drop, seed, marketing_system, ad_costs)
-    renderer.render()
-    return dict(renderer.campaign_ids)
