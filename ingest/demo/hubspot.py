@@ -63,8 +63,8 @@ class HubSpotRenderer:
 
     def _created_at(self, person: Person) -> datetime | None:
         times = [marketing_created_at(person)]
-        if self.sales_in_hubspot:
-            times += [lead.created_at for lead in self.book.leads_of(person)]
+        if self.sales_in_hubspot:   # HubSpot keeps one contact per email: no duplicate lead records
+            times += [lead.created_at for lead in self.book.leads_of(person) if not lead.is_duplicate]
             contact = self.book.contacts.get(person.index)
             times.append(contact.created_at if contact else None)
         present = [t for t in times if t is not None]

@@ -246,10 +246,12 @@ class _Index:
         self.emails.setdefault(key, normalise_email(email))
         return key
 
-    def ensure(self, key: str, email: str | None) -> None:
-        """A person known only from an event (e.g. a form submission of an unknown email)."""
+    def person_of_email(self, email: str) -> str:
+        """The person of an event identified by email; known from the event alone if no record has it."""
+        key = md5_hex("email:" + normalise_email(email))
         self.created.setdefault(key, [])
         self.emails.setdefault(key, normalise_email(email))
+        return key
 
 
 def _engagement(drop: ExportDrop, index: _Index, definitions: Definitions):
@@ -257,8 +259,7 @@ def _engagement(drop: ExportDrop, index: _Index, definitions: Definitions):
     forms: list[FormSubmission] = []
     for submission in drop.hs_form_submissions:
         if normalise_email(submission.email) is not None:
-            key = person_key(submission.email, "", "")
-            index.ensure(key, submission.email)
+            key = index.person_of_email(submission.email)
         else:
             key = index.hs_contact_person[submission.contact_id]
         forms.append(FormSubmission(key, submission.form_name, submission.submitted_at))
@@ -268,9 +269,8 @@ def _engagement(drop: ExportDrop, index: _Index, definitions: Definitions):
     for email_event in drop.hs_email_events:
         event_type = definitions.email_event_types.get(email_event.event_type)
         if event_type is not None:
-            key = person_key(email_event.recipient, "", "")
-            index.ensure(key, email_event.recipient)
-            events.append(EngagementEvent(key, event_type, email_event.occurred_at))
+            events.append(EngagementEvent(index.person_of_email(email_event.recipient), event_type,
+                                          email_event.occurred_at))
     for activity in drop.mk_activities:
         key = index.mk_lead_person[activity.lead_id]
         if activity.type_id == 2:
