@@ -199,19 +199,28 @@ def parse_sql(column_type: str, value_sql: str, fmt: ValueFormat) -> str:
 
 
 
+def trimmed_sql(raw_sql: str, fmt: ValueFormat) -> str:
+    """The text without surrounding spaces; NULL when empty or one of the format's null marks.
+
+    Trimming only values that start or end with a space avoids copying every string.
+    """
+    padded = f"starts_with({raw_sql}, ' ') or ends_with({raw_sql}, ' ')"
+    value = f"case when {padded} then nullif(trim({raw_sql}), '') else nullif({raw_sql}, '') end"
+    if fmt.null_values:
+        return f"case when {value} in {_sql_tuple(fmt.null_values)} then null else {value} end"
+    return value
+
+
 def value_sql(raw_sql: str, column_type: str, fmt: ValueFormat) -> str:
     """The text a parser sees: typed values are trimmed; empty text (and the format's null marks) is NULL."""
     if column_type == "text":
         return f"nullif({raw_sql}, '')"
-    trimmed = f"nullif(trim({raw_sql}), '')"
-    if fmt.null_values:
-        return f"case when trim({raw_sql}) in {_sql_tuple(fmt.null_values)} then null else {trimmed} end"
-    return trimmed
+    return trimmed_sql(raw_sql, fmt)
 
 
 def is_missing_sql(raw_sql: str, fmt: ValueFormat) -> str:
     """SQL true when a value is absent: NULL, blank, or one of the format's null marks."""
-    return f"({raw_sql} is null or trim({raw_sql}) in {_sql_tuple(('',) + fmt.null_values)})"
+    return f"({trimmed_sql(raw_sql, fmt)} is null)"
 
 
 def invalid_reason(column_type: str, fmt: ValueFormat) -> str:
