@@ -1,16 +1,19 @@
 """Load an export drop into DuckDB raw tables, one contract at a time.
 
-Per file, DuckDB's CSV reader stages the records as text, then one INSERT converts them to the
-contract's types and appends the valid rows to the raw table with their lineage, and (only when
-some rows are invalid) one more statement records every bad cell in ``ingest.quarantine``. A row
-with any bad cell is quarantined as a whole, never loaded with a NULL in its place. Every attempt
-is written to ``ingest.load_ledger``; content already loaded is skipped, so re-running a drop
-leaves the raw tables as they are.
+Per file:
 
-Record line numbers are the physical line a record starts on. They come from the staged row's
-position (DuckDB keeps file order when ``preserve_insertion_order`` is on), shifted by the
-newlines inside earlier quoted values; only when blank lines sit between records are the record
-starts recomputed from the file's text.
+1. one streaming pass over the bytes: content hash (already loaded content is skipped),
+   encoding, line counts and the header (``ingest.files``, ``ingest.headers``);
+2. one DuckDB statement reads the CSV and converts every value with the source's format
+   (``ingest.formats``) into a temporary table, flagging rows with an invalid value;
+3. one INSERT appends the valid rows to the raw table with their lineage; only when some rows are
+   invalid is the raw text read again to record every bad cell in ``ingest.quarantine``. A row with
+   any bad cell is quarantined as a whole, never loaded with a NULL in its place.
+
+Every attempt is written to ``ingest.load_ledger``. Record line numbers are the physical line a
+record starts on: the record's position in the file (DuckDB keeps file order with
+``preserve_insertion_order``) plus the newlines inside earlier quoted values; only when blank lines
+sit between records are record starts recomputed from the file's text.
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ from pathlib import Path
 
 import duckdb
 
-from ingest.contracts import CONTRACTS, LINEAGE_COLUMNS, Contract, quote_ident, raw_table_ddl
+from ingest.contracts import CONTRACTS, LINEAGE_COLUMNS, SOURCES, Contract, quote_ident, raw_table_ddl
 from ingest.discovery import DropPlan, Unrecognised, plan_drop, unsafe_reason
 from ingest.files import WINDOWS_1252, FileScan, UnsupportedEncoding, link_or_copy, scan_file, transcode_to_utf8
 from ingest.formats import (
@@ -46,7 +49,7 @@ __all__ = [
 
 LOADED, SKIPPED_DUPLICATE, REFUSED, EMPTY = "loaded", "skipped_duplicate", "refused", "empty"
 
-SCHEMAS = ("raw_salesforce", "raw_hubspot", "raw_marketo", "raw_spend", "ingest")
+SCHEMAS = (*(f"raw_{source}" for source in SOURCES), "ingest")
 
 LEDGER_DDL = """
 create table if not exists ingest.load_ledger (
@@ -213,7 +216,7 @@ class _Attempt:
                 "hash": r.content_hash, "order": r.file_order, "read": r.rows_read, "loaded": r.rows_loaded,
                 "quarantined": r.rows_quarantined, "status": status, "message": message,
                 "loaded_at": self.loaded_at, "encoding": self.encoding,
-                "delimiter": DELIMITER_NAMES.get(self.delimiter or "", None), "header_line": self.header_line,
+                "delimiter": DELIMITER_NAMES.get(self.delimiter), "header_line": self.header_line,
             },
         )
         return r
@@ -263,14 +266,15 @@ def _load_file(con, contract: Contract, path: Path, root: Path, load_id: str) ->
     fmt = format_for(contract, header_locale([normalise(label) for label in header.mapping.labels]))
 
     with tempfile.TemporaryDirectory(prefix="smarketing-ingest-") as tmp:
+        # DuckDB reads a path of ours: the original name may hold glob characters.
         readable = Path(tmp) / "export.csv"
-        if scan.encoding == WINDOWS_1252:
-            transcode_to_utf8(path, readable)
-        else:
-            link_or_copy(path, readable)
         try:
+            if scan.encoding == WINDOWS_1252:
+                transcode_to_utf8(path, readable)
+            else:
+                link_or_copy(path, readable)
             return _load_rows(attempt, readable, scan, header, fmt)
-        except (duckdb.Error, LineNumberError) as exc:
+        except (duckdb.Error, LineNumberError, OSError) as exc:
             attempt.result.file_order = None
             attempt.result.rows_read = attempt.result.rows_loaded = attempt.result.rows_quarantined = 0
             return attempt.finish(REFUSED, f"{relative}: not readable as {scan.encoding} CSV: {_first_lines(exc)}")

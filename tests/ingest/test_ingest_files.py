@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from ingest.contracts import contracts_for
-from ingest.loader import ensure_warehouse, load_drop, load_files
+from ingest.loader import ensure_warehouse, ledger_lines, load_drop, load_files
 
 LEAD_HEADER = "Id,LastName,Status,CreatedDate"
 CONTACT = next(c for c in contracts_for("salesforce") if c.object == "contact")
@@ -308,3 +308,57 @@ def test_many_rows_keep_file_order_and_line_numbers(con, drop, write):
     actual = dict(rows(con, "select cast(substr(Id, 4) as bigint), _source_line from raw_salesforce.lead"))
     assert len(actual) == count
     assert actual == expected
+
+
+def test_windows_1252_bytes_far_beyond_the_header_switch_the_whole_file(con, drop, write):
+    filler = "".join(f"{lead_id(i)},Row{i},Open,2026-03-04T10:15:00.000Z\n" for i in range(1, 8001))
+    write("salesforce/Lead.csv", f"{LEAD_HEADER}\n{filler}{lead_id(9999)},Façade,Open,2026-03-04T10:15:00.000Z\n",
+          encoding="cp1252")
+    report = load_drop(con, drop)
+
+    assert summary(report) == [("salesforce/Lead.csv", "loaded", 8001, 8001, 0)]
+    assert rows(con, "select LastName, _source_line from raw_salesforce.lead where Id = ?", [lead_id(9999)]) == [
+        ("Façade", 8002),
+    ]
+
+
+def test_utf16_files_are_refused_with_the_reason(con, drop, write):
+    write("salesforce/Lead.csv", f"{LEAD_HEADER}\n{lead_id(1)},A,Open,2026-03-04T10:15:00.000Z\n", encoding="utf-16")
+    report = load_drop(con, drop)
+
+    assert summary(report) == [("salesforce/Lead.csv", "refused", 0, 0, 0)]
+    assert "UTF-16" in report.results[0].message
+
+
+def test_the_same_label_twice_fills_the_next_column_that_has_it(con, drop, write):
+    write(
+        "hubspot/hubspot-marketing-email-events.csv",
+        "Event ID,Email,Email,Event type,Created\n"
+        "e1,ana@acme.com,Spring newsletter,OPEN,2026-03-04 10:15\n",
+    )
+    load_drop(con, drop)
+
+    assert rows(con, "select event_id, recipient, email_campaign, event_type, occurred_at from raw_hubspot.email_events") == [
+        ("e1", "ana@acme.com", "Spring newsletter", "OPEN", dt.datetime(2026, 3, 4, 10, 15)),
+    ]
+
+
+def test_ledger_lines_describe_one_load(con, drop, write):
+    write("salesforce/Lead.csv", f"{LEAD_HEADER}\n{lead_id(1)},A,Open,2026-03-04T10:15:00.000Z\n{lead_id(2)},B,Open,x\n")
+    write("salesforce/Contact.csv", "Id,LastName\n003000000000000001,B\n")
+    load_drop(con, drop, load_id="L1")
+
+    assert ledger_lines(con, "L1") == [
+        "salesforce/Lead.csv -> raw_salesforce.lead: 2 rows read, 1 loaded, 1 quarantined "
+        "(1 x CreatedDate: invalid timestamp: expected salesforce timestamp like 2026-03-04T10:15:00.000Z)",
+        "salesforce/Contact.csv -> raw_salesforce.contact: REFUSED: salesforce/Contact.csv: missing required "
+        "column(s) CreatedDate (header on line 1: Id, LastName)",
+    ]
+    assert ledger_lines(con, "other") == []
+
+
+def test_ledger_lines_on_a_warehouse_without_a_ledger(tmp_path):
+    import duckdb
+
+    with duckdb.connect(str(tmp_path / "empty.duckdb")) as fresh:
+        assert ledger_lines(fresh, "L1") == []
