@@ -5,7 +5,8 @@
       - original source: the earliest-created record that has one;
       - country, owner, account: Salesforce contact, then Salesforce lead, then HubSpot contact,
         then Marketo lead, most recently modified first (owner: a Salesforce owner counts only
-        when it is a Salesforce User; the HubSpot owner id otherwise);
+        when it is a Salesforce User; else 'HubSpot owner <owner id>', as the HubSpot exports
+        carry no owner names);
       - account without an explicit link: the account whose domain is the email's domain;
       - employees: the account's, else the Salesforce lead's;
       - first-touch campaign: the campaign of the person's earliest CampaignMember record.
@@ -264,7 +265,10 @@ record_owners as (
         record_attributes.person_key,
         record_attributes.crm_priority,
         record_attributes.record_modified_at,
-        coalesce(users.full_name, record_attributes.hubspot_owner_id) as owner,
+        coalesce(
+            users.full_name,
+            {{ dbt.concat(["'HubSpot owner '", 'record_attributes.hubspot_owner_id']) }}
+        ) as owner,
         case
             when users.full_name is not null then 'salesforce_user'
             when record_attributes.hubspot_owner_id is not null then 'hubspot_owner_id'
