@@ -49,7 +49,8 @@ class DropPlan:
         ]
 
     def notes(self) -> list[str]:
-        notes = [
+        notes = [] if self.exports_dir.is_dir() else [f"export folder {self.exports_dir} does not exist"]
+        notes += [
             f"source {source}: no {source}/ folder in the drop; its raw tables stay empty"
             for source in self.absent_sources
         ]
@@ -66,7 +67,7 @@ def plan_drop(exports_dir: Path) -> DropPlan:
     root = Path(exports_dir).absolute()
     plan = DropPlan(exports_dir=root)
     present = set()
-    for entry in sorted(_scandir(root), key=lambda e: natural_key(e.name)):
+    for entry in sorted(_scandir(root, plan), key=lambda e: natural_key(e.name)):
         name = entry.name
         if name in SOURCES:
             if entry.is_symlink():
@@ -92,7 +93,7 @@ def _plan_source(plan: DropPlan, source: str, root: Path) -> None:
     stack = [root / source]
     while stack:
         folder = stack.pop()
-        for entry in sorted(_scandir(folder), key=lambda e: natural_key(e.name)):
+        for entry in sorted(_scandir(folder, plan), key=lambda e: natural_key(e.name)):
             path = Path(entry.path)
             relative = path.relative_to(root).as_posix()
             contract = contract_for_file(source, entry.name)
@@ -114,11 +115,15 @@ def _plan_source(plan: DropPlan, source: str, root: Path) -> None:
                 plan.files.setdefault((source, contract.object), []).append(path)
 
 
-def _scandir(folder: Path) -> list[os.DirEntry]:
+def _scandir(folder: Path, plan: DropPlan) -> list[os.DirEntry]:
     try:
         with os.scandir(folder) as it:
             return list(it)
     except (FileNotFoundError, NotADirectoryError):
+        return []
+    except OSError as exc:
+        name = folder.relative_to(plan.exports_dir).as_posix() if folder != plan.exports_dir else str(folder)
+        plan.unrecognised.append(Unrecognised(name, f"could not be listed: {exc.strerror or exc}"))
         return []
 
 
