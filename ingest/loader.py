@@ -86,7 +86,6 @@ create table if not exists ingest.quarantine (
 
 _ROWS = "temp.main._ingest_rows"
 _STAGE = "temp.main._ingest_stage"
-_BREAKS = "temp.main._ingest_breaks"
 _LINES = "temp.main._ingest_lines"
 
 
@@ -288,7 +287,7 @@ def _first_lines(exc: Exception, count: int = 3) -> str:
 
 
 def _drop_temp_tables(con: duckdb.DuckDBPyConnection) -> None:
-    for table in (_ROWS, _STAGE, _BREAKS, _LINES):
+    for table in (_ROWS, _STAGE, _LINES):
         con.execute(f"drop table if exists {table}")
 
 
@@ -425,23 +424,16 @@ def _quarantine(attempt: _Attempt, lines: _LineNumbers, checks: list[_Check], li
 
 @dataclass(frozen=True)
 class _LineNumbers:
-    """Where each record (by 0-based position) starts in the file."""
+    """Where each record starts in the file: from its position, or from a table of lines in record order."""
 
     first_data_line: int
-    offsets: str | None = None
-    starts: str | None = None
+    table: str | None = None
 
-    def over(self, table: str) -> tuple[str, str]:
+    def over(self, records: str) -> tuple[str, str]:
         """FROM clause over a table of records in file order (alias s), and the SQL of each one's line."""
-        records = f"(select rowid as _rn, * from {table}) s"
-        if self.starts:
-            return f"{records} join {self.starts} m on m._rn = s._rn", "m._line"
-        if self.offsets:
-            return (
-                f"{records} asof left join {self.offsets} b on s._rn > b._rn",
-                f"{self.first_data_line} + s._rn + coalesce(b._offset, 0)",
-            )
-        return records, f"{self.first_data_line} + s._rn"
+        if self.table:
+            return f"{records} s positional join {self.table} m", "m._line"
+        return f"(select rowid as _rn, * from {records}) s", f"{self.first_data_line} + s._rn"
 
 
 def _record_lines(con, readable: Path, scan: FileScan, header: HeaderRow, rows: int, embedded: int) -> _LineNumbers:
@@ -451,11 +443,18 @@ def _record_lines(con, readable: Path, scan: FileScan, header: HeaderRow, rows: 
     if lines_after_header == rows:
         return _LineNumbers(first_data_line)
     if lines_after_header == rows + embedded:
+        # Records spanning lines (newlines inside quoted values) shift every later record down.
         con.execute(
-            f"create temp table _ingest_breaks as select _rn, sum(_newlines) over (order by _rn) as _offset "
-            f"from (select rowid as _rn, _newlines from {_ROWS}) where _newlines > 0"
+            f"""create temp table _ingest_lines as
+            with breaks as (
+                select _rn, sum(_newlines) over (order by _rn) as _offset
+                from (select rowid as _rn, _newlines from {_ROWS}) where _newlines > 0
+            )
+            select {first_data_line} + s._rn + coalesce(b._offset, 0) as _line
+            from (select rowid as _rn from {_ROWS}) s asof left join breaks b on s._rn > b._rn
+            order by s._rn"""
         )
-        return _LineNumbers(first_data_line, offsets=_BREAKS)
+        return _LineNumbers(first_data_line, table=_LINES)
 
     # Blank lines between records, which the CSV reader skips: find where records start in the
     # text, a line outside quotes that is not blank (quotes are balanced in RFC 4180 CSV).
@@ -469,8 +468,7 @@ def _record_lines(con, readable: Path, scan: FileScan, header: HeaderRow, rows: 
                     over (order by n rows between unbounded preceding and 1 preceding), 0) as quotes_before
             from numbered where n > {header.last_line}
         )
-        select row_number() over (order by n) - 1 as _rn, n as _line
-        from data where quotes_before % 2 = 0 and trim(line, chr(13)) <> ''""",
+        select n as _line from data where quotes_before % 2 = 0 and trim(line, chr(13)) <> '' order by n""",
         {"path": str(readable)},
     )
     starts = con.execute(f"select count(*) from {_LINES}").fetchall()[0][0]
@@ -478,7 +476,7 @@ def _record_lines(con, readable: Path, scan: FileScan, header: HeaderRow, rows: 
         raise LineNumberError(
             f"found {starts} record starts in the text but read {rows} records; line numbers cannot be trusted"
         )
-    return _LineNumbers(first_data_line, starts=_LINES)
+    return _LineNumbers(first_data_line, table=_LINES)
 
 
 def ledger_lines(con: duckdb.DuckDBPyConnection, load_id: str) -> list[str]:

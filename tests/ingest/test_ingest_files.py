@@ -87,14 +87,17 @@ def test_blank_lines_between_records_keep_true_line_numbers(con, drop, write):
         f'{lead_id(2)},B,Open,2026-03-04T10:15:00.000Z,"para one\n\npara two"\n'
         "\n\n"
         f"{lead_id(3)},C,Open,2026-03-04T10:15:00.000Z,\n"
-        "\n",
+        "\n"
+        f"{lead_id(4)},D,Open,yesterday,\n"
+        f"{lead_id(5)},E,Open,2026-03-04T10:15:00.000Z,\n",
     )
     report = load_drop(con, drop)
 
-    assert summary(report) == [("salesforce/Lead.csv", "loaded", 3, 3, 0)]
+    assert summary(report) == [("salesforce/Lead.csv", "loaded", 5, 4, 1)]
     assert rows(con, "select Id, _source_line from raw_salesforce.lead order by Id") == [
-        (lead_id(1), 2), (lead_id(2), 4), (lead_id(3), 9),
+        (lead_id(1), 2), (lead_id(2), 4), (lead_id(3), 9), (lead_id(5), 12),
     ]
+    assert rows(con, "select line, column_name, raw_value from ingest.quarantine") == [(11, "CreatedDate", "yesterday")]
 
 
 def test_trailing_blank_lines_and_no_final_newline(con, drop, write):
