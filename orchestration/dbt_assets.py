@@ -1,6 +1,5 @@
 """dbt assets: raw tables -> staging -> intermediate -> marts, with dbt tests as asset checks."""
 
-from __future__ import annotations
 
 import os
 import sys
@@ -22,7 +21,7 @@ DBT_EXECUTABLE = str(Path(sys.executable).parent / "dbt")
 if Path(DBT_EXECUTABLE).exists():
     os.environ["PATH"] = str(Path(DBT_EXECUTABLE).parent) + os.pathsep + os.environ.get("PATH", "")
 
-_PARSED_INPUTS = ("dbt_project.yml", "profiles.yml", "models", "macros", "seeds", "tests", "snapshots")
+_PARSED_INPUTS = ("dbt_project.yml", "profiles.yml", "definitions", "models", "macros", "seeds", "tests", "snapshots")
 
 
 def manifest_is_stale(project: DbtProject) -> bool:
@@ -42,7 +41,10 @@ def manifest_is_stale(project: DbtProject) -> bool:
 @cache
 def dbt_project() -> DbtProject:
     """The dbt project, with a manifest parsed once (and again only when dbt files changed)."""
-    project = DbtProject(project_dir=settings.DBT_PROJECT_DIR)
+    # Parse with the same --vars the runs use, so dbt's partial parsing stays valid at run time.
+    project = DbtProject(
+        project_dir=settings.DBT_PROJECT_DIR, prepare_project_cli_args=["parse", "--quiet", "--vars", _vars()]
+    )
     if manifest_is_stale(project):
         project.preparer.prepare(project)
     return project
@@ -70,9 +72,13 @@ class SmarketingDbtTranslator(DagsterDbtTranslator):
 translator = SmarketingDbtTranslator(settings=DagsterDbtTranslatorSettings(enable_asset_checks=True))
 
 
+def _vars() -> str:
+    return dbt_vars(load_definitions())
+
+
 def dbt_build_args() -> list[str]:
     """``dbt build`` with the governed definitions passed as the ``funnel_definitions`` variable."""
-    return ["build", "--vars", dbt_vars(load_definitions())]
+    return ["build", "--vars", _vars()]
 
 
 @dbt_assets(

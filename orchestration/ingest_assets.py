@@ -5,7 +5,6 @@ not produce) and one raw-table asset per object, grouped by source system. The l
 ``ingest.loader``: plain functions, testable without Dagster.
 """
 
-from __future__ import annotations
 
 from collections.abc import Iterator
 
@@ -80,7 +79,7 @@ def _build_source_assets(source: str) -> dg.AssetsDefinition:
                 if raw_key(contract) not in context.selected_asset_keys:
                     continue
                 files = plan.files_for(contract)
-                results = loader.load_files(con, contract, files, exports_root, context.run_id)
+                results = loader.load_files(con, contract, files, exports_root, context.run.run_id)
                 lines = file_result_lines(results)
                 for line, result in zip(lines, results):
                     log = context.log.warning if result.status == "refused" else context.log.info

@@ -6,7 +6,6 @@ batch. A failing gate fails the run: nothing downstream of the checked mart is b
 message says which metric is off, by how much, and for which rows.
 """
 
-from __future__ import annotations
 
 from dataclasses import dataclass
 
@@ -85,7 +84,10 @@ def validate_won_revenue(frame: pd.DataFrame) -> GateOutcome:
     import great_expectations as gx
     import great_expectations.expectations as gxe
 
+    from great_expectations.data_context.types.base import ProgressBarsConfig
+
     context = gx.get_context(mode="ephemeral")
+    context.variables.progress_bars = ProgressBarsConfig(globally=False)
     batch = (
         context.data_sources.add_pandas("closed_loop")
         .add_dataframe_asset("won_revenue_by_currency")
