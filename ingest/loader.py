@@ -86,7 +86,7 @@ create table if not exists ingest.quarantine (
 
 _ROWS = "temp.main._ingest_rows"
 _STAGE = "temp.main._ingest_stage"
-_LINES = "temp.main._ingest_lines"
+_OFFSETS = "temp.main._ingest_line_offsets"
 
 
 @dataclass
@@ -287,7 +287,7 @@ def _first_lines(exc: Exception, count: int = 3) -> str:
 
 
 def _drop_temp_tables(con: duckdb.DuckDBPyConnection) -> None:
-    for table in (_ROWS, _STAGE, _LINES):
+    for table in (_ROWS, _STAGE, _OFFSETS):
         con.execute(f"drop table if exists {table}")
 
 
@@ -422,18 +422,46 @@ def _quarantine(attempt: _Attempt, lines: _LineNumbers, checks: list[_Check], li
     return "; ".join(f"{n} x {column}: {reason}" for column, reason, n in counts)
 
 
+# Records are grouped in buckets of this many positions to join each one to its line offset.
+LINE_BUCKET = 2048
+
+
 @dataclass(frozen=True)
 class _LineNumbers:
-    """Where each record starts in the file: from its position, or from a table of lines in record order."""
+    """Where each record starts in the file: first data line + its position + the offset of its run.
+
+    ``offsets`` is a table of runs of records (``start`` <= position < ``stop``) sharing a line
+    offset, cut at bucket boundaries so every record finds its run with an equality join on a
+    small table: the wide rows stream through, in parallel, without being sorted.
+    """
 
     first_data_line: int
-    table: str | None = None
+    offsets: str | None = None
 
     def over(self, records: str) -> tuple[str, str]:
         """FROM clause over a table of records in file order (alias s), and the SQL of each one's line."""
-        if self.table:
-            return f"{records} s positional join {self.table} m", "m._line"
-        return f"(select rowid as _rn, * from {records}) s", f"{self.first_data_line} + s._rn"
+        positions = f"(select rowid as _rn, * from {records}) s"
+        if not self.offsets:
+            return positions, f"{self.first_data_line} + s._rn"
+        return (
+            f"{positions} join {self.offsets} o on o.bucket = s._rn // {LINE_BUCKET}"
+            " and s._rn >= o.start and s._rn < o.stop",
+            f"{self.first_data_line} + s._rn + o._offset",
+        )
+
+
+def _create_line_offsets(con, runs_sql: str, params: dict | None = None) -> int:
+    """Store runs (start, stop, _offset) cut at bucket boundaries; returns how many records they cover."""
+    con.execute(
+        f"""create temp table _ingest_line_offsets as
+        with runs as ({runs_sql})
+        select bucket, greatest(start, bucket * {LINE_BUCKET}) as start,
+            least(stop, (bucket + 1) * {LINE_BUCKET}) as stop, _offset
+        from runs, unnest(range(start // {LINE_BUCKET}, (stop - 1) // {LINE_BUCKET} + 1)) as b(bucket)
+        where stop > start""",
+        params,
+    )
+    return con.execute(f"select coalesce(sum(stop - start), 0) from {_OFFSETS}").fetchall()[0][0]
 
 
 def _record_lines(con, readable: Path, scan: FileScan, header: HeaderRow, rows: int, embedded: int) -> _LineNumbers:
@@ -444,22 +472,19 @@ def _record_lines(con, readable: Path, scan: FileScan, header: HeaderRow, rows: 
         return _LineNumbers(first_data_line)
     if lines_after_header == rows + embedded:
         # Records spanning lines (newlines inside quoted values) shift every later record down.
-        con.execute(
-            f"""create temp table _ingest_lines as
+        _create_line_offsets(con, f"""
             with breaks as (
                 select _rn, sum(_newlines) over (order by _rn) as _offset
                 from (select rowid as _rn, _newlines from {_ROWS}) where _newlines > 0
-            )
-            select {first_data_line} + s._rn + coalesce(b._offset, 0) as _line
-            from (select rowid as _rn from {_ROWS}) s asof left join breaks b on s._rn > b._rn
-            order by s._rn"""
-        )
-        return _LineNumbers(first_data_line, table=_LINES)
+            ),
+            starts as (select 0::bigint as start, 0::bigint as _offset union all select _rn + 1, _offset from breaks)
+            select start, coalesce(lead(start) over (order by start), {rows}) as stop, _offset from starts""")
+        return _LineNumbers(first_data_line, offsets=_OFFSETS)
 
     # Blank lines between records, which the CSV reader skips: find where records start in the
-    # text, a line outside quotes that is not blank (quotes are balanced in RFC 4180 CSV).
-    con.execute(
-        f"""create temp table _ingest_lines as
+    # text, a line outside quotes that is not blank (quotes are balanced in RFC 4180 CSV). A
+    # record's offset never decreases along the file, so equal offsets form one run.
+    covered = _create_line_offsets(con, f"""
         with text as (select string_split(content, chr(10)) as lines from read_text($path)),
         numbered as (select unnest(lines) as line, generate_subscripts(lines, 1) as n from text),
         data as (
@@ -467,16 +492,18 @@ def _record_lines(con, readable: Path, scan: FileScan, header: HeaderRow, rows: 
                 coalesce(sum(strlen(line) - strlen(replace(line, '"', '')))
                     over (order by n rows between unbounded preceding and 1 preceding), 0) as quotes_before
             from numbered where n > {header.last_line}
+        ),
+        starts as (
+            select n, row_number() over (order by n) - 1 as _rn
+            from data where quotes_before % 2 = 0 and trim(line, chr(13)) <> ''
         )
-        select n as _line from data where quotes_before % 2 = 0 and trim(line, chr(13)) <> '' order by n""",
-        {"path": str(readable)},
-    )
-    starts = con.execute(f"select count(*) from {_LINES}").fetchall()[0][0]
-    if starts != rows:
+        select min(_rn) as start, max(_rn) + 1 as stop, n - {first_data_line} - _rn as _offset
+        from starts group by _offset""", {"path": str(readable)})
+    if covered != rows:
         raise LineNumberError(
-            f"found {starts} record starts in the text but read {rows} records; line numbers cannot be trusted"
+            f"found {covered} record starts in the text but read {rows} records; line numbers cannot be trusted"
         )
-    return _LineNumbers(first_data_line, table=_LINES)
+    return _LineNumbers(first_data_line, offsets=_OFFSETS)
 
 
 def ledger_lines(con: duckdb.DuckDBPyConnection, load_id: str) -> list[str]:

@@ -365,3 +365,23 @@ def test_ledger_lines_on_a_warehouse_without_a_ledger(tmp_path):
 
     with duckdb.connect(str(tmp_path / "empty.duckdb")) as fresh:
         assert ledger_lines(fresh, "L1") == []
+
+
+def test_many_rows_with_blank_lines_and_multi_line_records_across_buckets(con, drop, write):
+    parts, expected, line = [f"{LEAD_HEADER}\n"], {}, 2
+    for i in range(9000):
+        expected[i] = line
+        if i % 700 == 0:
+            parts.append(f'{lead_id(i)},"L{i}\nnext",Open,2026-03-04T10:15:00.000Z\n')
+            line += 2
+        else:
+            parts.append(f"{lead_id(i)},L{i},Open,2026-03-04T10:15:00.000Z\n")
+            line += 1
+        if i % 1500 == 1499:
+            parts.append("\n")
+            line += 1
+    write("salesforce/Lead.csv", "".join(parts))
+    load_drop(con, drop)
+
+    actual = dict(rows(con, "select cast(substr(Id, 4) as bigint), _source_line from raw_salesforce.lead"))
+    assert actual == expected
