@@ -254,7 +254,8 @@ def _load_file(con, contract: Contract, path: Path, root: Path, load_id: str) ->
         [scan.content_hash, contract.source, contract.object],
     ).fetchall()
     if earlier:
-        return attempt.finish(SKIPPED_DUPLICATE, f"same content already loaded from {earlier[0][0]} (load {earlier[0][1]})")
+        first_file, first_load = earlier[0]
+        return attempt.finish(SKIPPED_DUPLICATE, f"same content already loaded from {first_file} (load {first_load})")
     if scan.is_blank:
         return attempt.finish(EMPTY, "the file has no content")
     try:

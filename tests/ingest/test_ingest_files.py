@@ -18,6 +18,9 @@ def lead_id(n: int) -> str:
     return f"00Q{n:015d}"
 
 
+ONE_GOOD_ONE_BAD = f"{LEAD_HEADER}\n{lead_id(1)},A,Open,2026-03-04T10:15:00.000Z\n{lead_id(2)},B,Open,x\n"
+
+
 def rows(con, sql, params=None):
     return con.execute(sql, params).fetchall()
 
@@ -35,7 +38,9 @@ def test_windows_1252_file_is_transcoded(con, drop, write):
     report = load_drop(con, drop)
 
     assert summary(report) == [("salesforce/Lead.csv", "loaded", 1, 1, 0)]
-    assert rows(con, "select LastName, Description from raw_salesforce.lead") == [("Müller", "“Café” costs 5 €")]
+    assert rows(con, "select LastName, Description from raw_salesforce.lead") == [
+        ("Müller", "“Café” costs 5 €"),
+    ]
     assert rows(con, "select encoding from ingest.load_ledger") == [("windows-1252",)]
 
 
@@ -108,7 +113,9 @@ def test_trailing_blank_lines_and_no_final_newline(con, drop, write):
     assert summary(report) == [
         ("salesforce/Lead.csv", "loaded", 1, 1, 0), ("salesforce/Lead_2.csv", "loaded", 1, 1, 0),
     ]
-    assert rows(con, "select Id, _source_line from raw_salesforce.lead order by Id") == [(lead_id(1), 2), (lead_id(2), 2)]
+    assert rows(con, "select Id, _source_line from raw_salesforce.lead order by Id") == [
+        (lead_id(1), 2), (lead_id(2), 2),
+    ]
 
 
 def test_missing_required_column_refuses_the_file_and_the_rest_still_loads(con, drop, write):
@@ -201,7 +208,9 @@ def test_empty_and_header_only_files(con, drop, write):
     assert summary(report) == [
         ("salesforce/Lead.csv", "empty", 0, 0, 0), ("salesforce/Contact.csv", "empty", 0, 0, 0),
     ]
-    assert rows(con, "select status, rows_read from ingest.load_ledger order by file_order") == [("empty", 0), ("empty", 0)]
+    assert rows(con, "select status, rows_read from ingest.load_ledger order by file_order") == [
+        ("empty", 0), ("empty", 0),
+    ]
 
 
 def test_unknown_columns_are_kept_as_text_and_later_files_may_omit_them(con, drop, write):
@@ -260,10 +269,10 @@ def test_structurally_broken_csv_is_refused_atomically(con, drop, write):
 
 
 def test_ledger_rows_read_is_loaded_plus_quarantined(con, drop, write):
-    write("salesforce/Lead.csv", f"{LEAD_HEADER}\n{lead_id(1)},A,Open,2026-03-04T10:15:00.000Z\n{lead_id(2)},B,Open,x\n")
+    write("salesforce/Lead.csv", ONE_GOOD_ONE_BAD)
     write("salesforce/Contact.csv", "Id,LastName\n003000000000000001,B\n")
     write("salesforce/Account.csv", "")
-    write("salesforce/Lead_copy.csv", f"{LEAD_HEADER}\n{lead_id(1)},A,Open,2026-03-04T10:15:00.000Z\n{lead_id(2)},B,Open,x\n")
+    write("salesforce/Lead_copy.csv", ONE_GOOD_ONE_BAD)
     load_drop(con, drop)
 
     ledger = rows(con, "select status, rows_read, rows_loaded, rows_quarantined, file_order from ingest.load_ledger")
@@ -280,7 +289,9 @@ def test_load_files_is_usable_per_contract_and_keeps_the_connection_settings(con
     con.execute("set preserve_insertion_order = false")
     (result,) = load_files(con, CONTACT, [path], drop, "run-1")
 
-    assert (result.file, result.object, result.status, result.rows_loaded) == ("salesforce/Contact.csv", "contact", "loaded", 1)
+    assert (result.file, result.object, result.status, result.rows_loaded) == (
+        "salesforce/Contact.csv", "contact", "loaded", 1,
+    )
     assert len(result.content_hash) == 64
     assert rows(con, "select current_setting('preserve_insertion_order')") == [(False,)]
     assert rows(con, "select _loaded_at <= now()::timestamp, _load_id from raw_salesforce.contact") == [(True, "run-1")]
@@ -341,13 +352,14 @@ def test_the_same_label_twice_fills_the_next_column_that_has_it(con, drop, write
     )
     load_drop(con, drop)
 
-    assert rows(con, "select event_id, recipient, email_campaign, event_type, occurred_at from raw_hubspot.email_events") == [
+    assert rows(con, "select event_id, recipient, email_campaign, event_type, occurred_at "
+                     "from raw_hubspot.email_events") == [
         ("e1", "ana@acme.com", "Spring newsletter", "OPEN", dt.datetime(2026, 3, 4, 10, 15)),
     ]
 
 
 def test_ledger_lines_describe_one_load(con, drop, write):
-    write("salesforce/Lead.csv", f"{LEAD_HEADER}\n{lead_id(1)},A,Open,2026-03-04T10:15:00.000Z\n{lead_id(2)},B,Open,x\n")
+    write("salesforce/Lead.csv", ONE_GOOD_ONE_BAD)
     write("salesforce/Contact.csv", "Id,LastName\n003000000000000001,B\n")
     load_drop(con, drop, load_id="L1")
 

@@ -195,7 +195,10 @@ def test_any_case_and_whitespace_variant_of_a_label_maps_to_its_column(entry, ca
 
 def test_header_row_is_found_below_title_lines_with_its_delimiter():
     google = next(c for c in contracts_for("spend") if c.object == "google_ads")
-    head = 'Campaign report\n"March 1, 2026 - March 31, 2026"\n\nDay;Campaign;Campaign ID;Currency code;Cost\n1;2;3;4;5\n'
+    head = (
+        'Campaign report\n"March 1, 2026 - March 31, 2026"\n\n'
+        "Day;Campaign;Campaign ID;Currency code;Cost\n1;2;3;4;5\n"
+    )
     header = find_header(google, head)
     assert (header.first_line, header.last_line, header.delimiter) == (4, 4, ";")
     assert header.mapping.targets == ("day", "campaign", "campaign_id", "currency", "cost")

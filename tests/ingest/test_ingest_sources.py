@@ -68,7 +68,9 @@ def test_hubspot_english_labels(con, drop, write):
     )
     report = load_drop(con, drop)
 
-    assert [(r.object, r.status, r.rows_loaded) for r in report.results] == [("contacts", "loaded", 2), ("deals", "loaded", 1)]
+    assert [(r.object, r.status, r.rows_loaded) for r in report.results] == [
+        ("contacts", "loaded", 2), ("deals", "loaded", 1),
+    ]
     assert rows(con, """
         select hs_object_id, firstname, lifecyclestage, hubspotscore, createdate, lastmodifieddate,
                hs_lifecyclestage_lead_date, associatedcompanyid, "Preferred Language"
@@ -116,7 +118,8 @@ def test_marketo_rest_names(con, drop, write):
     assert rows(con, "select id, leadScore, sfdcLeadId, createdAt, updatedAt from raw_marketo.leads") == [
         ("7", 35, "00Q5g00000AbCdEAAZ", T(2026, 3, 4, 10, 15), T(2026, 3, 5, 8, 0)),
     ]
-    assert rows(con, "select marketoGUID, leadId, activityDate, activityTypeId, attributes from raw_marketo.activities") == [
+    assert rows(con, "select marketoGUID, leadId, activityDate, activityTypeId, attributes "
+                     "from raw_marketo.activities") == [
         ("1001", "7", T(2026, 3, 4, 10, 16), 2, '{"Form Fields": "x"}'),
     ]
 
