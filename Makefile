@@ -17,9 +17,11 @@ $(UV):
 
 install: $(UV)
 	$(UV) sync --frozen --quiet
+	$(VENV)/bin/smarketing prepare
 
 install-dev: $(UV)
 	$(UV) sync --frozen --quiet --extra dev
+	$(VENV)/bin/smarketing prepare
 
 demo: install
 	$(VENV)/bin/smarketing demo

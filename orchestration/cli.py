@@ -77,6 +77,13 @@ def cmd_definitions(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_prepare(args: argparse.Namespace) -> int:
+    from orchestration.dbt_assets import dbt_project
+
+    print(f"dbt manifest ready: {dbt_project().manifest_path}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="smarketing",
@@ -114,6 +121,9 @@ def build_parser() -> argparse.ArgumentParser:
     add_warehouse(demo)
     add_generator(demo)
     demo.set_defaults(func=cmd_demo)
+
+    prepare = sub.add_parser("prepare", help="parse the dbt project once (done by make; runs reuse the manifest)")
+    prepare.set_defaults(func=cmd_prepare)
 
     defs = sub.add_parser("definitions", help="validate and print the governed funnel definitions")
     defs.add_argument("--file", help="a definitions file (default: the governed one)")

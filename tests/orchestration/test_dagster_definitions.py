@@ -55,5 +55,19 @@ def test_schedule_and_sensor_target_the_pipeline_job(defs):
 def test_cli_exposes_the_documented_commands():
     parser = build_parser()
     for argv in (["run", "--exports", "x"], ["ingest", "--exports", "x"], ["generate", "--out", "x"],
-                 ["demo"], ["definitions", "--json"]):
+                 ["demo"], ["definitions", "--json"], ["prepare"]):
         assert parser.parse_args(argv).func
+
+
+def test_dagster_cli_validates_the_code_location():
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    dagster = Path(sys.executable).parent / "dagster"
+    result = subprocess.run(
+        [str(dagster), "definitions", "validate", "-m", "orchestration.definitions"],
+        capture_output=True, text=True, timeout=300,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "All code locations passed validation" in result.stdout + result.stderr
