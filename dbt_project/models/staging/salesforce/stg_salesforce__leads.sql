@@ -38,6 +38,7 @@ renamed as (
         {{ clean_id('ConvertedContactId') }} as converted_contact_id,
         {{ clean_id('ConvertedAccountId') }} as converted_account_id,
         {{ clean_id('ConvertedOpportunityId') }} as converted_opportunity_id,
+        {{ optional_text_column(source('salesforce', 'lead'), 'Disqualification_Reason__c') }} as disqualification_reason,
         CreatedDate as created_at,
         LastModifiedDate as last_modified_at,
         SystemModstamp as system_modified_at
