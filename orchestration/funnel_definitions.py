@@ -152,6 +152,47 @@ def _version_problems(v: dict[str, Any]):
         yield "handoff.sla_hours must be a positive number"
     if handoff.get("sla_clock") not in ("calendar", "business"):
         yield "handoff.sla_clock must be 'calendar' or 'business'"
+    yield from _business_hours_problems(handoff.get("business_hours"))
+    rejecting = {}
+    for key in ("disqualified_lead_statuses", "recycled_lead_statuses"):
+        statuses = handoff.get(key)
+        if not isinstance(statuses, list) or not all(isinstance(x, str) and x.strip() for x in statuses):
+            yield f"handoff.{key} must be a list of CRM lead statuses"
+            statuses = []
+        rejecting[key] = set(statuses)
+    both = rejecting["disqualified_lead_statuses"] & rejecting["recycled_lead_statuses"]
+    if both:
+        yield f"handoff: statuses both disqualify and recycle a lead: {sorted(both)}"
+    qualifying = sql.get("qualifying_lead_statuses")
+    qualifying = set(qualifying) if isinstance(qualifying, list) else set()
+    contradictory = qualifying & (rejecting["disqualified_lead_statuses"] | rejecting["recycled_lead_statuses"])
+    if contradictory:
+        yield f"handoff: statuses both qualify and reject a lead: {sorted(contradictory)}"
+
+
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+def _clock_minutes(value: Any) -> int | None:
+    """'HH:MM' -> minutes after midnight ('24:00' allowed), else None."""
+    match = re.fullmatch(r"([01]\d|2[0-4]):([0-5]\d)", value) if isinstance(value, str) else None
+    if not match or (match.group(1) == "24" and match.group(2) != "00"):
+        return None
+    return int(match.group(1)) * 60 + int(match.group(2))
+
+
+def _business_hours_problems(hours: Any):
+    if not isinstance(hours, dict):
+        yield "handoff.business_hours must be a mapping {start: \"HH:MM\", end: \"HH:MM\", days: [mon, ...]}"
+        return
+    start, end = _clock_minutes(hours.get("start")), _clock_minutes(hours.get("end"))
+    if start is None or end is None:
+        yield "handoff.business_hours.start and .end must be quoted times \"HH:MM\""
+    elif end <= start:
+        yield "handoff.business_hours must end after it starts"
+    days = hours.get("days")
+    if not isinstance(days, list) or not days or not set(days) <= set(WEEKDAYS) or len(set(days)) != len(days):
+        yield f"handoff.business_hours.days must list distinct weekdays among {list(WEEKDAYS)}"
 
 
 def _is_number(value: Any) -> bool:

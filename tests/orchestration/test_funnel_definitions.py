@@ -42,6 +42,21 @@ def test_effective_dates_become_iso_strings(tmp_path):
         (lambda d: d["versions"][0]["mql"].update(score_threshold=0), "versions[0].mql.score_threshold"),
         (lambda d: d["versions"][0]["mql"].update(hand_raiser_event_types=["fax"]), "without a weight: ['fax']"),
         (lambda d: d["versions"][0]["handoff"].update(sla_clock="lunar"), "versions[0].handoff.sla_clock"),
+        (lambda d: d["versions"][0]["handoff"].pop("business_hours"), "versions[0].handoff.business_hours must be"),
+        (lambda d: d["versions"][0]["handoff"]["business_hours"].update(start="9am"), "business_hours.start and .end"),
+        (lambda d: d["versions"][0]["handoff"]["business_hours"].update(start="18:00", end="09:00"),
+         "business_hours must end after it starts"),
+        (lambda d: d["versions"][0]["handoff"]["business_hours"].update(end="24:30"), "business_hours.start and .end"),
+        (lambda d: d["versions"][0]["handoff"]["business_hours"].update(days=["monday"]), "business_hours.days"),
+        (lambda d: d["versions"][0]["handoff"]["business_hours"].update(days=[]), "business_hours.days"),
+        (lambda d: d["versions"][0]["handoff"].update(recycled_lead_statuses="Recycled"),
+         "versions[0].handoff.recycled_lead_statuses must be a list"),
+        (lambda d: d["versions"][0]["handoff"].pop("disqualified_lead_statuses"),
+         "versions[0].handoff.disqualified_lead_statuses must be a list"),
+        (lambda d: d["versions"][0]["handoff"].update(recycled_lead_statuses=["Disqualified"]),
+         "both disqualify and recycle a lead: ['Disqualified']"),
+        (lambda d: d["versions"][0]["handoff"].update(disqualified_lead_statuses=["Sales Qualified"]),
+         "both qualify and reject a lead: ['Sales Qualified']"),
         (lambda d: d["reporting"].update(currency="euro"), "reporting.currency"),
         (lambda d: d["reporting"].update(timezone="Mars/Olympus"), "reporting.timezone"),
         (lambda d: d.update(stages=["lead", "mql"]), "stages must be exactly"),
@@ -75,3 +90,9 @@ def test_version_in_force_picks_latest_effective_on_or_before_the_date():
     assert version_in_force(definitions, dt.date(2026, 7, 1))["version"] == "later"
     with pytest.raises(DefinitionsError, match="no definitions version is in force"):
         version_in_force(definitions, dt.date(1999, 1, 1))
+
+
+def test_business_hours_may_end_at_midnight_and_cover_any_weekdays(tmp_path):
+    data = governed()
+    data["versions"][0]["handoff"]["business_hours"] = {"start": "00:00", "end": "24:00", "days": ["sat", "sun"]}
+    assert load_definitions(write(tmp_path, data))["versions"][0]["handoff"]["business_hours"]["end"] == "24:00"
