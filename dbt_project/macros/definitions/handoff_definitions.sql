@@ -38,35 +38,35 @@
                 {{ exceptions.raise_compiler_error("funnel definitions: `" ~ where ~ "` needs sla_hours, sla_clock and business_hours") }}
             {%- endif -%}
         {%- else -%}
-        {%- set clock = handoff.get('sla_clock') -%}
-        {%- if clock is not string or not modules.re.match('^[a-z][a-z0-9_]*$', clock) -%}
-            {{ exceptions.raise_compiler_error("funnel definitions: `" ~ where ~ ".sla_clock` must be a lower-case name, got " ~ (clock | string)) }}
-        {%- endif -%}
-        {%- set sla_hours = handoff.get('sla_hours') -%}
-        {%- do smarketing.sql_number(sla_hours) -%}
-        {%- set start_second = smarketing.handoff_clock_seconds(hours.get('start'), where ~ '.business_hours.start') -%}
-        {%- set end_second = smarketing.handoff_clock_seconds(hours.get('end'), where ~ '.business_hours.end') -%}
-        {%- if end_second <= start_second -%}
-            {{ exceptions.raise_compiler_error("funnel definitions: `" ~ where ~ ".business_hours` must end after it starts") }}
-        {%- endif -%}
-        {%- set weekday_indexes = [] -%}
-        {%- for day in hours.get('days') or [] -%}
-            {%- if day not in smarketing.handoff_weekday_names() -%}
-                {{ exceptions.raise_compiler_error("funnel definitions: `" ~ where ~ ".business_hours.days` lists weekdays (mon..sun), got " ~ (day | string)) }}
+            {%- set clock = handoff.get('sla_clock') -%}
+            {%- if clock is not string or not modules.re.match('^[a-z][a-z0-9_]*$', clock) -%}
+                {{ exceptions.raise_compiler_error("funnel definitions: `" ~ where ~ ".sla_clock` must be a lower-case name, got " ~ (clock | string)) }}
             {%- endif -%}
-            {%- do weekday_indexes.append(smarketing.handoff_weekday_names().index(day)) -%}
-        {%- endfor -%}
-        {%- do result.append({
-            'definition_version': version.get('version') | string,
-            'effective_from': (version.get('effective_from') | string)[:10],
-            'effective_to': (versions[loop.index0 + 1].get('effective_from') | string)[:10] if not loop.last else none,
-            'sla_hours': sla_hours,
-            'sla_seconds': (sla_hours * 3600) | round | int,
-            'sla_clock': clock,
-            'start_second': start_second,
-            'end_second': end_second,
-            'weekday_indexes': weekday_indexes | unique | list,
-        }) -%}
+            {%- set sla_hours = handoff.get('sla_hours') -%}
+            {%- do smarketing.sql_number(sla_hours) -%}
+            {%- set start_second = smarketing.handoff_clock_seconds(hours.get('start'), where ~ '.business_hours.start') -%}
+            {%- set end_second = smarketing.handoff_clock_seconds(hours.get('end'), where ~ '.business_hours.end') -%}
+            {%- if end_second <= start_second -%}
+                {{ exceptions.raise_compiler_error("funnel definitions: `" ~ where ~ ".business_hours` must end after it starts") }}
+            {%- endif -%}
+            {%- set weekday_indexes = [] -%}
+            {%- for day in hours.get('days') or [] -%}
+                {%- if day not in smarketing.handoff_weekday_names() -%}
+                    {{ exceptions.raise_compiler_error("funnel definitions: `" ~ where ~ ".business_hours.days` lists weekdays (mon..sun), got " ~ (day | string)) }}
+                {%- endif -%}
+                {%- do weekday_indexes.append(smarketing.handoff_weekday_names().index(day)) -%}
+            {%- endfor -%}
+            {%- do result.append({
+                'definition_version': version.get('version') | string,
+                'effective_from': (version.get('effective_from') | string)[:10],
+                'effective_to': (versions[loop.index0 + 1].get('effective_from') | string)[:10] if not loop.last else none,
+                'sla_hours': sla_hours,
+                'sla_seconds': (sla_hours * 3600) | round | int,
+                'sla_clock': clock,
+                'start_second': start_second,
+                'end_second': end_second,
+                'weekday_indexes': weekday_indexes | unique | list,
+            }) -%}
         {%- endif -%}
     {%- endfor -%}
     {{ return(result) }}
