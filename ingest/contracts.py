@@ -18,11 +18,16 @@ Column types:
     integer    counts, scores
     boolean    true/false flags
     id_list    a ``;``-separated list of ids (HubSpot association columns), kept as text
+
+A column may also carry a label ``pattern`` (a regular expression matched, case-insensitively,
+against the whole label): Meta writes the currency only in the spend header,
+``Amount spent (EUR)``, so the pattern's named group ``currency`` fills the ``currency`` column
+of every row when the file has no currency column of its own.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, replace
 from fnmatch import fnmatch
 
 SOURCES = ("salesforce", "hubspot", "marketo", "spend")
@@ -36,6 +41,7 @@ class Column:
     type: str = "text"
     required: bool = False
     aliases: tuple[str, ...] = ()
+    pattern: str | None = None
 
     def header_names(self) -> tuple[str, ...]:
         return (self.name, *self.aliases)
@@ -51,7 +57,10 @@ class Contract:
     modified_column: str | None = None
     deleted_column: str | None = None
     description: str = ""
-    options: dict = field(default_factory=dict)
+    # Names that look like a match but are other objects (Salesforce custom objects, Lead_Score__c.csv).
+    exclude_patterns: tuple[str, ...] = ()
+    # Reports that end with summary rows ("Total: Campaigns", "Total"): they are not records.
+    summary_rows: bool = False
 
     @property
     def schema(self) -> str:
@@ -69,6 +78,8 @@ class Contract:
 
     def matches(self, file_name: str) -> bool:
         name = file_name.lower()
+        if any(fnmatch(name, pattern.lower()) for pattern in self.exclude_patterns):
+            return False
         return any(fnmatch(name, pattern.lower()) for pattern in self.file_patterns)
 
 
@@ -77,8 +88,10 @@ def C(name: str, type: str = "text", required: bool = False, *aliases: str) -> C
 
 
 # --------------------------------------------------------------------------------------------
-# Salesforce: Data Export service / Data Loader CSVs. Header = API field name. File = <Object>.csv
-# (Data Export also writes <Object>_1.csv, <Object>_2.csv ... for large objects).
+# Salesforce: Data Export service / Data Loader CSVs. Header = API field name. File = <Object>.csv,
+# numbered parts <Object>_1.csv, <Object>_2.csv ..., browser copies <Object> (1).csv. Only digits
+# follow the object name: Lead_Score__c.csv (a custom object) and LeadHistory.csv are not leads,
+# and no name with a double underscore (custom objects, __History, __Share) is a standard object.
 # --------------------------------------------------------------------------------------------
 
 
@@ -93,8 +106,9 @@ def _sf(object_api_name: str, table: str, columns: list[Column], *, deleted: boo
     return Contract(
         source="salesforce",
         object=table,
-        file_patterns=(f"{object_api_name}.csv", f"{object_api_name}_*.csv", f"{object_api_name} *.csv",
-                       f"{object_api_name}(*).csv"),
+        file_patterns=(f"{object_api_name}.csv", f"{object_api_name}_[0-9]*.csv",
+                       f"{object_api_name} ([0-9]*).csv", f"{object_api_name}([0-9]*).csv"),
+        exclude_patterns=("*__*",),
         primary_key=("Id",),
         columns=tuple(base + columns + tail),
         modified_column=modified,
@@ -198,12 +212,14 @@ HUBSPOT = (
             C("lifecyclestage", "text", False, "Lifecycle Stage", "Etapa del ciclo de vida"),
             C("hs_lead_status", "text", False, "Lead Status", "Estado del lead"),
             C("hubspotscore", "integer", False, "HubSpot Score", "Puntuación de HubSpot"),
-            C("hs_analytics_source", "text", False, "Original Source", "Fuente original"),
+            C("hs_analytics_source", "text", False, "Original Source", "Fuente original",
+              "Original Traffic Source"),
             C("hs_analytics_source_data_1", "text", False, "Original Source Drill-Down 1",
-              "Desglose 1 de la fuente original"),
+              "Desglose 1 de la fuente original", "Original Traffic Source Drill-Down 1"),
             C("hs_analytics_source_data_2", "text", False, "Original Source Drill-Down 2",
-              "Desglose 2 de la fuente original"),
-            C("hubspot_owner_id", "id", False, "Contact owner", "Propietario del contacto"),
+              "Desglose 2 de la fuente original", "Original Traffic Source Drill-Down 2"),
+            # UI exports write the owner's name ("Sam Sales"), internal-value exports the owner id.
+            C("hubspot_owner_id", "text", False, "Contact owner", "Propietario del contacto"),
             C("associatedcompanyid", "id", False, "Associated Company ID", "Primary Associated Company ID",
               "ID de empresa asociada"),
             C("createdate", "timestamp", True, "Create Date", "Fecha de creación"),
@@ -240,7 +256,7 @@ HUBSPOT = (
             C("industry", "text", False, "Industry", "Sector"),
             C("numberofemployees", "integer", False, "Number of Employees", "Número de empleados"),
             C("annualrevenue", "decimal", False, "Annual Revenue", "Ingresos anuales"),
-            C("hubspot_owner_id", "id", False, "Company owner", "Propietario de la empresa"),
+            C("hubspot_owner_id", "text", False, "Company owner", "Propietario de la empresa"),
             C("createdate", "timestamp", True, "Create Date", "Fecha de creación"),
             C("hs_lastmodifieddate", "timestamp", False, "Last Modified Date", "Fecha de última modificación"),
         ),
@@ -260,11 +276,13 @@ HUBSPOT = (
             C("deal_currency_code", "text", False, "Currency", "Moneda"),
             C("closedate", "timestamp", False, "Close Date", "Fecha de cierre"),
             C("createdate", "timestamp", True, "Create Date", "Fecha de creación"),
-            C("hs_is_closed", "boolean", False, "Is Closed", "Is closed"),
+            C("hs_is_closed", "boolean", False, "Is Closed", "Is closed", "Is Deal Closed?"),
             C("hs_is_closed_won", "boolean", False, "Is Closed Won", "Is closed won"),
-            C("hubspot_owner_id", "id", False, "Deal owner", "Propietario del negocio"),
-            C("associated_contact_ids", "id_list", False, "Associated Contact IDs", "Associated Contact"),
-            C("associated_company_ids", "id_list", False, "Associated Company IDs", "Associated Company"),
+            C("hubspot_owner_id", "text", False, "Deal owner", "Propietario del negocio"),
+            # "Associated Contact" / "Associated Company" hold record names, not ids: custom columns.
+            C("associated_contact_ids", "id_list", False, "Associated Contact IDs"),
+            C("associated_company_ids", "id_list", False, "Associated Company IDs",
+              "Associated Company IDs (Primary)"),
             C("hs_lastmodifieddate", "timestamp", False, "Last Modified Date", "Fecha de última modificación"),
         ),
     ),
@@ -290,7 +308,8 @@ HUBSPOT = (
         columns=(
             C("event_id", "id", True, "Event ID"),
             C("recipient", "text", True, "Recipient", "Email"),
-            C("email_campaign", "text", False, "Email", "Email name", "Campaign"),
+            # "Email" is the recipient; the email sent is "Email name".
+            C("email_campaign", "text", False, "Email name", "Campaign"),
             C("event_type", "text", True, "Event type", "Type"),
             C("occurred_at", "timestamp", True, "Created", "Event date", "Timestamp"),
             C("url", "text", False, "URL", "Link URL"),
@@ -360,6 +379,7 @@ SPEND = (
             C("clicks", "integer", False, "Clicks"),
             C("impressions", "integer", False, "Impr.", "Impressions"),
         ),
+        summary_rows=True,
     ),
     Contract(
         source="spend",
@@ -375,6 +395,7 @@ SPEND = (
             C("clicks", "integer", False, "Clicks"),
             C("impressions", "integer", False, "Impressions"),
         ),
+        summary_rows=True,
     ),
     Contract(
         source="spend",
@@ -383,10 +404,13 @@ SPEND = (
         primary_key=("day", "campaign_id"),
         columns=(
             C("day", "date", True, "Day", "Reporting starts"),
+            C("reporting_ends", "date", False, "Reporting ends"),
             C("campaign_name", "text", True, "Campaign name"),
             C("campaign_id", "id", True, "Campaign ID"),
+            # Meta has no currency column: the spend header says it, "Amount spent (EUR)".
             C("currency", "text", True, "Currency"),
-            C("amount_spent", "decimal", True, "Amount spent", "Amount spent (EUR)", "Amount spent (USD)"),
+            replace(C("amount_spent", "decimal", True, "Amount spent"),
+                    pattern=r"Amount spent \((?P<currency>[A-Za-z]{3})\)"),
             C("clicks", "integer", False, "Clicks (all)", "Clicks"),
             C("impressions", "integer", False, "Impressions"),
         ),

@@ -1,9 +1,16 @@
 """Which export files a drop folder holds, and which contract each belongs to.
 
-A drop is ``<exports>/<source>/...`` for each source in ``contracts.SOURCES``; files are matched
-to contracts by the vendor's default export names. Nothing is followed through a symbolic link:
-a linked file that looks like an export is planned so the loader refuses it visibly, anything
-else linked is reported as unrecognised.
+A drop is ``<exports>/<source>/...`` for each source in ``contracts.SOURCES``. The object a file
+belongs to is decided, in this order, by:
+
+1. the ``files`` patterns of ``<source>/_source.yml`` (``ingest.source_settings``);
+2. the vendor's default export names (``Contract.file_patterns``);
+3. for HubSpot and ad-spend CSVs only (saved views are named after the view, Google Ads downloads
+   ``Campaign report.csv``), its header: the object with every required column present and the
+   largest share of the file's labels known. A tie is ambiguous and the file is not loaded.
+
+Nothing is followed through a symbolic link: a linked file that looks like an export is planned
+so the loader refuses it visibly, anything else linked is reported as unrecognised.
 """
 
 from __future__ import annotations
@@ -14,8 +21,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ingest.contracts import CONTRACTS, SOURCES, Contract, contract_for_file, contracts_for
+from ingest.files import UnsupportedEncoding, read_head
+from ingest.headers import HeaderNotFound, find_header
+from ingest.source_settings import SETTINGS_FILE, SettingsError, SourceSettings, load_source_settings
 
 IGNORED_FOLDERS = frozenset({"_ground_truth"})
+# Sources whose exports are named after a user's view or report, not after the object.
+RECOGNISED_BY_HEADER = ("hubspot", "spend")
 
 
 @dataclass(frozen=True)
@@ -33,6 +45,8 @@ class DropPlan:
     files: dict[tuple[str, str], list[Path]] = field(default_factory=dict)
     unrecognised: list[Unrecognised] = field(default_factory=list)
     absent_sources: list[str] = field(default_factory=list)
+    # Sources whose _source.yml is invalid: their files are refused with this message.
+    refused_sources: dict[str, str] = field(default_factory=dict)
 
     def files_for(self, contract: Contract) -> list[Path]:
         return list(self.files.get((contract.source, contract.object), []))
@@ -53,6 +67,9 @@ class DropPlan:
         notes += [
             f"source {source}: no {source}/ folder in the drop; its raw tables stay empty"
             for source in self.absent_sources
+        ]
+        notes += [
+            f"source {source}: every file refused: {message}" for source, message in self.refused_sources.items()
         ]
         notes += [
             f"{c.source}/{c.object}: no file in the drop (expected a name like {c.file_patterns[0]}); "
@@ -76,7 +93,12 @@ def plan_drop(exports_dir: Path) -> DropPlan:
                 plan.unrecognised.append(Unrecognised(name, "expected a folder of exports"))
             else:
                 present.add(name)
-                _plan_source(plan, name, root)
+                try:
+                    settings = load_source_settings(root, name)
+                except SettingsError as exc:
+                    plan.refused_sources[name] = str(exc)
+                    settings = None
+                _plan_source(plan, name, root, settings)
         elif name in IGNORED_FOLDERS and entry.is_dir(follow_symlinks=False):
             continue
         else:
@@ -89,15 +111,18 @@ def plan_drop(exports_dir: Path) -> DropPlan:
     return plan
 
 
-def _plan_source(plan: DropPlan, source: str, root: Path) -> None:
+def _plan_source(plan: DropPlan, source: str, root: Path, settings: SourceSettings | None) -> None:
+    """Plan one source folder; ``settings`` is None when its _source.yml is invalid."""
     stack = [root / source]
     while stack:
         folder = stack.pop()
         for entry in sorted(_scandir(folder, plan), key=lambda e: natural_key(e.name)):
             path = Path(entry.path)
             relative = path.relative_to(root).as_posix()
-            contract = contract_for_file(source, entry.name)
+            if relative == f"{source}/{SETTINGS_FILE}":
+                continue
             if entry.is_symlink():
+                contract = match_by_name(source, path.relative_to(root / source).as_posix(), settings)[0]
                 if contract and not _points_to_dir(path):
                     plan.files.setdefault((source, contract.object), []).append(path)
                 else:
@@ -106,13 +131,81 @@ def _plan_source(plan: DropPlan, source: str, root: Path) -> None:
                 stack.append(path)
             elif not entry.is_file(follow_symlinks=False):
                 plan.unrecognised.append(Unrecognised(relative, "not a regular file"))
-            elif contract is None:
-                examples = ", ".join(c.file_patterns[0] for c in contracts_for(source))
+            elif entry.name == SETTINGS_FILE:
                 plan.unrecognised.append(Unrecognised(
-                    relative, f"not a known {source} export name (expected one of: {examples})"
+                    relative, f"settings are read only from {source}/{SETTINGS_FILE}"
                 ))
             else:
-                plan.files.setdefault((source, contract.object), []).append(path)
+                contract, reason = match_file(source, path, path.relative_to(root / source).as_posix(), settings)
+                if contract is None:
+                    plan.unrecognised.append(Unrecognised(relative, reason))
+                else:
+                    plan.files.setdefault((source, contract.object), []).append(path)
+
+
+def match_by_name(source: str, relative_to_source: str, settings: SourceSettings | None) -> tuple[Contract | None, str]:
+    """The contract a file name belongs to by the source's ``files`` settings, then by vendor names."""
+    if settings is not None:
+        mapped = settings.mapped_object(relative_to_source)
+        if mapped:
+            obj, pattern = mapped
+            contract = next(c for c in contracts_for(source) if c.object == obj)
+            return contract, f"{SETTINGS_FILE} maps {pattern!r} to {obj}"
+    contract = contract_for_file(source, relative_to_source.rsplit("/", 1)[-1])
+    return contract, "vendor export name" if contract else ""
+
+
+def match_file(
+    source: str, path: Path, relative_to_source: str, settings: SourceSettings | None
+) -> tuple[Contract | None, str]:
+    """The contract of a regular file and how it was recognised, or None and why it is not loaded."""
+    contract, how = match_by_name(source, relative_to_source, settings)
+    if contract:
+        return contract, how
+    examples = ", ".join(c.file_patterns[0] for c in contracts_for(source))
+    not_named = f"not a known {source} export name (expected one of: {examples})"
+    if settings is None:
+        return None, f"{not_named}; {source}/{SETTINGS_FILE} is invalid, so its file mapping is not applied"
+    if source not in RECOGNISED_BY_HEADER or not path.name.lower().endswith(".csv"):
+        return None, not_named
+    contract, why = recognise_by_header(source, path)
+    return contract, why if contract else f"{not_named}, and {why}"
+
+
+def recognise_by_header(source: str, path: Path) -> tuple[Contract | None, str]:
+    """The object whose contract fits a file's header best, or None and why none does.
+
+    A candidate has every required column; the best one knows the largest share of the file's
+    non-empty labels. Two candidates with the same share are ambiguous.
+    """
+    try:
+        head = read_head(path)
+    except (OSError, UnsupportedEncoding) as exc:
+        return None, f"its header could not be read: {exc}"
+    candidates = []
+    for contract in contracts_for(source):
+        try:
+            header = find_header(contract, head)
+        except HeaderNotFound:
+            continue
+        labelled = len(header.mapping.labels) - len(header.mapping.unlabelled)
+        known = header.mapping.known_count
+        candidates.append((known / max(labelled, 1), known, labelled, contract))
+    if not candidates:
+        return None, f"its header has the required columns of no {source} object"
+    candidates.sort(key=lambda c: -c[0])
+    share, known, labelled, best = candidates[0]
+    tied = [c[3].object for c in candidates if c[0] == share]
+    if len(tied) > 1:
+        return None, (
+            f"its header fits {' and '.join(tied)} equally ({known} of {labelled} labels known): ambiguous; "
+            f"map it in {source}/{SETTINGS_FILE}"
+        )
+    return best, header_recognition_note(best.object, known, labelled)
+
+
+def header_recognition_note(obj: str, known: int, labelled: int) -> str:
+    return f"recognised as {obj} by its header ({known} of {labelled} labels known)"
 
 
 def _scandir(folder: Path, plan: DropPlan) -> list[os.DirEntry]:
@@ -135,8 +228,15 @@ def _points_to_dir(path: Path) -> bool:
 
 
 def natural_key(name: str) -> tuple:
-    """Sort key that orders Lead_2.csv before Lead_10.csv, case-insensitively."""
-    return tuple(int(part) if i % 2 else part.casefold() for i, part in enumerate(re.split(r"(\d+)", name)))
+    """Sort key that orders Lead_2.csv before Lead_10.csv, and Lead.csv before Lead (1).csv, case-insensitively.
+
+    Names compare without their extension first, so a copy ("Lead (1).csv") follows the export it copies.
+    """
+    stem, dot, extension = name.rpartition(".")
+    if not dot or "/" in extension:
+        stem, extension = name, ""
+    parts = tuple(int(part) if i % 2 else part.casefold() for i, part in enumerate(re.split(r"(\d+)", stem)))
+    return parts, extension.casefold()
 
 
 def unsafe_reason(path: Path, root: Path) -> str | None:

@@ -105,6 +105,20 @@ def scan_file(path: Path) -> FileScan:
     )
 
 
+def read_head(path: Path) -> str:
+    """The decoded complete lines of a file's first bytes (UTF-8, else Windows-1252), to read its header."""
+    with open(path, "rb") as f:
+        head = f.read(HEAD_BYTES + 1)
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        raise UnsupportedEncoding("UTF-16 encoded; export the file as UTF-8 (or Windows-1252) CSV")
+    if len(head) > HEAD_BYTES:
+        head = head[: head.rfind(b"\n", 0, HEAD_BYTES) + 1]
+    try:
+        return head.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return decode_windows_1252(head)
+
+
 def _trailing_blank_lines(tail: bytes) -> int:
     if tail.endswith(b"\n"):
         tail = tail[:-1]

@@ -5,8 +5,11 @@ labels; it is never guessed row by row. Every parser is a DuckDB SQL expression 
 non-empty text value that yields the typed value or NULL when the text does not fit the format;
 the loader quarantines a row when a non-empty value parses to NULL.
 
-Timestamps are stored as UTC ``timestamp``: formats without an offset are read as UTC wall-clock
-time (what the vendors export), formats with ``%z`` are converted to UTC.
+Timestamps are stored as UTC ``timestamp``. A value with a zone (``Z``, ``+0100``) is converted
+from it. A value without one (HubSpot UI exports write the portal's wall-clock time,
+``2026-03-04 10:15``) is read in the source's time zone, UTC unless ``<source>/_source.yml`` says
+otherwise, and converted to UTC in SQL. A date alone in a timestamp column (HubSpot date
+properties such as Close Date) is midnight UTC, whatever the time zone.
 """
 
 from __future__ import annotations
@@ -22,6 +25,9 @@ class ValueFormat:
     timestamp_utc: tuple[str, ...]
     timestamp_offset: tuple[str, ...]
     timestamp_example: str
+    # Wall-clock formats without a zone, read in ``timezone``.
+    timestamp_local: tuple[str, ...] = ()
+    timezone: str = "UTC"
     date: tuple[str, ...] = ("%Y-%m-%d",)
     date_example: str = "2026-03-04"
     true_values: tuple[str, ...] = ("true", "1")
@@ -47,7 +53,8 @@ SALESFORCE = ValueFormat(
 
 HUBSPOT = ValueFormat(
     name="hubspot",
-    timestamp_utc=("%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S", *ISO_UTC, "%Y-%m-%d"),
+    timestamp_local=("%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"),
+    timestamp_utc=(*ISO_UTC, "%Y-%m-%d"),
     timestamp_offset=ISO_OFFSET,
     timestamp_example="2026-03-04 10:15",
     true_values=("true", "yes"),
@@ -58,7 +65,8 @@ HUBSPOT = ValueFormat(
 HUBSPOT_SPANISH = replace(
     HUBSPOT,
     name="hubspot (es)",
-    timestamp_utc=("%d/%m/%Y %H:%M", "%d/%m/%Y %H:%M:%S", *ISO_UTC, "%d/%m/%Y"),
+    timestamp_local=("%d/%m/%Y %H:%M", "%d/%m/%Y %H:%M:%S"),
+    timestamp_utc=(*ISO_UTC, "%d/%m/%Y"),
     timestamp_example="04/03/2026 10:15",
     date=("%d/%m/%Y",),
     date_example="04/03/2026",
@@ -68,11 +76,14 @@ HUBSPOT_SPANISH = replace(
     group_mark=".",
 )
 
+# Bulk extracts write an empty field as the text "null"; the asset API writes program createdAt
+# as 2015-05-21T22:45:13Z+0000.
 MARKETO = ValueFormat(
     name="marketo",
     timestamp_utc=ISO_UTC,
-    timestamp_offset=ISO_OFFSET,
+    timestamp_offset=(*ISO_OFFSET, "%Y-%m-%dT%H:%M:%SZ%z"),
     timestamp_example="2026-03-04T10:15:00Z",
+    null_values=("null",),
 )
 
 GOOGLE_ADS = ValueFormat(
@@ -122,12 +133,13 @@ def header_locale(normalised_labels: list[str]) -> str:
     return "en"
 
 
-def format_for(contract: Contract, locale: str = "en") -> ValueFormat:
-    return (
+def format_for(contract: Contract, locale: str = "en", timezone: str = "UTC") -> ValueFormat:
+    fmt = (
         _BY_LOCALE.get((contract.source, locale))
         or _BY_OBJECT.get((contract.source, contract.object))
         or _BY_SOURCE[contract.source]
     )
+    return fmt if timezone == fmt.timezone else replace(fmt, timezone=timezone)
 
 
 def sql_string(value: str) -> str:
@@ -191,12 +203,18 @@ def parse_sql(column_type: str, value_sql: str, fmt: ValueFormat) -> str:
     if column_type == "date":
         return f"cast(try_strptime({v}, {_sql_list(fmt.date)}) as date)"
     if column_type == "timestamp":
-        utc = f"try_strptime({v}, {_sql_list(fmt.timestamp_utc)})"
-        if not fmt.timestamp_offset:
-            return utc
-        return f"coalesce({utc}, timezone('UTC', try_strptime({v}, {_sql_list(fmt.timestamp_offset)})))"
+        parsed = []
+        if fmt.timestamp_local:
+            local = f"try_strptime({v}, {_sql_list(fmt.timestamp_local)})"
+            if fmt.timezone != "UTC":
+                local = f"timezone('UTC', timezone({sql_string(fmt.timezone)}, {local}))"
+            parsed.append(local)
+        if fmt.timestamp_utc:
+            parsed.append(f"try_strptime({v}, {_sql_list(fmt.timestamp_utc)})")
+        if fmt.timestamp_offset:
+            parsed.append(f"timezone('UTC', try_strptime({v}, {_sql_list(fmt.timestamp_offset)}))")
+        return parsed[0] if len(parsed) == 1 else f"coalesce({', '.join(parsed)})"
     raise ValueError(f"unknown column type {column_type!r}")
-
 
 
 def trimmed_sql(raw_sql: str, fmt: ValueFormat) -> str:
@@ -211,10 +229,18 @@ def trimmed_sql(raw_sql: str, fmt: ValueFormat) -> str:
     return value
 
 
+def text_sql(raw_sql: str, fmt: ValueFormat) -> str:
+    """Text as written (not trimmed); NULL when empty or exactly one of the format's null marks."""
+    value = f"nullif({raw_sql}, '')"
+    if fmt.null_values:
+        return f"case when {raw_sql} in {_sql_tuple(fmt.null_values)} then null else {value} end"
+    return value
+
+
 def value_sql(raw_sql: str, column_type: str, fmt: ValueFormat) -> str:
     """The text a parser sees: typed values are trimmed; empty text (and the format's null marks) is NULL."""
     if column_type == "text":
-        return f"nullif({raw_sql}, '')"
+        return text_sql(raw_sql, fmt)
     return trimmed_sql(raw_sql, fmt)
 
 
@@ -238,7 +264,8 @@ def invalid_reason(column_type: str, fmt: ValueFormat) -> str:
     if column_type == "date":
         return f"invalid date: expected {fmt.name} date like {fmt.date_example}"
     if column_type == "timestamp":
-        return f"invalid timestamp: expected {fmt.name} timestamp like {fmt.timestamp_example}"
+        zone = f" ({fmt.timezone} time)" if fmt.timestamp_local and fmt.timezone != "UTC" else ""
+        return f"invalid timestamp: expected {fmt.name} timestamp like {fmt.timestamp_example}{zone}"
     raise ValueError(f"no validation for column type {column_type!r}")
 
 

@@ -1,14 +1,18 @@
 """Header rows: find them, and map their labels to a contract's columns.
 
 Labels are matched case-insensitively with surrounding whitespace trimmed and inner whitespace
-collapsed, first against canonical column names, then against aliases. Labels the contract does
-not know become extra text columns named after the label.
+collapsed: first against canonical column names, then each column, in contract order, takes the
+first free label matching its aliases in the order they are listed (so "Associated Company IDs"
+wins over "Associated Company IDs (Primary)" wherever they stand), then label patterns. Labels the
+contract does not know become extra text columns named after the label; a column without a label
+is named ``column_<position>`` (the loader keeps it only when it holds a value).
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import re
 from dataclasses import dataclass
 
 from ingest.contracts import LINEAGE_COLUMNS, Contract
@@ -32,32 +36,54 @@ class ColumnMapping:
     targets: tuple[str, ...]
     custom: frozenset[str]
     missing_required: tuple[str, ...]
+    # Columns absent from the file whose value a label states: column -> (value, label).
+    from_header: tuple[tuple[str, str, str], ...] = ()
 
     @property
     def known_count(self) -> int:
         return len(self.targets) - len(self.custom)
 
+    @property
+    def unlabelled(self) -> tuple[int, ...]:
+        """Positions of the columns whose header label is empty."""
+        return tuple(pos for pos, label in enumerate(self.labels) if not label.strip())
+
 
 def map_columns(contract: Contract, labels: list[str]) -> ColumnMapping:
     by_name = {normalise(c.name): c.name for c in contract.columns}
-    by_alias: dict[str, list[str]] = {}
-    for col in contract.columns:
-        for alias in col.aliases:
-            by_alias.setdefault(normalise(alias), []).append(col.name)
-
     targets: list[str | None] = [None] * len(labels)
+    normalised = [normalise(label) for label in labels]
     taken: set[str] = set()
-    for pos, label in enumerate(labels):
-        name = by_name.get(normalise(label))
+    for pos, label in enumerate(normalised):
+        name = by_name.get(label)
         if name and name not in taken:
             targets[pos] = name
             taken.add(name)
-    for pos, label in enumerate(labels):
-        if targets[pos] is None:
-            name = next((n for n in by_alias.get(normalise(label), []) if n not in taken), None)
-            if name:
-                targets[pos] = name
-                taken.add(name)
+    for col in contract.columns:
+        for alias in col.aliases:
+            if col.name in taken:
+                break
+            pos = next((p for p, label in enumerate(normalised)
+                        if targets[p] is None and label == normalise(alias)), None)
+            if pos is not None:
+                targets[pos] = col.name
+                taken.add(col.name)
+    stated: dict[str, tuple[str, str]] = {}
+    for col in contract.columns:
+        if col.pattern is None or col.name in taken:
+            continue
+        for pos, label in enumerate(labels):
+            match = targets[pos] is None and re.fullmatch(col.pattern, " ".join(label.split()), re.IGNORECASE)
+            if match:
+                targets[pos] = col.name
+                taken.add(col.name)
+                for group, value in match.groupdict().items():
+                    stated.setdefault(group, (value, " ".join(label.split())))
+                break
+    known = {c.name for c in contract.columns}
+    from_header = tuple(
+        (name, value, label) for name, (value, label) in stated.items() if name in known and name not in taken
+    )
 
     reserved = {n.casefold() for n in (*by_name.values(), *LINEAGE_COLUMNS)}
     custom: set[str] = set()
@@ -68,8 +94,9 @@ def map_columns(contract: Contract, labels: list[str]) -> ColumnMapping:
             targets[pos] = name
             custom.add(name)
 
-    missing = tuple(c.name for c in contract.columns if c.required and c.name not in taken)
-    return ColumnMapping(tuple(labels), tuple(targets), frozenset(custom), missing)
+    filled = taken | {name for name, _, _ in from_header}
+    missing = tuple(c.name for c in contract.columns if c.required and c.name not in filled)
+    return ColumnMapping(tuple(labels), tuple(targets), frozenset(custom), missing, from_header)
 
 
 def _unique(name: str, reserved: set[str]) -> str:

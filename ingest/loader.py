@@ -10,6 +10,11 @@ Per file:
    invalid is the raw text read again to record every bad cell in ``ingest.quarantine``. A row with
    any bad cell is quarantined as a whole, never loaded with a NULL in its place.
 
+Report summary rows (Google Ads "Total: Campaigns", LinkedIn "Total") are not records: like the
+title lines above the header they are left out of ``rows_read`` and named in the ledger message,
+so ``rows_read = rows_loaded + rows_quarantined`` always holds. A column without a header label
+(lines ending in ``,,``) is kept, as ``column_<n>``, only when some row has a value in it.
+
 Every attempt is written to ``ingest.load_ledger``. Record line numbers are the physical line a
 record starts on: the record's position in the file (DuckDB keeps file order with
 ``preserve_insertion_order``) plus the newlines inside earlier quoted values; only when blank lines
@@ -26,8 +31,23 @@ from pathlib import Path
 
 import duckdb
 
-from ingest.contracts import CONTRACTS, LINEAGE_COLUMNS, SOURCES, Contract, quote_ident, raw_table_ddl
-from ingest.discovery import DropPlan, Unrecognised, plan_drop, unsafe_reason
+from ingest.contracts import (
+    CONTRACTS,
+    LINEAGE_COLUMNS,
+    RAW_SQL_TYPES,
+    SOURCES,
+    Contract,
+    quote_ident,
+    raw_table_ddl,
+)
+from ingest.discovery import (
+    DropPlan,
+    Unrecognised,
+    header_recognition_note,
+    match_by_name,
+    plan_drop,
+    unsafe_reason,
+)
 from ingest.files import WINDOWS_1252, FileScan, UnsupportedEncoding, link_or_copy, scan_file, transcode_to_utf8
 from ingest.formats import (
     MISSING_PRIMARY_KEY,
@@ -38,9 +58,11 @@ from ingest.formats import (
     is_missing_sql,
     parse_sql,
     sql_string,
+    text_sql,
     value_sql,
 )
 from ingest.headers import DELIMITER_NAMES, HeaderNotFound, HeaderRow, find_header, normalise
+from ingest.source_settings import SettingsError, SourceSettings, load_source_settings
 
 __all__ = [
     "DropPlan", "FileResult", "LoadReport", "describe_result", "ensure_warehouse", "ledger_lines",
@@ -150,6 +172,18 @@ def ensure_warehouse(con: duckdb.DuckDBPyConnection) -> None:
         con.execute(f"create schema if not exists {quote_ident(schema)}")
     for contract in CONTRACTS:
         con.execute(raw_table_ddl(contract))
+    # A warehouse created under an earlier contract gains the columns added since.
+    present = set(con.execute(
+        "select table_schema, table_name, lower(column_name) from information_schema.columns"
+        " where table_catalog = current_database()"
+    ).fetchall())
+    for contract in CONTRACTS:
+        for column in contract.columns:
+            if (contract.schema, contract.table, column.name.lower()) not in present:
+                con.execute(
+                    f"alter table {quote_ident(contract.schema)}.{quote_ident(contract.table)}"
+                    f" add column {quote_ident(column.name)} {RAW_SQL_TYPES[column.type]}"
+                )
     con.execute(LEDGER_DDL)
     con.execute(QUARANTINE_DDL)
 
@@ -174,10 +208,19 @@ def load_drop(con: duckdb.DuckDBPyConnection, exports_dir: Path, load_id: str | 
 def load_files(
     con: duckdb.DuckDBPyConnection, contract: Contract, files: list[Path], exports_root: Path, load_id: str
 ) -> list[FileResult]:
-    """Load the files of one contract, in the given order; one ledger row per file."""
+    """Load the files of one contract, in the given order; one ledger row per file.
+
+    The source's ``_source.yml`` (time zone, file mapping) is read here; when it is invalid every
+    file is refused with its message.
+    """
+    root = Path(exports_root)
+    try:
+        settings, refusal = load_source_settings(root, contract.source), None
+    except SettingsError as exc:
+        settings, refusal = None, str(exc)
     restore = _preserve_insertion_order(con)
     try:
-        return [_load_file(con, contract, Path(f), Path(exports_root), load_id) for f in files]
+        return [_load_file(con, contract, Path(f), root, load_id, settings, refusal) for f in files]
     finally:
         if restore:
             con.execute("set preserve_insertion_order = false")
@@ -232,7 +275,10 @@ def _relative(path: Path, root: Path) -> str:
         return str(path)
 
 
-def _load_file(con, contract: Contract, path: Path, root: Path, load_id: str) -> FileResult:
+def _load_file(
+    con, contract: Contract, path: Path, root: Path, load_id: str, settings: SourceSettings | None,
+    refusal: str | None,
+) -> FileResult:
     relative = _relative(path, root)
     attempt = _Attempt(
         con, contract, load_id,
@@ -242,6 +288,8 @@ def _load_file(con, contract: Contract, path: Path, root: Path, load_id: str) ->
     reason = unsafe_reason(path, root)
     if reason:
         return attempt.finish(REFUSED, f"{relative}: {reason}")
+    if refusal:
+        return attempt.finish(REFUSED, f"{relative}: not loaded, the source's settings are invalid: {refusal}")
     try:
         scan = scan_file(path)
     except (OSError, UnsupportedEncoding) as exc:
@@ -263,7 +311,13 @@ def _load_file(con, contract: Contract, path: Path, root: Path, load_id: str) ->
     except HeaderNotFound as exc:
         return attempt.finish(REFUSED, f"{relative}: {exc}")
     attempt.delimiter, attempt.header_line = header.delimiter, header.first_line
-    fmt = format_for(contract, header_locale([normalise(label) for label in header.mapping.labels]))
+    locale = header_locale([normalise(label) for label in header.mapping.labels])
+    fmt = format_for(contract, locale, settings.timezone)
+    notes = _match_notes(contract, path, root, settings, header)
+    if fmt.timestamp_local and fmt.timezone != "UTC" and any(
+        contract.column(t).type == "timestamp" for t in header.mapping.targets if t not in header.mapping.custom
+    ):
+        notes.append(f"timestamps without a zone read as {fmt.timezone} time")
 
     with tempfile.TemporaryDirectory(prefix="smarketing-ingest-") as tmp:
         # DuckDB reads a path of ours: the original name may hold glob characters.
@@ -273,13 +327,26 @@ def _load_file(con, contract: Contract, path: Path, root: Path, load_id: str) ->
                 transcode_to_utf8(path, readable)
             else:
                 link_or_copy(path, readable)
-            return _load_rows(attempt, readable, scan, header, fmt)
+            return _load_rows(attempt, readable, scan, header, fmt, notes)
         except (duckdb.Error, LineNumberError, OSError) as exc:
             attempt.result.file_order = None
             attempt.result.rows_read = attempt.result.rows_loaded = attempt.result.rows_quarantined = 0
             return attempt.finish(REFUSED, f"{relative}: not readable as {scan.encoding} CSV: {_first_lines(exc)}")
         finally:
             _drop_temp_tables(con)
+
+
+def _match_notes(contract: Contract, path: Path, root: Path, settings: SourceSettings, header: HeaderRow) -> list[str]:
+    """How the file was matched to the contract, when it was not by the vendor's export name."""
+    try:
+        below_source = path.absolute().relative_to((root / contract.source).absolute()).as_posix()
+    except ValueError:
+        below_source = path.name
+    by_name, how = match_by_name(contract.source, below_source, settings)
+    if by_name is not None and by_name.object == contract.object:
+        return [] if how == "vendor export name" else [how]
+    labelled = len(header.mapping.labels) - len(header.mapping.unlabelled)
+    return [header_recognition_note(contract.object, header.mapping.known_count, labelled)]
 
 
 def _first_lines(exc: Exception, count: int = 3) -> str:
@@ -313,7 +380,7 @@ def _typed_columns(contract: Contract, header: HeaderRow, fmt: ValueFormat) -> t
     for i, target in enumerate(mapping.targets):
         raw = f"c{i}"
         if target in mapping.custom:
-            selected.append(f"nullif({raw}, '')")
+            selected.append(text_sql(raw, fmt))
             continue
         column = contract.column(target)
         value = value_sql(raw, column.type, fmt)
@@ -336,11 +403,21 @@ def _reader_sql(header: HeaderRow) -> str:
     )
 
 
-def _load_rows(attempt: _Attempt, readable: Path, scan: FileScan, header: HeaderRow, fmt: ValueFormat) -> FileResult:
+def _summary_label_sql(count: int) -> str:
+    """The first non-empty cell of a report summary row ("Total: Account", "Total"), else NULL."""
+    first = "coalesce(" + ", ".join(f"nullif(trim(c{i}), '')" for i in range(count)) + ")"
+    return f"case when lower({first}) = 'total' or starts_with(lower({first}), 'total:') then {first} end"
+
+
+def _load_rows(
+    attempt: _Attempt, readable: Path, scan: FileScan, header: HeaderRow, fmt: ValueFormat, notes: list[str]
+) -> FileResult:
     con, contract, result = attempt.con, attempt.contract, attempt.result
+    mapping = header.mapping
     reader = _reader_sql(header)
     path = {"path": str(readable)}
     selected, checks = _typed_columns(contract, header, fmt)
+    summary = _summary_label_sql(len(selected)) if contract.summary_rows else None
     any_bad = " or ".join(c.sql for c in checks) or "false"
     # One pass over the file converts every value and flags invalid rows. Created outside the
     # load transaction, so row ids are the records' 0-based positions in the file.
@@ -349,23 +426,43 @@ def _load_rows(attempt: _Attempt, readable: Path, scan: FileScan, header: Header
         f"case when contains(c{i}, chr(10)) then strlen(c{i}) - strlen(replace(c{i}, chr(10), '')) else 0 end"
         for i in range(len(selected))
     )
+    flags = (
+        f"{summary} as _summary, ({summary}) is null and ({any_bad}) as _bad" if summary
+        else f"null::varchar as _summary, ({any_bad}) as _bad"
+    )
     con.execute(
-        f"create temp table _ingest_rows as select {typed}, ({any_bad}) as _bad, {newlines} as _newlines from {reader}",
+        f"create temp table _ingest_rows as select {typed}, {flags}, {newlines} as _newlines from {reader}",
         path,
     )
-    rows, bad, embedded = con.execute(
-        f"select count(*), count(*) filter (where _bad), coalesce(sum(_newlines), 0) from {_ROWS}"
+    unlabelled = mapping.unlabelled
+    counts = con.execute(
+        "select count(*), count(*) filter (where _summary is null), count(*) filter (where _bad), count(_summary),"
+        " coalesce(sum(_newlines), 0)" + "".join(f", count(t{i})" for i in unlabelled) + f" from {_ROWS}"
     ).fetchall()[0]
-    if rows == 0:
+    records, rows, bad, summaries, embedded = counts[:5]
+    if records == 0:
         return attempt.finish(EMPTY, "header only, no data rows")
-    lines = _record_lines(con, readable, scan, header, rows, embedded)
+    lines = _record_lines(con, readable, scan, header, records, embedded)
+    if summaries:
+        notes.append(_summary_note(con, lines, summaries))
+    if rows == 0:
+        return attempt.finish(EMPTY, "; ".join(["no data rows", *notes]))
+    empty = [pos for pos, values in zip(unlabelled, counts[5:]) if values == 0]
+    if empty:
+        where = ", ".join(str(pos + 1) for pos in empty)
+        notes.append(f"{len(empty)} column(s) without a header label or a value ignored (position {where})")
     if bad:
         _stage_text(con, reader, path)
 
-    mapping = header.mapping
+    kept = [i for i in range(len(selected)) if i not in empty]
+    stated = mapping.from_header
     table = f"{quote_ident(contract.schema)}.{quote_ident(contract.table)}"
-    target_columns = ", ".join(quote_ident(n) for n in (*mapping.targets, *LINEAGE_COLUMNS))
-    typed_columns = ", ".join(f"s.t{i}" for i in range(len(selected)))
+    target_columns = ", ".join(
+        quote_ident(n) for n in (*(mapping.targets[i] for i in kept), *(name for name, _, _ in stated),
+                                 *LINEAGE_COLUMNS)
+    )
+    values = ", ".join([*(f"s.t{i}" for i in kept), *(f"$stated_{k}" for k in range(len(stated)))])
+    notes += [f"{name} {value} taken from the header {label!r}" for name, value, label in stated]
     con.begin()
     try:
         result.file_order = _next_file_order(con)
@@ -373,22 +470,33 @@ def _load_rows(attempt: _Attempt, readable: Path, scan: FileScan, header: Header
             "file": result.file, "order": result.file_order, "load_id": attempt.load_id,
             "loaded_at": attempt.loaded_at,
         }
-        for name in sorted(mapping.custom):
+        for name in sorted(mapping.custom - {mapping.targets[i] for i in empty}):
             con.execute(f"alter table {table} add column if not exists {quote_ident(name)} varchar")
         source, line = lines.over(_ROWS)
         inserted = con.execute(
             f"insert into {table} ({target_columns}) "
-            f"select {typed_columns}, $file, {line}, $order, $load_id, $loaded_at from {source} where not s._bad",
-            lineage,
+            f"select {values}, $file, {line}, $order, $load_id, $loaded_at from {source}"
+            " where not s._bad and s._summary is null",
+            {**lineage, **{f"stated_{k}": value for k, (_, value, _) in enumerate(stated)}},
         ).fetchall()[0][0]
         result.rows_read, result.rows_loaded, result.rows_quarantined = rows, inserted, rows - inserted
-        message = _quarantine(attempt, lines, checks, lineage) if bad else ""
-        attempt.finish(LOADED, message)
+        if bad:
+            notes.append(_quarantine(attempt, lines, checks, lineage, summary))
+        attempt.finish(LOADED, "; ".join(notes))
         con.commit()
     except BaseException:
         con.rollback()
         raise
     return result
+
+
+def _summary_note(con: duckdb.DuckDBPyConnection, lines: _LineNumbers, count: int, shown: int = 3) -> str:
+    source, line = lines.over(_ROWS)
+    found = con.execute(
+        f"select {line} as _line, s._summary from {source} where s._summary is not null order by _line limit {shown}"
+    ).fetchall()
+    listed = ", ".join(f"line {n} {label!r}" for n, label in found) + (", ..." if count > shown else "")
+    return f"{count} summary row(s) skipped, not records ({listed})"
 
 
 def _stage_text(con: duckdb.DuckDBPyConnection, reader: str, path: dict) -> None:
@@ -399,7 +507,9 @@ def _stage_text(con: duckdb.DuckDBPyConnection, reader: str, path: dict) -> None
     con.execute(f"create temp table _ingest_stage as select * from {reader}", path)
 
 
-def _quarantine(attempt: _Attempt, lines: _LineNumbers, checks: list[_Check], lineage: dict) -> str:
+def _quarantine(
+    attempt: _Attempt, lines: _LineNumbers, checks: list[_Check], lineage: dict, summary: str | None
+) -> str:
     """Record every bad cell of the rows left out of the raw table; returns a short summary."""
     con = attempt.con
     cells = ", ".join(
@@ -408,10 +518,13 @@ def _quarantine(attempt: _Attempt, lines: _LineNumbers, checks: list[_Check], li
         for c in checks
     )
     source, line = lines.over(_STAGE)
+    bad = " or ".join(c.sql for c in checks)
+    if summary:
+        bad = f"({bad}) and ({summary}) is null"
     con.execute(
         "insert into ingest.quarantine select $load_id, $source, $object, $file, $order, _line,"
         " cell.column_name, cell.raw_value, cell.reason, $loaded_at from ("
-        f"select {line} as _line, unnest([{cells}]) as cell from {source} where {' or '.join(c.sql for c in checks)}"
+        f"select {line} as _line, unnest([{cells}]) as cell from {source} where {bad}"
         ") where cell is not null order by _line",
         {**lineage, "source": attempt.contract.source, "object": attempt.contract.object},
     )

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import os
 
-from ingest.contracts import CONTRACTS, LINEAGE_COLUMNS, contracts_for, raw_table_ddl
+import pytest
+
+from ingest.contracts import CONTRACTS, LINEAGE_COLUMNS, contract_for_file, contracts_for, raw_table_ddl
 from ingest.discovery import natural_key, plan_drop
 from ingest.loader import ensure_warehouse, load_drop, load_files
 
@@ -137,6 +139,99 @@ def test_load_files_refuses_paths_outside_the_export_root(con, drop, tmp_path):
     assert "outside the export folder" in result.message
 
 
-def test_natural_key_orders_numbered_parts():
-    names = ["Lead_10.csv", "Lead_2.csv", "Lead.csv", "lead_1.csv"]
-    assert sorted(names, key=natural_key) == ["Lead.csv", "lead_1.csv", "Lead_2.csv", "Lead_10.csv"]
+def test_natural_key_orders_numbered_parts_and_copies_after_their_original():
+    names = ["Lead_10.csv", "Lead (1).csv", "Lead_2.csv", "Lead.csv", "lead_1.csv", "Lead (2).csv"]
+    assert sorted(names, key=natural_key) == [
+        "Lead.csv", "Lead (1).csv", "Lead (2).csv", "lead_1.csv", "Lead_2.csv", "Lead_10.csv",
+    ]
+
+
+SALESFORCE_OBJECTS = [
+    ("Lead", "lead"), ("Contact", "contact"), ("Account", "account"), ("Opportunity", "opportunity"),
+    ("OpportunityHistory", "opportunity_history"), ("OpportunityContactRole", "opportunity_contact_role"),
+    ("Campaign", "campaign"), ("CampaignMember", "campaign_member"), ("Task", "task"), ("Event", "event"),
+    ("User", "user"), ("LeadHistory", "lead_history"), ("DatedConversionRate", "dated_conversion_rate"),
+]
+
+
+@pytest.mark.parametrize("name, expected", [
+    ("Lead.csv", "lead"), ("lead.CSV", "lead"), ("Lead_1.csv", "lead"), ("Lead_12.csv", "lead"),
+    ("Lead (1).csv", "lead"), ("Lead(2).csv", "lead"),
+    ("LeadHistory.csv", "lead_history"), ("LeadHistory_2.csv", "lead_history"), ("LeadHistory (1).csv", "lead_history"),
+    ("OpportunityHistory.csv", "opportunity_history"), ("OpportunityContactRole_1.csv", "opportunity_contact_role"),
+    ("CampaignMember (3).csv", "campaign_member"), ("Opportunity_2.csv", "opportunity"),
+    ("Lead_Score__c.csv", None), ("Event_Registration__c.csv", None), ("Task_Extension__c.csv", None),
+    ("Lead_2__c.csv", None), ("Opportunity__History.csv", None), ("Lead_copy.csv", None), ("Lead 2.csv", None),
+    ("Leads.csv", None), ("LeadShare.csv", None), ("Campaign Influence.csv", None),
+])
+def test_salesforce_names_match_only_their_object_never_custom_objects(name, expected):
+    found = contract_for_file("salesforce", name)
+    assert (found.object if found else None) == expected
+
+
+@pytest.mark.parametrize("suffix", [".csv", "_1.csv", "_10.csv", " (1).csv", "(2).csv"])
+def test_every_salesforce_export_name_matches_exactly_one_object(suffix):
+    for api_name, table in SALESFORCE_OBJECTS:
+        matching = [c.object for c in contracts_for("salesforce") if c.matches(api_name + suffix)]
+        assert matching == [table], api_name + suffix
+
+
+CONTACTS_VIEW = (
+    "Record ID,First Name,Last Name,Email,Lifecycle Stage,Create Date,Became a Marketing Qualified Lead Date,Persona\n"
+    "101,Ana,García,ana@acme.com,marketingqualifiedlead,2026-01-02 09:00,2026-01-10 12:00,Ops\n"
+)
+DEALS_VIEW = (
+    "Record ID,Deal Name,Deal Stage,Amount,Close Date,Create Date,Deal owner\n"
+    "9001,Safari,closedwon,1200,2024-07-01,2024-06-01 10:00,Sam Sales\n"
+)
+
+
+def test_hubspot_views_named_after_the_view_are_recognised_by_their_header(con, drop, write):
+    write("hubspot/hubspot-crm-exports-ytd-mqls-2026-01-15.csv", CONTACTS_VIEW)
+    write("hubspot/hubspot-crm-exports-safari-enquiries-2024-07-05.csv", DEALS_VIEW)
+    write("hubspot/hubspot-crm-exports-minimal-2026-01-15.csv", "Record ID,Create Date\n1,2026-01-02 09:00\n")
+    write("hubspot/notes.csv", "Note,Author\nhello,Sam\n")
+    write("hubspot/readme.txt", "Record ID,Create Date\n")
+    write("spend/Campaign report.csv", "Campaign report\nDay,Campaign,Campaign ID,Currency code,Cost\n"
+                                       "2026-03-01,Brand,111,EUR,1.00\n")
+    plan = plan_drop(drop)
+
+    contacts = next(c for c in contracts_for("hubspot") if c.object == "contacts")
+    deals = next(c for c in contracts_for("hubspot") if c.object == "deals")
+    google = next(c for c in contracts_for("spend") if c.object == "google_ads")
+    assert relative(plan, plan.files_for(contacts)) == ["hubspot/hubspot-crm-exports-ytd-mqls-2026-01-15.csv"]
+    assert relative(plan, plan.files_for(deals)) == ["hubspot/hubspot-crm-exports-safari-enquiries-2024-07-05.csv"]
+    assert relative(plan, plan.files_for(google)) == ["spend/Campaign report.csv"]
+    not_named = (
+        "not a known hubspot export name (expected one of: hubspot-crm-exports-*contacts*.csv, "
+        "hubspot-crm-exports-*compan*.csv, hubspot-crm-exports-*deals*.csv, hubspot-*form-submissions*.csv, "
+        "hubspot-*email-events*.csv)"
+    )
+    assert [(u.path, u.reason) for u in plan.unrecognised] == [
+        ("hubspot/hubspot-crm-exports-minimal-2026-01-15.csv",
+         f"{not_named}, and its header fits contacts and companies equally (2 of 2 labels known): ambiguous; "
+         "map it in hubspot/_source.yml"),
+        ("hubspot/notes.csv", f"{not_named}, and its header has the required columns of no hubspot object"),
+        ("hubspot/readme.txt", not_named),
+    ]
+
+    report = load_drop(con, drop)
+    assert [(r.file, r.object, r.status, r.rows_loaded, r.message) for r in report.results] == [
+        ("hubspot/hubspot-crm-exports-ytd-mqls-2026-01-15.csv", "contacts", "loaded", 1,
+         "recognised as contacts by its header (7 of 8 labels known)"),
+        ("hubspot/hubspot-crm-exports-safari-enquiries-2024-07-05.csv", "deals", "loaded", 1,
+         "recognised as deals by its header (7 of 7 labels known)"),
+        ("spend/Campaign report.csv", "google_ads", "loaded", 1,
+         "recognised as google_ads by its header (5 of 5 labels known)"),
+    ]
+    assert con.execute("select hs_object_id, lifecyclestage, Persona from raw_hubspot.contacts").fetchall() == [
+        ("101", "marketingqualifiedlead", "Ops"),
+    ]
+
+
+def test_salesforce_files_are_never_recognised_by_their_header(drop, write):
+    write("salesforce/Quote.csv", LEAD_ROWS)
+    plan = plan_drop(drop)
+
+    assert plan.files_for(LEAD) == []
+    assert [u.path for u in plan.unrecognised] == ["salesforce/Quote.csv"]

@@ -243,15 +243,15 @@ def test_hostile_header_names_are_data_not_sql(con, drop, write):
 
 
 def test_file_names_with_glob_characters_are_read_literally(con, drop, write):
-    write("salesforce/Lead_[1].csv", f"{LEAD_HEADER}\n{lead_id(1)},A,Open,2026-03-04T10:15:00.000Z\n")
-    write("salesforce/Lead_*.csv", f"{LEAD_HEADER}\n{lead_id(2)},B,Open,2026-03-04T10:15:00.000Z\n")
+    write("salesforce/Lead_1[a].csv", f"{LEAD_HEADER}\n{lead_id(1)},A,Open,2026-03-04T10:15:00.000Z\n")
+    write("salesforce/Lead_2*.csv", f"{LEAD_HEADER}\n{lead_id(2)},B,Open,2026-03-04T10:15:00.000Z\n")
     report = load_drop(con, drop)
 
-    assert sorted(summary(report)) == [
-        ("salesforce/Lead_*.csv", "loaded", 1, 1, 0), ("salesforce/Lead_[1].csv", "loaded", 1, 1, 0),
+    assert summary(report) == [
+        ("salesforce/Lead_1[a].csv", "loaded", 1, 1, 0), ("salesforce/Lead_2*.csv", "loaded", 1, 1, 0),
     ]
     assert rows(con, "select _source_file, Id from raw_salesforce.lead order by Id") == [
-        ("salesforce/Lead_[1].csv", lead_id(1)), ("salesforce/Lead_*.csv", lead_id(2)),
+        ("salesforce/Lead_1[a].csv", lead_id(1)), ("salesforce/Lead_2*.csv", lead_id(2)),
     ]
 
 
@@ -272,7 +272,7 @@ def test_ledger_rows_read_is_loaded_plus_quarantined(con, drop, write):
     write("salesforce/Lead.csv", ONE_GOOD_ONE_BAD)
     write("salesforce/Contact.csv", "Id,LastName\n003000000000000001,B\n")
     write("salesforce/Account.csv", "")
-    write("salesforce/Lead_copy.csv", ONE_GOOD_ONE_BAD)
+    write("salesforce/Lead (1).csv", ONE_GOOD_ONE_BAD)
     load_drop(con, drop)
 
     ledger = rows(con, "select status, rows_read, rows_loaded, rows_quarantined, file_order from ingest.load_ledger")
@@ -344,17 +344,18 @@ def test_utf16_files_are_refused_with_the_reason(con, drop, write):
     assert "UTF-16" in report.results[0].message
 
 
-def test_the_same_label_twice_fills_the_next_column_that_has_it(con, drop, write):
+def test_the_same_label_twice_keeps_the_second_copy_as_its_own_column(con, drop, write):
+    # "Email" is the recipient; a second "Email" column is not the email sent ("Email name").
     write(
         "hubspot/hubspot-marketing-email-events.csv",
-        "Event ID,Email,Email,Event type,Created\n"
-        "e1,ana@acme.com,Spring newsletter,OPEN,2026-03-04 10:15\n",
+        "Event ID,Email,Email,Event type,Created,Email name\n"
+        "e1,ana@acme.com,ana@old.example,OPEN,2026-03-04 10:15,Spring newsletter\n",
     )
     load_drop(con, drop)
 
-    assert rows(con, "select event_id, recipient, email_campaign, event_type, occurred_at "
+    assert rows(con, 'select event_id, recipient, "Email", email_campaign, event_type, occurred_at '
                      "from raw_hubspot.email_events") == [
-        ("e1", "ana@acme.com", "Spring newsletter", "OPEN", dt.datetime(2026, 3, 4, 10, 15)),
+        ("e1", "ana@acme.com", "ana@old.example", "Spring newsletter", "OPEN", dt.datetime(2026, 3, 4, 10, 15)),
     ]
 
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from zoneinfo import ZoneInfo
 
 import duckdb
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from ingest.contracts import CONTRACTS, contracts_for
@@ -210,3 +211,46 @@ def test_header_language_picks_the_value_format():
     assert header_locale([normalise("Record ID")]) == "en"
     assert format_for(deals, "es") is HUBSPOT_SPANISH
     assert format_for(deals, "en") is HUBSPOT
+
+
+ZONES = ["Europe/Madrid", "America/New_York", "Asia/Kolkata", "Australia/Sydney", "America/Sao_Paulo", "UTC"]
+
+
+def unambiguous(moment: dt.datetime, zone: ZoneInfo) -> bool:
+    """A wall-clock time that happens exactly once in the zone: PEP 495 folds differ in gaps and repeats."""
+    return moment.replace(tzinfo=zone, fold=0).utcoffset() == moment.replace(tzinfo=zone, fold=1).utcoffset()
+
+
+@settings(deadline=None)
+@given(st.datetimes(min_value=dt.datetime(2000, 1, 1), max_value=dt.datetime(2035, 12, 31)).map(
+    lambda d: d.replace(microsecond=0)), st.sampled_from(ZONES))
+def test_wall_clock_timestamps_are_read_in_the_source_time_zone(moment, zone_name):
+    zone = ZoneInfo(zone_name)
+    assume(unambiguous(moment, zone))
+    fmt = format_for(next(c for c in CONTRACTS if c.object == "contacts"), "en", zone_name)
+    expected = utc_naive(moment.replace(tzinfo=zone))
+    assert parse(moment.strftime("%Y-%m-%d %H:%M:%S"), "timestamp", fmt) == expected
+    # A zone written in the value wins over the source's; a date alone is midnight UTC.
+    assert parse(moment.strftime("%Y-%m-%dT%H:%M:%SZ"), "timestamp", fmt) == moment
+    assert parse(moment.strftime("%Y-%m-%d"), "timestamp", fmt) == dt.datetime.combine(moment.date(), dt.time())
+
+
+def test_marketo_null_marks_and_program_timestamps():
+    assert parse("2015-05-21T22:45:13Z+0000", "timestamp", MARKETO) == dt.datetime(2015, 5, 21, 22, 45, 13)
+    assert parse("2013-09-26T06:56:35+0000", "timestamp", MARKETO) == dt.datetime(2013, 9, 26, 6, 56, 35)
+    assert parse("null", "integer", MARKETO) is None
+    assert parse("null", "text", MARKETO) is None
+    assert parse("Null", "text", MARKETO) == "Null"
+    assert parse("null", "text", SALESFORCE) == "null"
+    assert parse("--", "text", GOOGLE_ADS) is None
+
+
+def test_meta_spend_header_states_the_currency():
+    meta = next(c for c in CONTRACTS if c.object == "meta_ads")
+    mapping = map_columns(meta, ["Reporting starts", "Campaign name", "Campaign ID", "Amount  spent (usd)"])
+    assert mapping.targets == ("day", "campaign_name", "campaign_id", "amount_spent")
+    assert mapping.from_header == (("currency", "usd", "Amount spent (usd)"),)
+    assert mapping.missing_required == ()
+    with_column = map_columns(meta, ["Reporting starts", "Campaign name", "Campaign ID", "Currency",
+                                     "Amount spent (EUR)"])
+    assert with_column.from_header == ()
