@@ -107,7 +107,7 @@ def plan_drop(exports_dir: Path) -> DropPlan:
             ))
     plan.absent_sources = [s for s in SOURCES if s not in present]
     for files in plan.files.values():
-        files.sort(key=lambda p: natural_key(p.relative_to(root).as_posix()))
+        files.sort(key=lambda p: load_order_key(p.relative_to(root).as_posix()))
     return plan
 
 
@@ -237,6 +237,16 @@ def natural_key(name: str) -> tuple:
         stem, extension = name, ""
     parts = tuple(int(part) if i % 2 else part.casefold() for i, part in enumerate(re.split(r"(\d+)", stem)))
     return parts, extension.casefold()
+
+
+def load_order_key(relative: str) -> tuple:
+    """Order of the files of one object: natural order, a folder's own files before its subfolders.
+
+    A full export beside dated subfolders of later increments (``Lead.csv``, ``2026-11-08/Lead.csv``)
+    loads first; subfolders follow in natural order of their names.
+    """
+    *folders, name = relative.split("/")
+    return (*((1, natural_key(folder)) for folder in folders), (0, natural_key(name)))
 
 
 def unsafe_reason(path: Path, root: Path) -> str | None:

@@ -7,7 +7,7 @@ import os
 import pytest
 
 from ingest.contracts import CONTRACTS, LINEAGE_COLUMNS, contract_for_file, contracts_for, raw_table_ddl
-from ingest.discovery import natural_key, plan_drop
+from ingest.discovery import load_order_key, natural_key, plan_drop
 from ingest.loader import ensure_warehouse, load_drop, load_files
 
 LEAD_ROWS = "Id,LastName,Status,CreatedDate\n00Q000000000000001,A,Open,2026-03-04T10:15:00.000Z\n"
@@ -28,7 +28,7 @@ def test_files_are_matched_by_vendor_names_case_insensitively_in_natural_order(d
     lead_history = next(c for c in contracts_for("salesforce") if c.object == "lead_history")
     contacts = next(c for c in contracts_for("hubspot") if c.object == "contacts")
     assert relative(plan, plan.files_for(LEAD)) == [
-        "salesforce/2026-11/Lead.csv", "salesforce/lead.csv", "salesforce/Lead_2.csv", "salesforce/Lead_10.csv",
+        "salesforce/lead.csv", "salesforce/Lead_2.csv", "salesforce/Lead_10.csv", "salesforce/2026-11/Lead.csv",
     ]
     assert relative(plan, plan.files_for(lead_history)) == ["salesforce/LEADHISTORY.CSV"]
     assert relative(plan, plan.files_for(contacts)) == ["hubspot/hubspot-crm-exports-all-contacts-2026-11-01.csv"]
@@ -137,6 +137,15 @@ def test_load_files_refuses_paths_outside_the_export_root(con, drop, tmp_path):
 
     assert (result.status, result.rows_read) == ("refused", 0)
     assert "outside the export folder" in result.message
+
+
+def test_a_folders_own_files_load_before_its_subfolders_in_natural_order():
+    paths = ["salesforce/2026-11-15/Lead.csv", "salesforce/Lead_2.csv", "salesforce/2026-11-08/Lead_1.csv",
+             "salesforce/2026-11-08/Lead.csv", "salesforce/Lead.csv", "salesforce/2026-11-08/late/Lead.csv"]
+    assert sorted(paths, key=load_order_key) == [
+        "salesforce/Lead.csv", "salesforce/Lead_2.csv", "salesforce/2026-11-08/Lead.csv",
+        "salesforce/2026-11-08/Lead_1.csv", "salesforce/2026-11-08/late/Lead.csv", "salesforce/2026-11-15/Lead.csv",
+    ]
 
 
 def test_natural_key_orders_numbered_parts_and_copies_after_their_original():
