@@ -490,3 +490,20 @@ def test_marketo_literal_null_is_empty_and_program_dates_with_z_and_offset_load(
         ("1002", None, "Email", "Email Send", None, None, None, None, T(2015, 5, 21, 22, 45, 13)),
     ]
     assert rows(con, "select id, email, leadScore, updatedAt from raw_marketo.leads") == [("7", None, None, None)]
+
+
+def test_files_of_one_object_may_order_and_choose_their_columns_differently(con, drop, write):
+    write("salesforce/Lead.csv", f"{LEAD_HEADER},Email\n{lead_id(1)},A,Open,{STAMP},a@x.com\n")
+    write("salesforce/Lead_2.csv", f"CreatedDate,Status,Phone,Id\n{STAMP},Working,+34 600,{lead_id(2)}\n")
+    load_drop(con, drop)
+
+    assert rows(con, "select Id, LastName, Status, Email, Phone from raw_salesforce.lead order by Id") == [
+        (lead_id(1), "A", "Open", "a@x.com", None), (lead_id(2), None, "Working", None, "+34 600"),
+    ]
+
+
+def test_a_file_holding_only_a_byte_order_mark_and_blank_lines_is_empty(con, drop, write):
+    write("salesforce/Lead.csv", "\r\n\r\n", bom=True)
+    load_drop(con, drop)
+
+    assert ledger(con) == [("salesforce/Lead.csv", "empty", 0, 0, 0, "the file has no content")]
