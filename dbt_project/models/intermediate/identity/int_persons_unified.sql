@@ -5,8 +5,9 @@
       - original source: the earliest-created record that has one;
       - country, owner, account: Salesforce contact, then Salesforce lead, then HubSpot contact,
         then Marketo lead, most recently modified first (owner: a Salesforce owner counts only
-        when it is a Salesforce User; else 'HubSpot owner <owner id>', as the HubSpot exports
-        carry no owner names);
+        when it is a Salesforce User, named by the user's full name; a HubSpot owner is taken as
+        the UI export writes it, the owner's name under "Contact owner", and a bare owner id
+        from an export with internal property names becomes 'HubSpot owner <owner id>');
       - account without an explicit link: the account whose domain is the email's domain;
       - employees: the account's, else the Salesforce lead's;
       - first-touch campaign: the campaign of the person's earliest CampaignMember record.
@@ -175,7 +176,7 @@ record_attributes as (
         contacts.original_source,
         contacts.country,
         cast(null as {{ dbt.type_string() }}) as salesforce_owner_id,
-        contacts.owner_id as hubspot_owner_id,
+        contacts.owner_id as hubspot_owner,
         companies.account_key,
         'hubspot_associated_company' as account_link_rule,
         cast(null as {{ dbt.type_bigint() }}) as number_of_employees
@@ -199,7 +200,7 @@ record_attributes as (
         leads.lead_source as original_source,
         leads.country,
         leads.owner_id as salesforce_owner_id,
-        cast(null as {{ dbt.type_string() }}) as hubspot_owner_id,
+        cast(null as {{ dbt.type_string() }}) as hubspot_owner,
         converted_accounts.account_key,
         'salesforce_converted_lead_account' as account_link_rule,
         leads.number_of_employees
@@ -223,7 +224,7 @@ record_attributes as (
         contacts.lead_source as original_source,
         contacts.mailing_country as country,
         contacts.owner_id as salesforce_owner_id,
-        cast(null as {{ dbt.type_string() }}) as hubspot_owner_id,
+        cast(null as {{ dbt.type_string() }}) as hubspot_owner,
         contact_accounts.account_key,
         'salesforce_contact_account' as account_link_rule,
         cast(null as {{ dbt.type_bigint() }}) as number_of_employees
@@ -247,7 +248,7 @@ record_attributes as (
         leads.lead_source as original_source,
         leads.country,
         cast(null as {{ dbt.type_string() }}) as salesforce_owner_id,
-        cast(null as {{ dbt.type_string() }}) as hubspot_owner_id,
+        cast(null as {{ dbt.type_string() }}) as hubspot_owner,
         cast(null as {{ dbt.type_string() }}) as account_key,
         cast(null as {{ dbt.type_string() }}) as account_link_rule,
         cast(null as {{ dbt.type_bigint() }}) as number_of_employees
@@ -259,19 +260,25 @@ record_attributes as (
 
 ),
 
+{#- An owner id (exports with internal property names write hubspot_owner_id digits) is labelled,
+    so it is never mistaken for a phone number; a name is used as it is. -#}
+{%- set hubspot_owner_is_id = "translate(record_attributes.hubspot_owner, '0123456789', '') = ''" %}
+
 record_owners as (
 
     select
         record_attributes.person_key,
         record_attributes.crm_priority,
         record_attributes.record_modified_at,
-        coalesce(
-            users.full_name,
-            {{ dbt.concat(["'HubSpot owner '", 'record_attributes.hubspot_owner_id']) }}
-        ) as owner,
+        case
+            when users.full_name is not null then users.full_name
+            when {{ hubspot_owner_is_id }} then {{ dbt.concat(["'HubSpot owner '", 'record_attributes.hubspot_owner']) }}
+            else record_attributes.hubspot_owner
+        end as owner,
         case
             when users.full_name is not null then 'salesforce_user'
-            when record_attributes.hubspot_owner_id is not null then 'hubspot_owner_id'
+            when {{ hubspot_owner_is_id }} then 'hubspot_owner_id'
+            when record_attributes.hubspot_owner is not null then 'hubspot_owner'
         end as owner_source
     from record_attributes
     left join salesforce_users as users
