@@ -3,8 +3,9 @@
     from ingest.demo import generate
     summary = generate(Path("demo_exports"), people=3000, seed=42, profile="salesforce+hubspot")
 
-writes the vendor exports of the profile's systems (``salesforce/``, ``hubspot/``, ``marketo/``,
-``spend/``) and ``_ground_truth/ground_truth.json``: every person's governed stage entry times and
+writes the vendor exports of the profile's systems (``salesforce/`` with the incremental extract in
+``salesforce/2026-11-01/``, ``hubspot/``, ``marketo/``, ``spend/``) and
+``_ground_truth/ground_truth.json``: every person's governed stage entry times and
 every opportunity's close and reporting-currency amount, computed by ``ingest.demo.oracle`` from the
 simulated records with the governed funnel definitions.
 """
@@ -16,11 +17,12 @@ from pathlib import Path
 from .clock import AS_OF
 from .oracle import DEFINITIONS_PATH, compute_ground_truth, ground_truth_document, load_definitions
 from .simulate import PROFILES, simulate
-from .writers import write_drop
+from .writers import EXPORT_DAY, write_drop
 
 __all__ = ["PROFILES", "generate"]
 
-MANAGED_FOLDERS = ("salesforce", "hubspot", "marketo", "spend", "_ground_truth")
+# Sub-folders first, so a folder left empty is removed before its parent is looked at.
+MANAGED_FOLDERS = (f"salesforce/{EXPORT_DAY}", "salesforce", "hubspot", "marketo", "spend", "_ground_truth")
 
 
 def _clear_previous_drop(out_dir: Path) -> None:

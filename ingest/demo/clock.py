@@ -11,6 +11,9 @@ from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
 
 AS_OF = datetime(2026, 11, 1, tzinfo=UTC)
+# The weekly full exports of the biggest objects were taken a week earlier; what changed since then
+# arrives as incremental exports dated AS_OF.
+PREVIOUS_EXPORT_AT = AS_OF - timedelta(days=7)
 SIM_START = datetime(2025, 1, 1, tzinfo=UTC)
 HISTORY_START = date(2024, 1, 1)  # migrated customer records and exchange rates begin here
 

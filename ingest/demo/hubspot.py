@@ -4,16 +4,19 @@ submissions, marketing email events and, when sales also works in HubSpot, deals
 from __future__ import annotations
 
 import random
+from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 
 from . import catalog
 from .catalog import TEAM
-from .clock import AS_OF, whole_minute
+from .clock import AS_OF, PREVIOUS_EXPORT_AT, whole_minute
 from .ids import NumericIds, random_uuid
-from .marketing import HUBSPOT_SCORING, HUBSPOT_SOURCES, form_kind, marketing_created_at, vendor_mql_at
-from .population import Person, World
+from .marketing import (
+    HUBSPOT_SCORING, HUBSPOT_SOURCES, ScoreChange, form_kind, marketing_created_at, vendor_mql_at,
+)
+from .population import Person, Touch, World
 from .records import ExportDrop, HsCompany, HsContact, HsDeal, HsEmailEvent, HsFormSubmission
-from .sales import DISQUALIFIED, OPEN, QUALIFIED, RECYCLED, WORKING, Deal, SalesBook
+from .sales import DISQUALIFIED, OPEN, QUALIFIED, RECYCLED, WORKING, Deal, Lead, SalesBook
 
 LIFECYCLE = ("subscriber", "lead", "marketingqualifiedlead", "salesqualifiedlead", "opportunity", "customer",
              "evangelist")
@@ -27,6 +30,16 @@ EMAIL_EVENT_TYPES = {"email_delivered": "DELIVERED", "email_open": "OPEN", "emai
 ORGANIC_ENGINES = ("google", "google", "google", "bing")
 
 
+@dataclass(frozen=True)
+class _ContactHistory:
+    """What changes a contact over time: its lifecycle stage, score, activity and the synced lead."""
+    created: datetime
+    lead: Lead | None
+    touches: list[Touch]
+    score: list[ScoreChange]
+    stage_events: list[tuple[datetime, str]]
+
+
 class HubSpotRenderer:
     def __init__(self, world: World, book: SalesBook, drop: ExportDrop, seed: int, sales_in_hubspot: bool):
         self.world, self.book, self.drop, self.seed = world, book, drop, seed
@@ -35,8 +48,10 @@ class HubSpotRenderer:
         self.contact_ids = NumericIds(rng, 88_100_000_000 + rng.randrange(10**6), 40)
         self.company_ids = NumericIds(rng, 21_400_000_000 + rng.randrange(10**6), 90)
         self.deal_ids = NumericIds(rng, 16_900_000_000 + rng.randrange(10**6), 60)
-        self.owner_ids = {m.key: str(70_000_000 + rng.randrange(9_000_000)) for m in TEAM}
+        # HubSpot's UI exports name the owner ("Contact owner: Marta Gil"), not the owner id.
+        self.owner_names = {m.key: f"{m.first_name} {m.last_name}" for m in TEAM}
         self.contact_of: dict[int, HsContact] = {}
+        self.previous_contact_of: dict[int, HsContact] = {}
         self.company_of: dict[int, HsCompany] = {}
         self.deals_of: dict[int, list[Deal]] = {}
         for deal in book.deals:
@@ -131,66 +146,100 @@ class HubSpotRenderer:
         return next(r.added_at for r in deal.roles if r.contact.person is person)
 
     def _contact(self, person: Person, created: datetime) -> None:
-        stage, dates = None, {}
-        for at, new_stage in self._stage_events(person, created):
-            if stage is None or LIFECYCLE.index(new_stage) > LIFECYCLE.index(stage):
-                stage, dates[new_stage] = new_stage, at
         leads = [lead for lead in self.book.leads_of(person) if not lead.is_duplicate]
         lead = leads[0] if leads else None
-        owner = None
-        if lead is not None and lead.owner != "queue":
-            owner = self.owner_ids[lead.owner_changes[-1].new if lead.owner_changes else lead.owner]
         touches = [t for t in person.touches if t.at >= created]
-        score = HUBSPOT_SCORING.changes(person, created, touches)
+        history = _ContactHistory(created, lead, touches, HUBSPOT_SCORING.changes(person, created, touches),
+                                  self._stage_events(person, created))
         source, drill_1, drill_2 = self._source(person, created)
         rng = self._rng("contact", person.index)
         contact_id = self.contact_ids.new()
         merged = ()
         if rng.random() < 0.01:
             merged = tuple(str(int(contact_id) - rng.randint(10**4, 10**6)) for _ in range(rng.randint(1, 2)))
-        modified = max([created] + [t.at for t in touches] + list(dates.values()))
-        contact = HsContact(
+        fixed = dict(
             id=contact_id, first_name=person.first_name, last_name=person.last_name, email=person.email,
             phone=person.phone if rng.random() < 0.4 else None,
             company=person.account.name if person.email_kind != "personal" or rng.random() < 0.5 else None,
             job_title=person.title.name if rng.random() < 0.8 else None, country=person.market.name,
-            lifecycle_stage=stage, lead_status=LEAD_STATUS[lead.status] if lead else None,
-            score=score[-1].total if score else 0, source=source, source_drill_1=drill_1,
-            source_drill_2=drill_2, owner_id=owner, company_id=None, created_at=created, modified_at=modified,
-            stage_dates=dates, merged_ids=merged)
+            source=source, source_drill_1=drill_1, source_drill_2=drill_2, company_id=None, created_at=created,
+            merged_ids=merged)
+        contact = self._contact_version(fixed, history, AS_OF)
         self.contact_of[person.index] = contact
         self.drop.hs_contacts.append(contact)
+        if created < PREVIOUS_EXPORT_AT:
+            previous = self._contact_version(fixed, history, PREVIOUS_EXPORT_AT)
+            self.previous_contact_of[person.index] = previous
+            self.drop.previous.hs_contacts.append(previous)
+
+    def _contact_version(self, fixed: dict, history: _ContactHistory, before: datetime) -> HsContact:
+        """The contact as an export taken at `before` shows it: lifecycle stage and its dates, HubSpot
+        score, the synced lead status and owner, and the last time any of them changed."""
+        stage, dates = None, {}
+        for at, new_stage in history.stage_events:
+            if at < before and (stage is None or LIFECYCLE.index(new_stage) > LIFECYCLE.index(stage)):
+                stage, dates[new_stage] = new_stage, at
+        score = next((c.total for c in reversed(history.score) if c.at < before), 0)
+        times = [history.created] + [t.at for t in history.touches if t.at < before] + list(dates.values())
+        lead, lead_status, owner = history.lead, None, None
+        if lead is not None and lead.created_at < before:
+            status_changes = sorted((c for c in lead.status_changes if c.at < before), key=lambda c: c.at)
+            owner_changes = sorted((c for c in lead.owner_changes if c.at < before), key=lambda c: c.at)
+            status = status_changes[-1].new if status_changes else OPEN
+            first_owner = lead.owner_changes[0].old if lead.owner_changes else lead.owner
+            owner_key = owner_changes[-1].new if owner_changes else first_owner
+            lead_status = LEAD_STATUS[status]
+            owner = None if owner_key == "queue" else self.owner_names[owner_key]
+            times += [lead.created_at] + [c.at for c in status_changes] + [c.at for c in owner_changes]
+        return HsContact(**fixed, lifecycle_stage=stage, lead_status=lead_status, score=score, owner=owner,
+                         modified_at=max(times), stage_dates=dates)
 
     # ---------------------------------------------------------------- companies
 
     def _companies(self) -> None:
         """HubSpot creates a company per email domain (never for free email providers or our own domain)."""
-        by_account: dict[int, list[HsContact]] = {}
+        by_account: dict[int, list[int]] = {}
         for person in self.world.people:
-            contact = self.contact_of.get(person.index)
-            if contact is None or person.email_kind in ("personal", "internal"):
+            if person.index not in self.contact_of or person.email_kind in ("personal", "internal"):
                 continue
             if person.email_kind == "none" and not self.sales_in_hubspot:
                 continue
-            by_account.setdefault(person.account.index, []).append(contact)
+            by_account.setdefault(person.account.index, []).append(person.index)
         accounts = {a.index: a for a in self.world.accounts}
-        ordered = sorted(by_account.items(), key=lambda item: (min(c.created_at for c in item[1]), item[0]))
-        for account_index, contacts in ordered:
+
+        def first_created(item: tuple[int, list[int]]) -> tuple[datetime, int]:
+            return min(self.contact_of[i].created_at for i in item[1]), item[0]
+
+        for account_index, people in sorted(by_account.items(), key=first_created):
             account = accounts[account_index]
+            contacts = [self.contact_of[i] for i in people]
             created = min(c.created_at for c in contacts)
             record = self.book.accounts.get(account_index)
             rng = self._rng("company", account_index)
-            company = HsCompany(
+            fixed = dict(
                 id=self.company_ids.new(), name=account.name, domain=account.domain, country=account.market.name,
                 industry=catalog.INDUSTRIES[account.industry] if rng.random() < 0.8 else None,
                 employees=account.employees if rng.random() < 0.85 else None,
-                annual_revenue=account.annual_revenue if rng.random() < 0.5 else None,
-                owner_id=self.owner_ids[record.owner] if record is not None else None, created_at=created,
-                modified_at=max(c.modified_at for c in contacts))
+                annual_revenue=account.annual_revenue if rng.random() < 0.5 else None, created_at=created)
+            company = self._company_version(fixed, record, contacts, AS_OF)
             self.company_of[account_index] = company
             self.drop.hs_companies.append(company)
-            for contact in contacts:
+            earlier = [self.previous_contact_of[i] for i in people if i in self.previous_contact_of]
+            for contact in contacts + earlier:
                 contact.company_id = company.id
+            if created < PREVIOUS_EXPORT_AT:
+                self.drop.previous.hs_companies.append(
+                    self._company_version(fixed, record, earlier, PREVIOUS_EXPORT_AT))
+
+    def _company_version(self, fixed: dict, record, contacts: list[HsContact], before: datetime) -> HsCompany:
+        """The company as an export taken at `before` shows it: the owner once the CRM account exists,
+        modified whenever one of its contacts was."""
+        times = [c.modified_at for c in contacts]
+        owner = None
+        if record is not None and record.created_at < before:
+            owner = self.owner_names[record.owner]
+            times.append(record.created_at)
+        return HsCompany(**fixed, owner=owner, modified_at=max(times))
 
     # ---------------------------------------------------------------- forms and email events
 
@@ -238,7 +287,7 @@ class HubSpotRenderer:
             self.drop.hs_deals.append(HsDeal(
                 id=self.deal_ids.new(), name=deal.name, pipeline="default", stage=DEAL_STAGES[deal.stage],
                 amount=deal.amount, currency="EUR", close_at=close_at, created_at=deal.created_at,
-                is_closed=deal.is_closed, is_won=deal.is_won, owner_id=self.owner_ids[deal.owner],
+                is_closed=deal.is_closed, is_won=deal.is_won, owner=self.owner_names[deal.owner],
                 contact_ids=tuple(self.contact_of[r.contact.person.index].id for r in deal.roles),
                 company_ids=(company.id,) if company else (), modified_at=deal.modified_at))
 

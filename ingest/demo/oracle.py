@@ -2,7 +2,9 @@
 
 It reads ``dbt_project/definitions/funnel_definitions.yml`` and applies the rules documented in
 ``dbt_project/definitions/README.md`` to the records of one export drop, without looking at the
-written files or at any warehouse code, so the warehouse can be tested against it.
+written files or at any warehouse code, so the warehouse can be tested against it. It sees each
+record once, as it is at the end of the simulation (the version an export drop's latest files hold);
+the older versions of ``ExportDrop.previous`` and deleted records play no part in the funnel.
 """
 
 from __future__ import annotations
@@ -220,7 +222,8 @@ def _earliest(*values: datetime | None) -> datetime | None:
 
 
 class _Index:
-    """Person keys of every record, and the ways records point at each other."""
+    """Person keys of every record, and the ways records point at each other. Deleted records no longer
+    exist: they make no person and nothing points at them."""
 
     def __init__(self, drop: ExportDrop):
         self.created: dict[str, list[datetime]] = defaultdict(list)
@@ -229,7 +232,7 @@ class _Index:
         self.sf_contact_person: dict[str, str] = {}
         self.hs_contact_person: dict[str, str] = {}
         self.mk_lead_person: dict[str, str] = {}
-        for lead in drop.sf_leads:
+        for lead in live_leads(drop):
             self.sf_lead_person[lead.id] = self._add(lead.email, "salesforce_lead", lead.id, lead.created_at)
         for contact in drop.sf_contacts:
             self.sf_contact_person[contact.id] = self._add(contact.email, "salesforce_contact", contact.id,
@@ -252,6 +255,11 @@ class _Index:
         self.created.setdefault(key, [])
         self.emails.setdefault(key, normalise_email(email))
         return key
+
+
+def live_leads(drop: ExportDrop) -> list:
+    """The Salesforce leads that still exist (a merged or deleted lead is gone, with its history)."""
+    return [lead for lead in drop.sf_leads if not lead.is_deleted]
 
 
 def _engagement(drop: ExportDrop, index: _Index, definitions: Definitions):
@@ -340,7 +348,7 @@ def _salesforce_opportunities(drop: ExportDrop, index: _Index) -> list[Opportuni
             people_on[role.opportunity_id].append(
                 (index.sf_contact_person[role.contact_id], role.is_primary, role.created_at, role.id))
     converted_from: dict[str, list[str]] = defaultdict(list)
-    for lead in drop.sf_leads:
+    for lead in live_leads(drop):
         if lead.converted_opportunity_id:
             converted_from[lead.converted_opportunity_id].append(index.sf_lead_person[lead.id])
     facts = []
@@ -386,13 +394,15 @@ def compute_ground_truth(drop: ExportDrop, definitions: Definitions) -> GroundTr
 
     sql_from_status: dict[str, datetime] = {}
     for row in drop.sf_lead_history:
+        if row.lead_id not in index.sf_lead_person:
+            continue                                    # history of a deleted lead
         if row.field == "Status" and row.new_value in definitions.qualifying_lead_statuses:
             key = index.sf_lead_person[row.lead_id]
             sql_from_status[key] = _earliest(sql_from_status.get(key), row.created_at)
 
     lead_record_at: dict[str, datetime] = {}
     if definitions.crm_lead_record_counts:
-        for lead in drop.sf_leads:
+        for lead in live_leads(drop):
             key = index.sf_lead_person[lead.id]
             lead_record_at[key] = _earliest(lead_record_at.get(key), lead.created_at)
 

@@ -2,6 +2,8 @@
 
 The writers format these into export files; the oracle computes the governed funnel from the
 same records. Times are timezone-aware UTC datetimes on whole minutes; money is Decimal.
+The lists of an ExportDrop are the final records (deleted ones flagged); ``ExportDrop.previous``
+holds older versions that only the full exports of a week earlier show.
 """
 
 from __future__ import annotations
@@ -69,6 +71,7 @@ class SfLead:
     converted_contact_id: str | None = None
     converted_account_id: str | None = None
     converted_opportunity_id: str | None = None
+    is_deleted: bool = False
 
 
 @dataclass
@@ -232,7 +235,7 @@ class HsContact:
     source: str
     source_drill_1: str | None
     source_drill_2: str | None
-    owner_id: str | None
+    owner: str | None                # the owner's name, as HubSpot exports it ("Contact owner")
     company_id: str | None
     created_at: datetime
     modified_at: datetime
@@ -249,7 +252,7 @@ class HsCompany:
     industry: str | None
     employees: int | None
     annual_revenue: Decimal | None
-    owner_id: str | None
+    owner: str | None
     created_at: datetime
     modified_at: datetime
 
@@ -266,7 +269,7 @@ class HsDeal:
     created_at: datetime
     is_closed: bool
     is_won: bool
-    owner_id: str | None
+    owner: str | None
     contact_ids: tuple[str, ...]
     company_ids: tuple[str, ...]
     modified_at: datetime
@@ -373,6 +376,17 @@ class CampaignMapping:
 
 
 @dataclass
+class PreviousExport:
+    """The records as the weekly full exports of `taken_at` showed them: leads, HubSpot contacts and
+    companies that existed then, with the values they had then. Everything created, changed or deleted
+    since arrives in the incremental exports, which hold the final records of the drop."""
+    taken_at: datetime | None = None
+    sf_leads: list[SfLead] = field(default_factory=list)
+    hs_contacts: list[HsContact] = field(default_factory=list)
+    hs_companies: list[HsCompany] = field(default_factory=list)
+
+
+@dataclass
 class ExportDrop:
     profile: str
     systems: tuple[str, ...]
@@ -399,3 +413,4 @@ class ExportDrop:
     mk_programs: list[MkProgram] = field(default_factory=list)
     ad_spend: list[AdSpendDay] = field(default_factory=list)
     campaign_mapping: list[CampaignMapping] = field(default_factory=list)
+    previous: PreviousExport = field(default_factory=PreviousExport)

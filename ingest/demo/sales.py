@@ -15,7 +15,9 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from . import catalog
 from .catalog import TEAM_BY_KEY, TeamMember
-from .clock import AS_OF, SIM_START, at_local, business_moment, local_date, next_working_time, whole_minute
+from .clock import (
+    AS_OF, PREVIOUS_EXPORT_AT, SIM_START, at_local, business_moment, local_date, next_working_time, whole_minute,
+)
 from .population import Account, Person, Touch
 
 OPEN = "Open - Not Contacted"
@@ -24,6 +26,8 @@ QUALIFIED = "Sales Qualified"
 DISQUALIFIED = "Disqualified"
 RECYCLED = "Recycled"
 FINAL_STATUSES = (QUALIFIED, DISQUALIFIED)
+# Sales cleans up duplicate leads once, in the week after the last full export.
+DEDUPE_DAY = (PREVIOUS_EXPORT_AT + timedelta(days=2)).date()
 
 # Opportunity stages: (name, probability, forecast category)
 OPEN_STAGES = (("Prospecting", 10, "Pipeline"), ("Qualification", 20, "Pipeline"), ("Proposal", 50, "Best Case"),
@@ -110,6 +114,8 @@ class Lead:
     converted_deal: Deal | None = None
     is_duplicate: bool = False
     modified_at: datetime | None = None
+    merged_at: datetime | None = None        # a duplicate was merged into this lead
+    deleted_at: datetime | None = None       # merged into another lead (or deleted): gone from the CRM
 
     def status_at(self, instant: datetime) -> str:
         status = OPEN
@@ -294,6 +300,7 @@ class SalesSimulation:
             self._work_lead(handoff)
         self._reassign_departed_owner()
         self._expansions()
+        self._merge_duplicates()
         return self.book
 
     def _work_lead(self, handoff: Handoff) -> None:
@@ -593,6 +600,21 @@ class SalesSimulation:
             primary = next(r.contact for r in deal.roles if r.is_primary)
             self._new_deal(deal.account, created, primary, rng, lead_source="Existing Customer",
                            deal_type="Existing Business", amount=amount)
+
+    def _merge_duplicates(self) -> None:
+        """The head of sales development merges the duplicate leads nobody ever worked into the person's
+        lead (Salesforce deletes the merged record; a converted lead cannot be merged into, so the
+        duplicate is simply deleted). Duplicates an SDR already disqualified as such are left alone."""
+        start = at_local(TEAM_BY_KEY["head_sdr"].timezone, DEDUPE_DAY, 10, 0)
+        duplicates = sorted((lead for lead in self.book.leads
+                             if lead.is_duplicate and not lead.status_changes and lead.created_at < start),
+                            key=lambda lead: (lead.created_at, lead.person.index))
+        for i, duplicate in enumerate(duplicates):
+            at = start + timedelta(minutes=2 * i)
+            duplicate.deleted_at = at
+            master = next(lead for lead in self.book.leads_of(duplicate.person) if not lead.is_duplicate)
+            if master.converted_at is None or master.converted_at > at:
+                master.merged_at = at
 
     def _reassign_departed_owner(self) -> None:
         """When an SDR leaves, the leads she was still working move to a colleague a few days later."""

@@ -10,14 +10,14 @@ from decimal import Decimal
 
 from . import catalog
 from .catalog import TEAM, TEAM_BY_KEY, Program
-from .clock import AS_OF, HISTORY_START, at_local, local_date, next_month, whole_minute
+from .clock import AS_OF, HISTORY_START, PREVIOUS_EXPORT_AT, at_local, local_date, next_month, whole_minute
 from .ids import SalesforceIds
 from .population import Person, World, capitalised
 from .records import (
     ExportDrop, SfAccount, SfCampaign, SfCampaignMember, SfContact, SfContactRole, SfConversionRate, SfEvent,
     SfLead, SfLeadHistory, SfOpportunity, SfOpportunityHistory, SfTask, SfUser,
 )
-from .sales import STAGE_INFO, ContactRecord, Deal, Lead, SalesBook
+from .sales import OPEN, STAGE_INFO, ContactRecord, Deal, Lead, SalesBook
 
 QUEUE_NAME = "Marketing Nurture Queue"
 INTEGRATION_NAMES = {"hubspot": ("HubSpot", "Integration"), "marketo": ("Marketo", "Sync"),
@@ -196,28 +196,20 @@ class SalesforceRenderer:
         person, account = lead.person, lead.person.account
         rng = self._rng("lead", person.index, lead.created_at.isoformat())
         lead_id = self.lead_ids[id(lead)]
-        converted = lead.converted_at is not None
-        times = [lead.created_at] + [c.at for c in lead.status_changes] + [c.at for c in lead.owner_changes]
-        if converted:
-            times.append(lead.converted_at)
-        current_owner = lead.owner_changes[-1].new if lead.owner_changes else lead.owner
         rating = None if rng.random() < 0.5 else ("Hot" if person.intent > 0.3 else "Warm" if person.fit > 0.6
                                                    else "Cold")
         known_company = person.email_kind == "business" or rng.random() < 0.5
-        self.drop.sf_leads.append(SfLead(
+        phone = person.phone if rng.random() < 0.75 else None
+        industry = account.industry if known_company and rng.random() < 0.7 else None
+        employees = account.employees if known_company and rng.random() < 0.6 else None
+        fixed = dict(
             id=lead_id, first_name=person.first_name, last_name=person.last_name, email=self._lead_email(lead),
-            phone=person.phone if rng.random() < 0.75 else None,
-            company=account.name if known_company else "[not provided]", title=person.title.name,
-            country=person.market.name, industry=account.industry if known_company and rng.random() < 0.7 else None,
-            employees=account.employees if known_company and rng.random() < 0.6 else None,
-            lead_source=lead.lead_source, status=lead.status, rating=rating, owner_id=self.user_ids[current_owner],
-            created_at=lead.created_at, modified_at=max(times), disqualification_reason=lead.reason,
-            is_converted=converted,
-            converted_date=local_date(TEAM_BY_KEY[lead.owner_at(lead.converted_at)].timezone, lead.converted_at)
-            if converted else None,
-            converted_contact_id=self.contact_ids[person.index] if converted else None,
-            converted_account_id=self.account_ids[account.index] if converted else None,
-            converted_opportunity_id=self.deal_ids[id(lead.converted_deal)] if lead.converted_deal else None))
+            phone=phone, company=account.name if known_company else "[not provided]", title=person.title.name,
+            country=person.market.name, industry=industry, employees=employees, lead_source=lead.lead_source,
+            rating=rating, created_at=lead.created_at)
+        self.drop.sf_leads.append(self._lead_version(lead, fixed, AS_OF))
+        if lead.created_at < PREVIOUS_EXPORT_AT:
+            self.drop.previous.sf_leads.append(self._lead_version(lead, fixed, PREVIOUS_EXPORT_AT))
         self._history(lead_id, lead.created_at, "created", None, None, None, lead.created_by)
         events = sorted([(c.at, 0, c) for c in lead.owner_changes] + [(c.at, 1, c) for c in lead.status_changes],
                         key=lambda e: (e[0], e[1]))
@@ -232,11 +224,39 @@ class SalesforceRenderer:
                 if change.reason is not None:
                     self._history(lead_id, change.at, "Disqualification_Reason__c", "DynamicEnum", None,
                                   change.reason, change.by)
-        if converted:
+        if lead.merged_at is not None:
+            self._history(lead_id, lead.merged_at, "leadMerged", None, None, None, "head_sdr")
+        if lead.converted_at is not None:
             self._history(lead_id, lead.converted_at, "leadConverted", None, None, None,
                           lead.owner_at(lead.converted_at))
         for touch in lead.touches:
             self._activity(lead_id, touch)
+
+    def _lead_version(self, lead: Lead, fixed: dict, before: datetime) -> SfLead:
+        """The lead record as an export taken at `before` shows it: status, owner, conversion, deletion
+        and the modification stamp of the changes made until then."""
+        status_changes = sorted((c for c in lead.status_changes if c.at < before), key=lambda c: c.at)
+        owner_changes = sorted((c for c in lead.owner_changes if c.at < before), key=lambda c: c.at)
+        converted = lead.converted_at is not None and lead.converted_at < before
+        deleted = lead.deleted_at is not None and lead.deleted_at < before
+        merged = lead.merged_at is not None and lead.merged_at < before
+        times = [lead.created_at] + [c.at for c in status_changes] + [c.at for c in owner_changes]
+        times += [t for t, happened in ((lead.converted_at, converted), (lead.merged_at, merged),
+                                        (lead.deleted_at, deleted)) if happened]
+        first_owner = lead.owner_changes[0].old if lead.owner_changes else lead.owner
+        owner = owner_changes[-1].new if owner_changes else first_owner
+        reasons = [c.reason for c in status_changes if c.reason is not None]
+        return SfLead(
+            **fixed, status=status_changes[-1].new if status_changes else OPEN, owner_id=self.user_ids[owner],
+            modified_at=max(times), disqualification_reason=reasons[-1] if reasons else None,
+            is_converted=converted,
+            converted_date=local_date(TEAM_BY_KEY[lead.owner_at(lead.converted_at)].timezone, lead.converted_at)
+            if converted else None,
+            converted_contact_id=self.contact_ids[lead.person.index] if converted else None,
+            converted_account_id=self.account_ids[lead.person.account.index] if converted else None,
+            converted_opportunity_id=self.deal_ids[id(lead.converted_deal)]
+            if converted and lead.converted_deal else None,
+            is_deleted=deleted)
 
     def _history(self, lead_id: str, at: datetime, field: str, data_type: str | None, old: str | None,
                  new: str | None, by: str) -> None:

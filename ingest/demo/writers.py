@@ -1,9 +1,14 @@
 """Export files in each vendor's own format, with headers taken from the export contracts.
 
 Salesforce: Data Export CSVs, one ``<Object>.csv`` per object, API field names,
-``2026-03-04T10:15:00.000Z`` timestamps; ``Lead.csv`` carries a UTF-8 byte order mark.
+``2026-03-04T10:15:00.000Z`` timestamps; ``Lead.csv`` carries a UTF-8 byte order mark. Lead and
+LeadHistory are the full export of a week before the drop; ``salesforce/<date>/`` holds the Data
+Loader "Export All" extract of what changed since (deleted leads with ``IsDeleted = true``).
 Every file is RFC 4180 CSV (CRLF line ends, fields quoted when they need it), empty = null.
-HubSpot: CRM UI exports with English property labels, ``2026-03-04 10:15`` timestamps.
+HubSpot: CRM UI exports with English property labels, ``2026-03-04 10:15`` timestamps; contacts and
+companies are the full exports of a week before, plus a re-export of the records modified since,
+made by a user whose HubSpot language is Spanish: Spanish labels, ``;`` between fields,
+``04/03/2026 10:15`` timestamps, ``1.234,5`` numbers, UTF-8 with a byte order mark.
 Marketo: bulk-extract CSVs with REST field names, ``2026-03-04T10:15:00Z`` timestamps.
 Spend: Google Ads and LinkedIn Campaign Manager reports with their title lines above the header.
 """
@@ -13,19 +18,21 @@ from __future__ import annotations
 import csv
 import json
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 
 from ingest.contracts import Contract, contract_for_file, contracts_for
 
-from .clock import AS_OF
+from .clock import AS_OF, PREVIOUS_EXPORT_AT
 from .records import ExportDrop
 
 EXPORT_DAY = AS_OF.date().isoformat()
+PREVIOUS_EXPORT_DAY = PREVIOUS_EXPORT_AT.date().isoformat()
 HUBSPOT_FILES = {
-    "contacts": f"hubspot-crm-exports-all-contacts-{EXPORT_DAY}.csv",
-    "companies": f"hubspot-crm-exports-all-companies-{EXPORT_DAY}.csv",
+    "contacts": f"hubspot-crm-exports-all-contacts-{PREVIOUS_EXPORT_DAY}.csv",
+    "companies": f"hubspot-crm-exports-all-companies-{PREVIOUS_EXPORT_DAY}.csv",
     "deals": f"hubspot-crm-exports-all-deals-{EXPORT_DAY}.csv",
     "form_submissions": f"hubspot-form-submissions-{EXPORT_DAY}.csv",
     "email_events": f"hubspot-marketing-email-events-{EXPORT_DAY}.csv",
@@ -34,6 +41,41 @@ MARKETO_FILES = {"leads": "leads.csv", "activities": "activities.csv", "programs
 SPEND_FILES = {"google_ads": "google_ads_campaign_report.csv",
                "linkedin_ads": "linkedin_ads_campaign_performance.csv",
                "campaign_mapping": "campaign_mapping.csv"}
+# Saved views of the records modified in the last 7 days, exported by a Spanish-language user.
+HUBSPOT_INCREMENTAL_FILES = {
+    "contacts": f"hubspot-crm-exports-contacts-modified-last-7-days-{EXPORT_DAY}.csv",
+    "companies": f"hubspot-crm-exports-companies-modified-last-7-days-{EXPORT_DAY}.csv",
+}
+# The columns of those views, with the labels HubSpot's Spanish interface gives them (each one an
+# alias in ingest/contracts.py). Merged Contact IDs is not in the view.
+HUBSPOT_SPANISH_LABELS = {
+    "contacts": {
+        "hs_object_id": "ID de registro", "firstname": "Nombre", "lastname": "Apellidos", "email": "Correo",
+        "phone": "Número de teléfono", "company": "Nombre de la empresa", "jobtitle": "Cargo",
+        "country": "País/región", "lifecyclestage": "Etapa del ciclo de vida", "hs_lead_status": "Estado del lead",
+        "hubspotscore": "Puntuación de HubSpot", "hs_analytics_source": "Fuente original",
+        "hs_analytics_source_data_1": "Desglose 1 de la fuente original",
+        "hs_analytics_source_data_2": "Desglose 2 de la fuente original",
+        "hubspot_owner_id": "Propietario del contacto", "associatedcompanyid": "ID de empresa asociada",
+        "createdate": "Fecha de creación", "lastmodifieddate": "Fecha de última modificación",
+        "hs_lifecyclestage_subscriber_date": "Fecha en que se convirtió en suscriptor",
+        "hs_lifecyclestage_lead_date": "Fecha en que se convirtió en lead",
+        "hs_lifecyclestage_marketingqualifiedlead_date": "Fecha en que se convirtió en lead calificado para marketing",
+        "hs_lifecyclestage_salesqualifiedlead_date": "Fecha en que se convirtió en lead calificado para ventas",
+        "hs_lifecyclestage_opportunity_date": "Fecha en que se convirtió en oportunidad",
+        "hs_lifecyclestage_customer_date": "Fecha en que se convirtió en cliente",
+        "hs_lifecyclestage_evangelist_date": "Fecha en que se convirtió en promotor",
+    },
+    "companies": {
+        "hs_object_id": "ID de registro", "name": "Nombre de la empresa", "domain": "Nombre de dominio de la empresa",
+        "country": "País/región", "industry": "Sector", "numberofemployees": "Número de empleados",
+        "annualrevenue": "Ingresos anuales", "hubspot_owner_id": "Propietario de la empresa",
+        "createdate": "Fecha de creación", "hs_lastmodifieddate": "Fecha de última modificación",
+    },
+}
+# Salesforce objects exported incrementally (Data Loader, SystemModstamp / CreatedDate since the last
+# full export) into salesforce/<EXPORT_DAY>/; the other objects are re-exported in full every week.
+SALESFORCE_INCREMENTAL_OBJECTS = ("Lead", "LeadHistory")
 # "Email" is both the recipient's and the email campaign's label in HubSpot's email-event export;
 # the campaign column is written with its unambiguous label.
 HUBSPOT_LABEL_OVERRIDES = {("email_events", "email_campaign"): "Email name"}
@@ -77,6 +119,25 @@ def hs_number(value: Decimal | int | None) -> str:
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
+def es_timestamp(value: datetime | None) -> str:
+    """HubSpot in Spanish: day first, 24-hour clock, UTC."""
+    return "" if value is None else value.strftime("%d/%m/%Y %H:%M")
+
+
+def es_number(value: Decimal | int | None) -> str:
+    """HubSpot in Spanish: '.' between thousands, ',' before the decimals: 1.234,5 and 12.500.000."""
+    text = hs_number(value)
+    if not text:
+        return ""
+    sign, text = ("-", text[1:]) if text.startswith("-") else ("", text)
+    whole, _, fraction = text.partition(".")
+    groups = []
+    while len(whole) > 3:
+        whole, groups = whole[:-3], [whole[-3:], *groups]
+    grouped = ".".join([whole, *groups])
+    return sign + grouped + ("," + fraction if fraction else "")
+
+
 def mk_timestamp(value: datetime | None) -> str:
     return "" if value is None else value.strftime("%Y-%m-%dT%H:%M:%SZ")
 
@@ -91,11 +152,11 @@ def us_date(value: date) -> str:
 
 
 def write_csv(path: Path, header: list[str], rows: Iterable[list[str]], *, bom: bool = False,
-              preamble: Iterable[list[str]] = ()) -> int:
+              preamble: Iterable[list[str]] = (), delimiter: str = ",") -> int:
     path.parent.mkdir(parents=True, exist_ok=True)
     count = 0
     with open(path, "w", encoding="utf-8-sig" if bom else "utf-8", newline="") as handle:
-        writer = csv.writer(handle, quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
+        writer = csv.writer(handle, delimiter=delimiter, quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
         for line in preamble:
             writer.writerow(line)
         writer.writerow(header)
@@ -119,13 +180,15 @@ class DropWriter:
 
     def _write(self, source: str, file_name: str, contract: Contract, labels: dict[str, str],
                records: Iterable, to_row: Callable[[object], dict[str, str]], extra: tuple[str, ...] = (),
-               **options) -> None:
-        columns = [c.name for c in contract.columns] + list(extra)
+               only: Iterable[str] | None = None, **options) -> None:
+        """Write `records` to <source>/<file_name>; `only` restricts the columns (a saved view's)."""
+        known = [c.name for c in contract.columns] + list(extra)
+        columns = known if only is None else [name for name in known if name in set(only)]
         header = [labels.get(name, name) for name in columns]
 
         def ordered(record) -> list[str]:
             row = to_row(record)
-            unknown = set(row) - set(columns)
+            unknown = set(row) - set(known)
             if unknown:
                 raise KeyError(f"{source}/{file_name}: no such column {sorted(unknown)}")
             return [row.get(name, "") for name in columns]
@@ -147,13 +210,19 @@ class DropWriter:
             "LeadHistory": (drop.sf_lead_history, _sf_lead_history),
             "DatedConversionRate": (drop.sf_conversion_rates, _sf_rate),
         }
+        since = drop.previous.taken_at
         for contract in contracts_for("salesforce"):
             object_name = contract.file_patterns[0].removesuffix(".csv")
             records, to_row = objects[object_name]
             file_name = f"{object_name}.csv"
             _contract("salesforce", file_name, contract.object)
             extra = LEAD_CUSTOM_FIELDS if object_name == "Lead" else ()
-            self._write("salesforce", file_name, contract, {}, records, to_row, extra, bom=object_name == "Lead")
+            full, changed = records, []
+            if since is not None and object_name in SALESFORCE_INCREMENTAL_OBJECTS:
+                full, changed = _split_salesforce(object_name, drop, since)
+            self._write("salesforce", file_name, contract, {}, full, to_row, extra, bom=object_name == "Lead")
+            if since is not None and object_name in SALESFORCE_INCREMENTAL_OBJECTS:
+                self._write("salesforce", f"{EXPORT_DAY}/{file_name}", contract, {}, changed, to_row, extra)
 
     # ---------------------------------------------------------------- HubSpot
 
@@ -163,6 +232,7 @@ class DropWriter:
             "deals": (drop.hs_deals, _hs_deal), "form_submissions": (drop.hs_form_submissions, _hs_submission),
             "email_events": (drop.hs_email_events, _hs_email_event),
         }
+        since = drop.previous.taken_at
         for object_name, file_name in HUBSPOT_FILES.items():
             if object_name == "deals" and not with_deals:
                 continue
@@ -170,7 +240,16 @@ class DropWriter:
             labels = {c.name: HUBSPOT_LABEL_OVERRIDES.get((object_name, c.name), c.aliases[0])
                       for c in contract.columns}
             records, to_row = objects[object_name]
-            self._write("hubspot", file_name, contract, labels, records, to_row)
+            if since is None or object_name not in HUBSPOT_INCREMENTAL_FILES:
+                self._write("hubspot", file_name, contract, labels, records, to_row)
+                continue
+            previous = {"contacts": drop.previous.hs_contacts, "companies": drop.previous.hs_companies}[object_name]
+            self._write("hubspot", file_name, contract, labels, previous, to_row)
+            changed = [r for r in records if r.modified_at >= since]
+            spanish_file = HUBSPOT_INCREMENTAL_FILES[object_name]
+            spanish = _spanish_labels(_contract("hubspot", spanish_file, object_name))
+            self._write("hubspot", spanish_file, contract, spanish, changed, lambda r, f=to_row: f(r, SPANISH),
+                        only=spanish, delimiter=";", bom=True)
 
     # ---------------------------------------------------------------- Marketo
 
@@ -210,6 +289,24 @@ class DropWriter:
         self.files["_ground_truth/ground_truth.json"] = len(document["persons"])
 
 
+def _split_salesforce(object_name: str, drop: ExportDrop, since: datetime) -> tuple[list, list]:
+    """(the full export taken at `since`, the incremental extract of what was created, changed or
+    deleted after it)."""
+    if object_name == "Lead":
+        return drop.previous.sf_leads, [r for r in drop.sf_leads if r.modified_at >= since]
+    history = drop.sf_lead_history
+    return [r for r in history if r.created_at < since], [r for r in history if r.created_at >= since]
+
+
+def _spanish_labels(contract: Contract) -> dict[str, str]:
+    labels = HUBSPOT_SPANISH_LABELS[contract.object]
+    for name, label in labels.items():
+        if label not in contract.column(name).aliases:
+            raise ValueError(
+                f"{label!r} is not a label ingest/contracts.py accepts for hubspot {contract.object}.{name}")
+    return labels
+
+
 def _first_aliases(contract: Contract) -> dict[str, str]:
     return {c.name: c.aliases[0] for c in contract.columns if c.aliases}
 
@@ -227,7 +324,7 @@ def _sf_lead(r) -> dict[str, str]:
             "IsConverted": boolean(r.is_converted), "ConvertedDate": iso_date(r.converted_date),
             "ConvertedContactId": _text(r.converted_contact_id), "ConvertedAccountId": _text(r.converted_account_id),
             "ConvertedOpportunityId": _text(r.converted_opportunity_id), "CreatedDate": sf_timestamp(r.created_at),
-            "LastModifiedDate": sf_timestamp(r.modified_at), "IsDeleted": "false",
+            "LastModifiedDate": sf_timestamp(r.modified_at), "IsDeleted": boolean(r.is_deleted),
             "SystemModstamp": sf_timestamp(r.modified_at),
             "Disqualification_Reason__c": _text(r.disqualification_reason)}
 
@@ -322,32 +419,43 @@ def _sf_rate(r) -> dict[str, str]:
             "SystemModstamp": sf_timestamp(entered)}
 
 
-def _hs_contact(r) -> dict[str, str]:
+@dataclass(frozen=True)
+class HubSpotLocale:
+    """How a HubSpot export writes times and numbers, by the exporting user's language."""
+    timestamp: Callable[[datetime | None], str]
+    number: Callable[[Decimal | int | None], str]
+
+
+ENGLISH = HubSpotLocale(hs_timestamp, hs_number)
+SPANISH = HubSpotLocale(es_timestamp, es_number)
+
+
+def _hs_contact(r, locale: HubSpotLocale = ENGLISH) -> dict[str, str]:
     row = {"hs_object_id": r.id, "firstname": r.first_name, "lastname": r.last_name, "email": _text(r.email),
            "phone": _text(r.phone), "company": _text(r.company), "jobtitle": _text(r.job_title),
            "country": _text(r.country), "lifecyclestage": r.lifecycle_stage, "hs_lead_status": _text(r.lead_status),
-           "hubspotscore": str(r.score), "hs_analytics_source": r.source,
+           "hubspotscore": locale.number(r.score), "hs_analytics_source": r.source,
            "hs_analytics_source_data_1": _text(r.source_drill_1), "hs_analytics_source_data_2": _text(r.source_drill_2),
-           "hubspot_owner_id": _text(r.owner_id), "associatedcompanyid": _text(r.company_id),
-           "createdate": hs_timestamp(r.created_at), "lastmodifieddate": hs_timestamp(r.modified_at),
+           "hubspot_owner_id": _text(r.owner), "associatedcompanyid": _text(r.company_id),
+           "createdate": locale.timestamp(r.created_at), "lastmodifieddate": locale.timestamp(r.modified_at),
            "hs_merged_object_ids": ";".join(r.merged_ids)}
     for stage, at in r.stage_dates.items():
-        row[f"hs_lifecyclestage_{stage}_date"] = hs_timestamp(at)
+        row[f"hs_lifecyclestage_{stage}_date"] = locale.timestamp(at)
     return row
 
 
-def _hs_company(r) -> dict[str, str]:
+def _hs_company(r, locale: HubSpotLocale = ENGLISH) -> dict[str, str]:
     return {"hs_object_id": r.id, "name": r.name, "domain": r.domain, "country": _text(r.country),
-            "industry": _text(r.industry), "numberofemployees": _text(r.employees),
-            "annualrevenue": hs_number(r.annual_revenue), "hubspot_owner_id": _text(r.owner_id),
-            "createdate": hs_timestamp(r.created_at), "hs_lastmodifieddate": hs_timestamp(r.modified_at)}
+            "industry": _text(r.industry), "numberofemployees": locale.number(r.employees),
+            "annualrevenue": locale.number(r.annual_revenue), "hubspot_owner_id": _text(r.owner),
+            "createdate": locale.timestamp(r.created_at), "hs_lastmodifieddate": locale.timestamp(r.modified_at)}
 
 
 def _hs_deal(r) -> dict[str, str]:
     return {"hs_object_id": r.id, "dealname": r.name, "pipeline": r.pipeline, "dealstage": r.stage,
             "amount": hs_number(r.amount), "deal_currency_code": r.currency, "closedate": hs_timestamp(r.close_at),
             "createdate": hs_timestamp(r.created_at), "hs_is_closed": boolean(r.is_closed),
-            "hs_is_closed_won": boolean(r.is_won), "hubspot_owner_id": _text(r.owner_id),
+            "hs_is_closed_won": boolean(r.is_won), "hubspot_owner_id": _text(r.owner),
             "associated_contact_ids": ";".join(r.contact_ids), "associated_company_ids": ";".join(r.company_ids),
             "hs_lastmodifieddate": hs_timestamp(r.modified_at)}
 

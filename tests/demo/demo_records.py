@@ -64,7 +64,7 @@ def drop(**records) -> ExportDrop:
 def hs_contact(contact_id: str, email: str | None, created: str) -> HsContact:
     return HsContact(id=contact_id, first_name="Ana", last_name="García", email=email, phone=None, company=None,
                      job_title=None, country=None, lifecycle_stage="lead", lead_status=None, score=0, source="OFFLINE",
-                     source_drill_1=None, source_drill_2=None, owner_id=None, company_id=None,
+                     source_drill_1=None, source_drill_2=None, owner=None, company_id=None,
                      created_at=at(created), modified_at=at(created))
 
 
@@ -79,12 +79,13 @@ def email_event(recipient: str, event_type: str, when: str) -> HsEmailEvent:
 
 
 def sf_lead(lead_id: str, email: str | None, created: str, *, converted_contact: str | None = None,
-            converted_opportunity: str | None = None) -> SfLead:
+            converted_opportunity: str | None = None, deleted: bool = False) -> SfLead:
     return SfLead(id=lead_id, first_name="Ana", last_name="García", email=email, phone=None, company="Acme",
                   title=None, country="Spain", industry=None, employees=None, lead_source="Web",
                   status="Open - Not Contacted", rating=None, owner_id="0055g0000000001AAA", created_at=at(created),
                   modified_at=at(created), is_converted=converted_contact is not None,
-                  converted_contact_id=converted_contact, converted_opportunity_id=converted_opportunity)
+                  converted_contact_id=converted_contact, converted_opportunity_id=converted_opportunity,
+                  is_deleted=deleted)
 
 
 def status(lead_id: str, old: str, new: str, when: str, field: str = "Status") -> SfLeadHistory:
@@ -130,7 +131,7 @@ def hs_deal(deal_id: str, contact_ids: tuple[str, ...], created: str, close: str
             amount: str = "1000.00") -> HsDeal:
     return HsDeal(id=deal_id, name="Deal", pipeline="default", stage="closedwon" if won else "closedlost",
                   amount=Decimal(amount), currency="EUR", close_at=at(close) if close else None,
-                  created_at=at(created), is_closed=close is not None, is_won=won, owner_id=None,
+                  created_at=at(created), is_closed=close is not None, is_won=won, owner=None,
                   contact_ids=contact_ids, company_ids=(), modified_at=at(created))
 
 

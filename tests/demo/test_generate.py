@@ -10,6 +10,7 @@ import pytest
 
 from ingest.contracts import contract_for_file
 from ingest.demo import PROFILES, generate
+from ingest.demo.writers import EXPORT_DAY, HUBSPOT_FILES, HUBSPOT_INCREMENTAL_FILES
 
 SMALL = 300
 
@@ -62,6 +63,7 @@ def test_each_profile_writes_only_its_systems(drops, profile, folders):
 
 def test_regenerating_another_profile_leaves_no_files_of_the_previous_one(tmp_path):
     generate(tmp_path, people=SMALL, seed=3, profile="salesforce+marketo")
+    assert (tmp_path / "salesforce" / EXPORT_DAY / "Lead.csv").is_file()
     generate(tmp_path, people=SMALL, seed=3, profile="hubspot")
     assert {p.name for p in tmp_path.iterdir()} == {"hubspot", "_ground_truth"}
 
@@ -86,13 +88,19 @@ def all_csv_files(drops: dict[str, Path]):
             yield profile, root, path
 
 
+def read_rows(path: Path) -> list[list[str]]:
+    """The records of an export, ';'-separated when its first line says so (Spanish-language exports)."""
+    text = path.read_bytes().decode("utf-8-sig")
+    first = text.split("\r\n", 1)[0]
+    return list(csv.reader(io.StringIO(text), delimiter=";" if first.count(";") > first.count(",") else ","))
+
+
 def test_every_header_is_a_contract_column_and_every_required_column_is_there(drops):
     for _, root, path in all_csv_files(drops):
-        source = path.parent.name
+        source = path.relative_to(root).parts[0]
         contract = contract_for_file(source, path.name)
         assert contract is not None, f"{path.relative_to(root)} matches no contract"
-        text = path.read_bytes().decode("utf-8-sig")
-        rows = list(csv.reader(io.StringIO(text)))
+        rows = read_rows(path)
         names = {_normalised(n): c.name for c in contract.columns for n in c.header_names()}
         custom = {_normalised(cell) for cell in rows[0] if source == "salesforce" and cell.endswith("__c")}
         start = _header_row(rows, set(names) | custom)
@@ -110,19 +118,23 @@ def test_headers_use_each_vendors_own_naming(drops):
     root = drops["salesforce+hubspot"]
     lead_header = next(csv.reader(io.StringIO((root / "salesforce" / "Lead.csv").read_text("utf-8-sig"))))
     assert lead_header[:3] == ["Id", "FirstName", "LastName"] and "Disqualification_Reason__c" in lead_header
-    contacts = next((root / "hubspot").glob("*contacts*.csv")).read_text("utf-8").splitlines()[0]
+    contacts = (root / "hubspot" / HUBSPOT_FILES["contacts"]).read_text("utf-8").splitlines()[0]
     assert contacts.startswith("Record ID,First Name,Last Name,Email,")
     assert "Became a Marketing Qualified Lead Date" in contacts
+    spanish = (root / "hubspot" / HUBSPOT_INCREMENTAL_FILES["contacts"]).read_text("utf-8-sig").splitlines()[0]
+    assert spanish.startswith("ID de registro;Nombre;Apellidos;Correo;")
+    assert "Fecha en que se convirtió en lead calificado para marketing" in spanish
     google = (root / "spend" / "google_ads_campaign_report.csv").read_text("utf-8").splitlines()
     assert google[0] == "Campaign report" and google[2] == "Day,Campaign,Campaign ID,Currency code,Cost,Clicks,Impr."
     linkedin = (root / "spend" / "linkedin_ads_campaign_performance.csv").read_text("utf-8").splitlines()
     assert any(line.startswith("Start Date (in UTC),Campaign Name,Campaign ID,Currency,") for line in linkedin)
 
 
-def test_only_the_salesforce_lead_file_has_a_byte_order_mark(drops):
+def test_only_the_full_salesforce_lead_export_and_the_spanish_hubspot_exports_have_a_byte_order_mark(drops):
+    with_bom = {"salesforce/Lead.csv", *(f"hubspot/{name}" for name in HUBSPOT_INCREMENTAL_FILES.values())}
     for _, root, path in all_csv_files(drops):
         has_bom = path.read_bytes().startswith(b"\xef\xbb\xbf")
-        assert has_bom == (path.name == "Lead.csv"), path.relative_to(root)
+        assert has_bom == (path.relative_to(root).as_posix() in with_bom), path.relative_to(root)
 
 
 def test_values_are_written_in_each_vendors_format(drops):

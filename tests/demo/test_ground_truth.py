@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 from collections import Counter
@@ -12,7 +13,7 @@ import pytest
 
 from ingest.demo import generate
 from ingest.demo.clock import AS_OF
-from ingest.demo.oracle import compute_ground_truth, load_definitions, normalise_email
+from ingest.demo.oracle import compute_ground_truth, load_definitions, normalise_email, person_key
 from ingest.demo.simulate import PROFILES, simulate
 
 STAGES = ["subscriber", "lead", "mql", "sql", "opportunity", "customer", "evangelist"]
@@ -175,3 +176,33 @@ def test_every_profile_has_a_complete_monotonic_funnel(profile):
     assert counts[5] > 0, "no customers"
     if profile != "salesforce":
         assert counts[6] > 0, "no evangelists"
+
+
+def test_the_week_after_the_full_exports_changes_records_and_deletes_duplicates(default_run):
+    simulation, _ = default_run
+    drop = simulation.drop
+    since = drop.previous.taken_at
+    leads = {lead.id: lead for lead in drop.previous.sf_leads}
+    changed = [lead for lead in drop.sf_leads if lead.modified_at >= since]
+    assert any(lead.id not in leads for lead in changed), "leads created since the full export"
+    assert any(lead.id in leads and leads[lead.id].status != lead.status for lead in changed)
+    assert any(lead.is_converted and not leads[lead.id].is_converted for lead in changed if lead.id in leads)
+    assert len([lead for lead in changed if lead.is_deleted]) >= 2
+    contacts = {c.id: c for c in drop.previous.hs_contacts}
+    changed_contacts = [c for c in drop.hs_contacts if c.modified_at >= since and c.id in contacts]
+    for field in ("lifecycle_stage", "score", "lead_status"):
+        assert any(getattr(contacts[c.id], field) != getattr(c, field) for c in changed_contacts), field
+
+
+def test_deleted_leads_no_longer_date_their_people(default_run):
+    simulation, truth = default_run
+    drop = simulation.drop
+    deleted = [lead for lead in drop.sf_leads if lead.is_deleted]
+    restored = dataclasses.replace(
+        drop, sf_leads=[dataclasses.replace(lead, is_deleted=False) for lead in drop.sf_leads])
+    with_deleted = compute_ground_truth(restored, truth.definitions)
+    differ = [k for k, p in truth.persons.items() if p.stages != with_deleted.persons[k].stages]
+    assert differ, "merging the duplicates away must show in the funnel"
+    for lead in deleted:
+        key = person_key(lead.email, "salesforce_lead", lead.id)
+        assert key not in truth.persons or truth.persons[key].own["subscriber"] != lead.created_at

@@ -213,6 +213,43 @@ def test_a_salesforce_lead_record_makes_a_lead_and_other_fields_do_not_qualify()
     assert truth.persons[key(ANA)].sql_reason == "lead_status"
 
 
+def test_a_deleted_lead_makes_no_person_and_its_history_does_not_qualify():
+    # A lead without an email, qualified and then deleted (merged away): nothing of it remains.
+    truth = compute_ground_truth(drop(
+        sf_leads=[sf_lead("00QX", None, "2026-02-01 10:00", deleted=True),
+                  sf_lead("00QA", ANA, "2026-03-01 10:00")],
+        sf_lead_history=[status("00QX", "Working - Contacted", "Sales Qualified", "2026-02-03 10:00")],
+    ), DEFS)
+    assert list(truth.persons) == [key(ANA)]
+    assert funnel(truth, ANA)["sql"] is None
+
+
+def test_a_deleted_duplicate_lead_no_longer_dates_the_person():
+    # The duplicate was typed in before the lead sales works; it was merged into that lead and deleted.
+    truth = compute_ground_truth(drop(
+        sf_leads=[sf_lead("00QD", ANA.upper(), "2026-01-10 09:00", deleted=True),
+                  sf_lead("00QA", ANA, "2026-02-01 10:00", converted_contact="003A", converted_opportunity="006A")],
+        sf_contacts=[sf_contact("003A", ANA, "2026-02-05 10:00")],
+        sf_opportunities=[opportunity("006A", "2026-02-05 10:00", "Prospecting", "2026-05-01", "1000.00")],
+        sf_lead_history=[status("00QD", "Open - Not Contacted", "Sales Qualified", "2026-01-11 09:00")],
+    ), DEFS)
+    assert funnel(truth, ANA) == {
+        "subscriber": "2026-02-01 10:00", "lead": "2026-02-01 10:00", "mql": "2026-02-05 10:00",
+        "sql": "2026-02-05 10:00", "opportunity": "2026-02-05 10:00", "customer": None, "evangelist": None}
+
+
+def test_a_deleted_lead_does_not_put_its_person_on_the_opportunity_it_was_converted_to():
+    truth = compute_ground_truth(drop(
+        sf_leads=[sf_lead("00QX", None, "2026-02-01 10:00", converted_contact="003A", converted_opportunity="006A",
+                          deleted=True)],
+        sf_contacts=[sf_contact("003A", ANA, "2026-02-05 10:00")],
+        sf_opportunities=[opportunity("006A", "2026-02-05 10:00", "Proposal", "2026-05-01", "1000.00")],
+        sf_contact_roles=[role("006A", "003A", "2026-02-05 10:00")],
+    ), DEFS)
+    [opp] = truth.opportunities
+    assert opp.person_keys == [key(ANA)] and list(truth.persons) == [key(ANA)]
+
+
 # ------------------------------------------------------------------------------------------------ opportunities
 
 

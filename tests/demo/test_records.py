@@ -124,3 +124,32 @@ def test_hubspot_and_marketo_records_are_consistent(drop):
     leads = {lead.id for lead in drop.mk_leads}
     assert all(a.lead_id in leads for a in drop.mk_activities)
     assert len({a.guid for a in drop.mk_activities}) == len(drop.mk_activities)
+
+
+def test_the_previous_full_exports_hold_older_versions_of_the_same_records(drop):
+    taken = drop.previous.taken_at
+    assert taken is not None and taken < AS_OF
+    for previous, final in ((drop.previous.sf_leads, drop.sf_leads), (drop.previous.hs_contacts, drop.hs_contacts),
+                            (drop.previous.hs_companies, drop.hs_companies)):
+        by_id = {r.id: r for r in final}
+        assert len(by_id) == len(final)
+        assert [r.id for r in previous] == [r.id for r in final if r.created_at < taken]
+        for old in previous:
+            new = by_id[old.id]
+            assert old.created_at == new.created_at and old.modified_at < taken
+            if new.modified_at < taken:
+                assert old == new, "a record nobody touched since the full export is exported the same"
+            else:
+                assert old.modified_at < new.modified_at
+
+
+def test_deleted_leads_are_duplicates_merged_after_the_full_export(drop):
+    taken = drop.previous.taken_at
+    previous = {lead.id: lead for lead in drop.previous.sf_leads}
+    live_emails = {lead.email.strip().lower() for lead in drop.sf_leads if lead.email and not lead.is_deleted}
+    for lead in (lead for lead in drop.sf_leads if lead.is_deleted):
+        assert lead.modified_at >= taken and not previous[lead.id].is_deleted
+        assert lead.status == "Open - Not Contacted"
+        assert lead.email is None or lead.email.strip().lower() in live_emails, "a duplicate of a live lead"
+    merged = [h for h in drop.sf_lead_history if h.field == "leadMerged"]
+    assert all(h.created_at >= taken for h in merged)
