@@ -77,8 +77,12 @@ def _vars() -> str:
 
 
 def dbt_build_args() -> list[str]:
-    """``dbt build`` with the governed definitions passed as the ``funnel_definitions`` variable."""
-    return ["build", "--vars", _vars()]
+    """``dbt build`` with the governed definitions passed as the ``funnel_definitions`` variable.
+
+    Unit tests check the SQL logic on fixed fixtures, not the data; they run in the test suite
+    (tests/dbt), not in every pipeline run.
+    """
+    return ["build", "--vars", _vars(), "--exclude-resource-type", "unit_test"]
 
 
 @dbt_assets(
