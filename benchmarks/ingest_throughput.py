@@ -131,6 +131,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     workdir = Path(args.workdir or tempfile.mkdtemp(prefix="smarketing-benchmark-"))
+    with duckdb.connect() as con:  # the first parameterised query pays one-off imports: not timed
+        con.execute("select ?", [1]).fetchall()
     print(f"{datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC, {platform.node()}, {os.cpu_count()} cores, "
           f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}, duckdb {duckdb.__version__}, "
           f"python {platform.python_version()}")

@@ -12,6 +12,7 @@ from __future__ import annotations
 import codecs
 import hashlib
 import shutil
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -67,19 +68,26 @@ def scan_file(path: Path) -> FileScan:
     newlines = size = 0
     head = b""
     previous = last = b""
-    with open(path, "rb") as f:
+    # sha256 releases the GIL on large buffers: hash each chunk in a second thread while this one
+    # counts lines and checks UTF-8 (ASCII chunks need no decoding). Updates stay in file order.
+    with open(path, "rb") as f, ThreadPoolExecutor(max_workers=1) as hasher:
+        hashed = None
         while chunk := f.read(CHUNK_BYTES):
-            digest.update(chunk)
+            if hashed is not None:
+                hashed.result()
+            hashed = hasher.submit(digest.update, chunk)
             newlines += chunk.count(b"\n")
             size += len(chunk)
             if len(head) < HEAD_BYTES:
                 head += chunk[: HEAD_BYTES - len(head)]
-            if is_utf8:
+            if is_utf8 and not (chunk.isascii() and not decoder.getstate()[0]):
                 try:
                     decoder.decode(chunk)
                 except UnicodeDecodeError:
                     is_utf8 = False
             previous, last = last, chunk
+        if hashed is not None:
+            hashed.result()
     if is_utf8:
         try:
             decoder.decode(b"", final=True)

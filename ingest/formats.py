@@ -201,20 +201,50 @@ def parse_sql(column_type: str, value_sql: str, fmt: ValueFormat) -> str:
             f"when lower({v}) in {_sql_tuple(fmt.false_values)} then false end"
         )
     if column_type == "date":
-        return f"cast(try_strptime({v}, {_sql_list(fmt.date)}) as date)"
+        return _strptime_sql(v, [(f, "cast({} as date)") for f in fmt.date])
     if column_type == "timestamp":
-        parsed = []
-        if fmt.timestamp_local:
-            local = f"try_strptime({v}, {_sql_list(fmt.timestamp_local)})"
-            if fmt.timezone != "UTC":
-                local = f"timezone('UTC', timezone({sql_string(fmt.timezone)}, {local}))"
-            parsed.append(local)
-        if fmt.timestamp_utc:
-            parsed.append(f"try_strptime({v}, {_sql_list(fmt.timestamp_utc)})")
-        if fmt.timestamp_offset:
-            parsed.append(f"timezone('UTC', try_strptime({v}, {_sql_list(fmt.timestamp_offset)}))")
-        return parsed[0] if len(parsed) == 1 else f"coalesce({', '.join(parsed)})"
+        local = "{}"
+        if fmt.timezone != "UTC":
+            local = f"timezone('UTC', timezone({sql_string(fmt.timezone)}, {{}}))"
+        return _strptime_sql(v, [
+            *((f, local) for f in fmt.timestamp_local),
+            *((f, "{}") for f in fmt.timestamp_utc),
+            *((f, "timezone('UTC', {})") for f in fmt.timestamp_offset),
+        ])
     raise ValueError(f"unknown column type {column_type!r}")
+
+
+def _strptime_sql(v: str, candidates: list[tuple[str, str]]) -> str:
+    """The first of ``candidates`` (strptime format, SQL template of the parsed value) that parses ``v``.
+
+    A format that does not fit costs strptime far more than one that does, so a format is tried
+    only on values of its shape: a LIKE pattern of the format's literal characters, at least as
+    permissive as the format. The result is the first format, in order, that parses the value.
+    """
+    tried = [template.format(f"try_strptime({v}, {sql_string(f)})") for f, template in candidates]
+    if len(tried) == 1:
+        return tried[0]
+    guarded = [f"case when {_like(v, _shape(f))} then {sql} end" for (f, _), sql in zip(candidates, tried)]
+    return f"coalesce({', '.join(guarded)})"
+
+
+def _like(v: str, pattern: str) -> str:
+    return f"{v} like {sql_string(pattern)}" + (" escape '\\'" if "\\" in pattern else "")
+
+
+def _shape(strptime_format: str) -> str:
+    """A LIKE pattern every text the strptime format accepts matches: its literal characters, anything
+    between them."""
+    out, i = [], 0
+    while i < len(strptime_format):
+        char = strptime_format[i]
+        if char == "%" and i + 1 < len(strptime_format):
+            out.append("\\%" if strptime_format[i + 1] == "%" else "%")
+            i += 2
+            continue
+        out.append("\\" + char if char in "%_\\" else char)
+        i += 1
+    return "".join(out)
 
 
 def trimmed_sql(raw_sql: str, fmt: ValueFormat) -> str:
@@ -223,18 +253,20 @@ def trimmed_sql(raw_sql: str, fmt: ValueFormat) -> str:
     Trimming only values that start or end with a space avoids copying every string.
     """
     padded = f"starts_with({raw_sql}, ' ') or ends_with({raw_sql}, ' ')"
-    value = f"case when {padded} then nullif(trim({raw_sql}), '') else nullif({raw_sql}, '') end"
-    if fmt.null_values:
-        return f"case when {value} in {_sql_tuple(fmt.null_values)} then null else {value} end"
-    return value
+    trimmed = f"case when {padded} then nullif(trim({raw_sql}), '') else nullif({raw_sql}, '') end"
+    return _without_null_marks(trimmed, fmt)
+
+
+def _without_null_marks(value_sql: str, fmt: ValueFormat) -> str:
+    """``value_sql``, NULL when it is one of the format's null marks; the expression is written once."""
+    for mark in fmt.null_values:
+        value_sql = f"nullif({value_sql}, {sql_string(mark)})"
+    return value_sql
 
 
 def text_sql(raw_sql: str, fmt: ValueFormat) -> str:
     """Text as written (not trimmed); NULL when empty or exactly one of the format's null marks."""
-    value = f"nullif({raw_sql}, '')"
-    if fmt.null_values:
-        return f"case when {raw_sql} in {_sql_tuple(fmt.null_values)} then null else {value} end"
-    return value
+    return _without_null_marks(f"nullif({raw_sql}, '')", fmt)
 
 
 def value_sql(raw_sql: str, column_type: str, fmt: ValueFormat) -> str:

@@ -17,8 +17,10 @@ so ``rows_read = rows_loaded + rows_quarantined`` always holds. A column without
 
 Every attempt is written to ``ingest.load_ledger``. Record line numbers are the physical line a
 record starts on: the record's position in the file (DuckDB keeps file order with
-``preserve_insertion_order``) plus the newlines inside earlier quoted values; only when blank lines
-sit between records are record starts recomputed from the file's text.
+``preserve_insertion_order``) plus the newlines inside earlier quoted values. When the file has as
+many lines below the header as records, no record spans lines and nothing more is read; otherwise
+the CSV is read again to count the newlines inside values, and only when blank lines sit between
+records are record starts recomputed from the file's text.
 """
 
 from __future__ import annotations
@@ -109,6 +111,7 @@ create table if not exists ingest.quarantine (
 _ROWS = "temp.main._ingest_rows"
 _STAGE = "temp.main._ingest_stage"
 _OFFSETS = "temp.main._ingest_line_offsets"
+_NEWLINES = "temp.main._ingest_newlines"
 
 
 @dataclass
@@ -355,7 +358,7 @@ def _first_lines(exc: Exception, count: int = 3) -> str:
 
 
 def _drop_temp_tables(con: duckdb.DuckDBPyConnection) -> None:
-    for table in (_ROWS, _STAGE, _OFFSETS):
+    for table in (_ROWS, _STAGE, _OFFSETS, _NEWLINES):
         con.execute(f"drop table if exists {table}")
 
 
@@ -373,25 +376,45 @@ class _Check:
     reason: str
 
 
-def _typed_columns(contract: Contract, header: HeaderRow, fmt: ValueFormat) -> tuple[list[str], list[_Check]]:
-    """SQL of each file column's raw-table value, and the checks a valid row passes."""
+@dataclass(frozen=True)
+class _Conversion:
+    """How one file column becomes its raw-table value, as layered SQL over the reader's ``c<i>``.
+
+    ``value`` (over ``c<i>``) is the text the parser sees, ``typed`` (over ``v<i>``) the converted
+    value, ``missing`` (over ``c<i>``) flags an absent primary key and ``invalid`` (over ``v<i>``
+    and ``t<i>``) a value that does not parse. Each expression is computed once per row.
+    """
+
+    value: str
+    typed: str
+    missing: str | None
+    invalid: str | None
+
+
+def _typed_columns(
+    contract: Contract, header: HeaderRow, fmt: ValueFormat
+) -> tuple[list[_Conversion], list[_Check]]:
+    """Each file column's conversion, and the checks a valid row passes (over the raw text, for the quarantine)."""
     mapping = header.mapping
-    selected, checks = [], []
+    conversions, checks = [], []
     for i, target in enumerate(mapping.targets):
         raw = f"c{i}"
         if target in mapping.custom:
-            selected.append(text_sql(raw, fmt))
+            conversions.append(_Conversion(text_sql(raw, fmt), f"v{i}", None, None))
             continue
         column = contract.column(target)
         value = value_sql(raw, column.type, fmt)
-        typed = parse_sql(column.type, value, fmt)
-        selected.append(typed)
+        missing = invalid = None
         if column.required and target in contract.primary_key:
-            checks.append(_Check(is_missing_sql(raw, fmt), target, raw, MISSING_PRIMARY_KEY))
+            missing = is_missing_sql(raw, fmt)
+            checks.append(_Check(missing, target, raw, MISSING_PRIMARY_KEY))
         if column.type not in ("text", "id_list"):
+            invalid = f"(v{i} is not null and t{i} is null)"
+            typed = parse_sql(column.type, value, fmt)
             checks.append(_Check(f"({value} is not null and {typed} is null)", target, raw,
                                  invalid_reason(column.type, fmt)))
-    return selected, checks
+        conversions.append(_Conversion(value, parse_sql(column.type, f"v{i}", fmt), missing, invalid))
+    return conversions, checks
 
 
 def _reader_sql(header: HeaderRow) -> str:
@@ -416,45 +439,50 @@ def _load_rows(
     mapping = header.mapping
     reader = _reader_sql(header)
     path = {"path": str(readable)}
-    selected, checks = _typed_columns(contract, header, fmt)
-    summary = _summary_label_sql(len(selected)) if contract.summary_rows else None
-    any_bad = " or ".join(c.sql for c in checks) or "false"
-    # One pass over the file converts every value and flags invalid rows. Created outside the
-    # load transaction, so row ids are the records' 0-based positions in the file.
-    typed = ", ".join(f"{sql} as t{i}" for i, sql in enumerate(selected))
-    newlines = " + ".join(
-        f"case when contains(c{i}, chr(10)) then strlen(c{i}) - strlen(replace(c{i}, chr(10), '')) else 0 end"
-        for i in range(len(selected))
+    conversions, checks = _typed_columns(contract, header, fmt)
+    count = len(conversions)
+    summary = _summary_label_sql(count) if contract.summary_rows else None
+    # One pass over the file converts every value and flags invalid rows, in three projections so
+    # that no expression is written (and computed) twice: the text each parser sees, the typed
+    # values, the row's flags. Created outside the load transaction, so row ids are the records'
+    # 0-based positions in the file.
+    missing = [(i, c.missing) for i, c in enumerate(conversions) if c.missing]
+    texts = ", ".join(
+        [*(f"{c.value} as v{i}" for i, c in enumerate(conversions)), *(f"{sql} as m{i}" for i, sql in missing),
+         f"{summary or 'null::varchar'} as _summary"]
     )
-    flags = (
-        f"{summary} as _summary, ({summary}) is null and ({any_bad}) as _bad" if summary
-        else f"null::varchar as _summary, ({any_bad}) as _bad"
+    typed = ", ".join(
+        [*(f"{c.typed} as t{i}" for i, c in enumerate(conversions)), *(f"v{i}" for i in range(count)),
+         *(f"m{i}" for i, _ in missing), "_summary"]
     )
+    any_bad = " or ".join([*(f"m{i}" for i, _ in missing), *(c.invalid for c in conversions if c.invalid)])
+    flags = f"_summary is null and ({any_bad or 'false'}) as _bad"
     con.execute(
-        f"create temp table _ingest_rows as select {typed}, {flags}, {newlines} as _newlines from {reader}",
+        f"create temp table _ingest_rows as select {', '.join(f't{i}' for i in range(count))}, _summary, {flags},"
+        f" from (select {typed} from (select {texts} from {reader}))",
         path,
     )
     unlabelled = mapping.unlabelled
     counts = con.execute(
-        "select count(*), count(*) filter (where _summary is null), count(*) filter (where _bad), count(_summary),"
-        " coalesce(sum(_newlines), 0)" + "".join(f", count(t{i})" for i in unlabelled) + f" from {_ROWS}"
+        "select count(*), count(*) filter (where _summary is null), count(*) filter (where _bad), count(_summary)"
+        + "".join(f", count(t{i})" for i in unlabelled) + f" from {_ROWS}"
     ).fetchall()[0]
-    records, rows, bad, summaries, embedded = counts[:5]
+    records, rows, bad, summaries = counts[:4]
     if records == 0:
         return attempt.finish(EMPTY, "header only, no data rows")
-    lines = _record_lines(con, readable, scan, header, records, embedded)
+    lines = _record_lines(con, readable, scan, header, records, reader, path)
     if summaries:
         notes.append(_summary_note(con, lines, summaries))
     if rows == 0:
         return attempt.finish(EMPTY, "; ".join(["no data rows", *notes]))
-    empty = [pos for pos, values in zip(unlabelled, counts[5:]) if values == 0]
+    empty = [pos for pos, values in zip(unlabelled, counts[4:]) if values == 0]
     if empty:
         where = ", ".join(str(pos + 1) for pos in empty)
         notes.append(f"{len(empty)} column(s) without a header label or a value ignored (position {where})")
     if bad:
         _stage_text(con, reader, path)
 
-    kept = [i for i in range(len(selected)) if i not in empty]
+    kept = [i for i in range(count) if i not in empty]
     stated = mapping.from_header
     table = f"{quote_ident(contract.schema)}.{quote_ident(contract.table)}"
     target_columns = ", ".join(
@@ -578,18 +606,31 @@ def _create_line_offsets(con, runs_sql: str, params: dict | None = None) -> int:
     return con.execute(f"select coalesce(sum(stop - start), 0) from {_OFFSETS}").fetchall()[0][0]
 
 
-def _record_lines(con, readable: Path, scan: FileScan, header: HeaderRow, rows: int, embedded: int) -> _LineNumbers:
-    """Line numbers from record positions, shifted by the newlines inside earlier quoted values."""
+def _record_lines(
+    con, readable: Path, scan: FileScan, header: HeaderRow, rows: int, reader: str, path: dict
+) -> _LineNumbers:
+    """Line numbers from record positions, shifted by the newlines inside earlier quoted values.
+
+    When the file has as many lines below the header as records, each record is one line. Only
+    otherwise is the file read again to count the newlines inside each record's values.
+    """
     first_data_line = header.last_line + 1
     lines_after_header = scan.physical_lines - header.last_line - scan.trailing_blank_lines
     if lines_after_header == rows:
         return _LineNumbers(first_data_line)
+    newlines = " + ".join(
+        f"case when contains(c{i}, chr(10)) then strlen(c{i}) - strlen(replace(c{i}, chr(10), '')) else 0 end"
+        for i in range(len(header.mapping.targets))
+    )
+    # Outside the load transaction like the typed rows: row ids are the records' positions.
+    con.execute(f"create temp table _ingest_newlines as select {newlines} as _newlines from {reader}", path)
+    embedded = con.execute(f"select coalesce(sum(_newlines), 0) from {_NEWLINES}").fetchall()[0][0]
     if lines_after_header == rows + embedded:
         # Records spanning lines (newlines inside quoted values) shift every later record down.
         _create_line_offsets(con, f"""
             with breaks as (
                 select _rn, sum(_newlines) over (order by _rn) as _offset
-                from (select rowid as _rn, _newlines from {_ROWS}) where _newlines > 0
+                from (select rowid as _rn, _newlines from {_NEWLINES}) where _newlines > 0
             ),
             starts as (select 0::bigint as start, 0::bigint as _offset union all select _rn + 1, _offset from breaks)
             select start, coalesce(lead(start) over (order by start), {rows}) as stop, _offset from starts""")

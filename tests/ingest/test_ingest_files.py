@@ -398,3 +398,16 @@ def test_many_rows_with_blank_lines_and_multi_line_records_across_buckets(con, d
 
     actual = dict(rows(con, "select cast(substr(Id, 4) as bigint), _source_line from raw_salesforce.lead"))
     assert actual == expected
+
+
+@pytest.mark.parametrize("tail, encoding", [("é".encode(), "utf-8"), (b"\xc3", "windows-1252")])
+def test_a_character_split_across_read_chunks_decides_the_encoding(tmp_path, tail, encoding):
+    from ingest.files import CHUNK_BYTES, scan_file
+
+    header = f"{LEAD_HEADER}\n".encode()
+    filler = b"x" * (CHUNK_BYTES - len(header) - 1)  # the tail's first byte is the chunk's last
+    path = tmp_path / "Lead.csv"
+    path.write_bytes(header + filler + tail + b"\nmore ascii\n")
+    scan = scan_file(path)
+
+    assert (scan.encoding, scan.physical_lines) == (encoding, 3)

@@ -254,3 +254,32 @@ def test_meta_spend_header_states_the_currency():
     with_column = map_columns(meta, ["Reporting starts", "Campaign name", "Campaign ID", "Currency",
                                      "Amount spent (EUR)"])
     assert with_column.from_header == ()
+
+
+def unrouted(value: str | None, column_type: str, fmt: ValueFormat):
+    """Every format tried in order, as one strptime list per kind: the parse before shape routing."""
+    v = value_sql("c0", column_type, fmt)
+    if column_type == "date":
+        expr = f"cast(try_strptime({v}, {list(fmt.date)!r}) as date)"
+    else:
+        parts = [f"try_strptime({v}, {list(fmt.timestamp_local)!r})"] if fmt.timestamp_local else []
+        parts.append(f"try_strptime({v}, {list(fmt.timestamp_utc)!r})")
+        parts.append(f"timezone('UTC', try_strptime({v}, {list(fmt.timestamp_offset)!r}))")
+        expr = f"coalesce({', '.join(parts)})"
+    return CON.execute(f"select {expr} from (select cast($v as varchar) as c0)", {"v": value}).fetchall()[0][0]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.one_of(
+    st.text(alphabet="0123456789-:T.Z+/ ", max_size=30),
+    instants.map(lambda d: d.strftime(random_format(d))),
+), st.sampled_from([SALESFORCE, HUBSPOT, HUBSPOT_SPANISH, MARKETO, LINKEDIN_ADS]))
+def test_routing_values_by_shape_never_changes_a_parse(text, fmt):
+    assert parse(text, "timestamp", fmt) == unrouted(text, "timestamp", fmt)
+    assert parse(text, "date", fmt) == unrouted(text, "date", fmt)
+
+
+def random_format(moment: dt.datetime) -> str:
+    formats = ["%Y-%m-%dT%H:%M:%S.%fZ", "%Y-%m-%dT%H:%M:%SZ", "%Y-%m-%dT%H:%M:%S%z", "%Y-%m-%d %H:%M",
+               "%d/%m/%Y %H:%M:%S", "%m/%d/%Y", "%Y-%m-%d", "%Y-%m-%dT%H:%M:%SZ%z", "%Y-%m-%dT%H:%M:%S.%f%z"]
+    return formats[moment.microsecond % len(formats)]
