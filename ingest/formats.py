@@ -34,7 +34,10 @@ class ValueFormat:
     false_values: tuple[str, ...] = ("false", "0")
     decimal_mark: str = "."
     group_mark: str | None = None
-    id_pattern: str = r"[A-Za-z0-9][A-Za-z0-9_.:-]*"
+    # An id: characters from id_chars, the first from id_first, a length from id_lengths (any if empty).
+    id_chars: str = "A-Za-z0-9_.:-"
+    id_first: str = "A-Za-z0-9"
+    id_lengths: tuple[int, ...] = ()
     id_example: str = "letters, digits, '_', '.', ':' or '-'"
     null_values: tuple[str, ...] = ()
 
@@ -47,7 +50,8 @@ SALESFORCE = ValueFormat(
     timestamp_utc=ISO_UTC,
     timestamp_offset=ISO_OFFSET,
     timestamp_example="2026-03-04T10:15:00.000Z",
-    id_pattern=r"[A-Za-z0-9]{15}([A-Za-z0-9]{3})?",
+    id_chars="A-Za-z0-9",
+    id_lengths=(15, 18),
     id_example="a 15- or 18-character Salesforce id",
 )
 
@@ -185,7 +189,7 @@ def parse_sql(column_type: str, value_sql: str, fmt: ValueFormat) -> str:
     if column_type in ("text", "id_list"):
         return v
     if column_type == "id":
-        return f"case when regexp_full_match({v}, {sql_string(fmt.id_pattern)}) then {v} end"
+        return f"case when {_id_check(v, fmt)} then {v} end"
     if column_type == "integer":
         pattern = sql_string(_number_pattern(fmt, fraction=False))
         return f"case when regexp_full_match({v}, {pattern}) then try_cast({_plain_number(v, fmt)} as bigint) end"
@@ -226,6 +230,15 @@ def _strptime_sql(v: str, candidates: list[tuple[str, str]]) -> str:
         return tried[0]
     guarded = [f"case when {_like(v, _shape(f))} then {sql} end" for (f, _), sql in zip(candidates, tried)]
     return f"coalesce({', '.join(guarded)})"
+
+
+def _id_check(v: str, fmt: ValueFormat) -> str:
+    """True for a valid id: searching for one wrong character is cheaper than matching the whole value."""
+    wrong = f"[^{fmt.id_chars}]" + (f"|^[^{fmt.id_first}]" if fmt.id_first != fmt.id_chars else "")
+    check = f"not regexp_matches({v}, {sql_string(wrong)})"
+    if fmt.id_lengths:
+        check = f"strlen({v}) in ({', '.join(map(str, fmt.id_lengths))}) and {check}"
+    return check
 
 
 def _like(v: str, pattern: str) -> str:

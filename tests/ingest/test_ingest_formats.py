@@ -283,3 +283,12 @@ def random_format(moment: dt.datetime) -> str:
     formats = ["%Y-%m-%dT%H:%M:%S.%fZ", "%Y-%m-%dT%H:%M:%SZ", "%Y-%m-%dT%H:%M:%S%z", "%Y-%m-%d %H:%M",
                "%d/%m/%Y %H:%M:%S", "%m/%d/%Y", "%Y-%m-%d", "%Y-%m-%dT%H:%M:%SZ%z", "%Y-%m-%dT%H:%M:%S.%f%z"]
     return formats[moment.microsecond % len(formats)]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="abcXYZ0189-_.:/ é\n", max_size=12), st.sampled_from([HUBSPOT, MARKETO, GOOGLE_ADS]))
+def test_ids_are_letters_and_digits_then_separators(text, fmt):
+    trimmed = text.strip(" ")
+    valid = re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.:-]*", trimmed)
+    expected = trimmed if valid and trimmed not in fmt.null_values else None
+    assert parse(text, "id", fmt) == expected
