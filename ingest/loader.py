@@ -458,7 +458,7 @@ def _load_rows(
     any_bad = " or ".join([*(f"m{i}" for i, _ in missing), *(c.invalid for c in conversions if c.invalid)])
     flags = f"_summary is null and ({any_bad or 'false'}) as _bad"
     con.execute(
-        f"create temp table _ingest_rows as select {', '.join(f't{i}' for i in range(count))}, _summary, {flags},"
+        f"create temp table _ingest_rows as select {', '.join(f't{i}' for i in range(count))}, _summary, {flags}"
         f" from (select {typed} from (select {texts} from {reader}))",
         path,
     )
