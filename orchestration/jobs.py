@@ -63,7 +63,9 @@ def export_drop_sensor(context: dg.SensorEvaluationContext, exports: ExportsReso
 
 
 class WhatIfConfig(dg.Config):
-    proposed_file: str = Field(description="Path of the proposed definitions file (same format as the governed one).")
+    proposed_file: str = Field(
+        description="Path of the proposed definitions file (same format as the governed one)."
+    )
     as_of: str | None = Field(
         default=None,
         description="Evaluate the version in force on this date (YYYY-MM-DD); default today, or the file's "
@@ -111,7 +113,8 @@ def evaluate_proposed_definitions(
 @dg.job(
     name=WHAT_IF_JOB_NAME,
     description="What-if: how a proposed definitions file would change MQLs, SQLs and MQL->SQL conversion by "
-                "month, channel, source and region. Publishes nothing; stores the comparison in whatif.comparison.",
+                "month, channel, source and region. Publishes nothing; stores the comparison in "
+                "whatif.comparison.",
     executor_def=dg.in_process_executor,
 )
 def smarketing_what_if():
