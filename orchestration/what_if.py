@@ -31,6 +31,7 @@ import duckdb
 
 from orchestration import settings
 from orchestration.funnel_definitions import DBT_VAR, load_definitions, version_in_force
+from orchestration.publish import audited_relation
 
 FUNNEL_MART = "fct_funnel"
 FUNNEL_RELATION = f"marts.{FUNNEL_MART}"
@@ -137,7 +138,7 @@ def run_what_if(
             try:
                 con.execute(f"create schema if not exists {COMPARISON_SCHEMA}")
                 con.execute(CREATE_COMPARISON)
-                con.execute(INSERT_COMPARISON, [run_id, created_at, str(proposed), proposed_sha256,
+                con.execute(INSERT_COMPARISON.format(proposed_funnel=audited_relation(FUNNEL_MART)), [run_id, created_at, str(proposed), proposed_sha256,
                                                 proposed_version, current_version, as_of])
             finally:
                 con.execute(f"detach {_PROPOSED_CATALOG}")
@@ -243,7 +244,7 @@ current_funnel as (
 
 proposed_funnel as (
 
-    select {_FUNNEL_COLUMNS} from {_PROPOSED_CATALOG}.{FUNNEL_RELATION}
+    select {_FUNNEL_COLUMNS} from {_PROPOSED_CATALOG}.{{proposed_funnel}}
 
 ),
 

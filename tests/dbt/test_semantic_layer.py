@@ -122,7 +122,7 @@ def test_speed_to_lead_and_sla_compliance_follow_rpt_lead_sla(semantic_demo):
     (row,) = mf_query(semantic_demo, ["speed_to_lead_hours", "sla_compliance_rate"])
     with duckdb.connect(str(warehouse), read_only=True) as con:
         handoffs = con.execute(
-            "select hours_to_first_touch_calendar, is_untouched, is_sla_breached from marts.rpt_lead_sla"
+            "select hours_to_first_touch_calendar, is_untouched, is_sla_breached from marts_audit.rpt_lead_sla"
         ).fetchall()
     touched_hours = [float(hours) for hours, untouched, _ in handoffs if not untouched]
     decided = [h for h in handoffs if not h[1] or h[2]]
@@ -147,12 +147,12 @@ def test_every_marts_column_built_is_documented(semantic_demo):
     documented = {
         (node["name"], column): bool(spec.get("description", "").strip())
         for node in manifest["nodes"].values()
-        if node["resource_type"] == "model" and node["schema"] == "marts"
+        if node["resource_type"] == "model" and node["fqn"][1] == "marts"
         for column, spec in node["columns"].items()
     }
     with duckdb.connect(str(warehouse), read_only=True) as con:
         built = con.execute(
-            "select table_name, column_name from information_schema.columns where table_schema = 'marts'"
+            "select table_name, column_name from information_schema.columns where table_schema = 'marts_audit'"
         ).fetchall()
     assert built
     assert [column for column in built if not documented.get(column)] == []

@@ -6,6 +6,7 @@ definitions file to the simulated events), never from the SQL under test.
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import json
 from decimal import Decimal
@@ -17,6 +18,7 @@ import pytest
 from ingest.demo import generate
 from orchestration.funnel_definitions import FUNNEL_STAGES
 from orchestration.pipeline import run_pipeline
+from warehouse_fingerprint import fingerprint
 
 STAGE_COLUMNS = [f"became_{stage}_at" for stage in FUNNEL_STAGES]
 
@@ -154,18 +156,39 @@ def test_every_profile_runs_end_to_end_and_matches_ground_truth(tmp_path, profil
     assert_opportunities_match(warehouse, truth)
 
 
-def test_missing_fx_rate_blocks_the_run_with_the_currency_named(tmp_path):
+def test_a_missing_fx_rate_blocks_the_run_and_the_published_marts_stay_unchanged(tmp_path):
     drop, warehouse = tmp_path / "exports", tmp_path / "warehouse.duckdb"
     generate(drop, people=600, seed=11)
-    rates = drop / "salesforce" / "DatedConversionRate.csv"
-    lines = rates.read_text(encoding="utf-8").splitlines(keepends=True)
-    rates.write_text("".join(line for line in lines if ",USD," not in line), encoding="utf-8")
+    assert run_pipeline(drop, warehouse).success
+    published = fingerprint(warehouse, schemas=("marts",))
+    assert {"marts.fct_funnel", "marts.fct_opportunities", "marts.rpt_lead_sla"} <= set(published)
+
+    # The next day's incremental export brings one more won deal, in a currency with no dated rate.
+    with (drop / "salesforce" / "Opportunity.csv").open(encoding="utf-8-sig", newline="") as handle:
+        reader = csv.DictReader(handle)
+        header, won = reader.fieldnames, next(row for row in reader if row["IsWon"] == "true")
+    new_id = "0065g0000ZZZZZZAAA"
+    won.update(Id=new_id, CurrencyIsoCode="GBP", LastModifiedDate="2026-11-25T10:00:00.000Z",
+               SystemModstamp="2026-11-25T10:00:00.000Z")
+    incremental = drop / "salesforce" / "2026-11-25"
+    incremental.mkdir()
+    with (incremental / "Opportunity.csv").open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=header)
+        writer.writeheader()
+        writer.writerow(won)
+
     outcome = run_pipeline(drop, warehouse)
     assert not outcome.success
     assert len(outcome.failures) == 1, outcome.failures
     message = outcome.failures[0]
-    assert message.startswith("quality gate marts/fct_opportunities:won_revenue_reconciles_to_crm failed")
-    won_usd = sum(1 for o in ground_truth(drop)["opportunities"] if o["is_won"] and o["currency"] == "USD")
-    assert won_usd > 0
-    assert "USD:" in message and f"{won_usd} without a reporting-currency amount" in message
-    assert "EUR:" not in message
+    assert message.startswith("quality gate marts_audit/fct_opportunities:won_revenue_reconciles_to_crm failed")
+    # Only the currency without a rate is named, with the won deal that could not be converted.
+    assert "GBP: mart " in message and "(1 vs 1 won deals, 1 without a reporting-currency amount)" in message
+    assert "EUR:" not in message and "USD:" not in message
+    # dbt wrote and audited the new numbers, but BI tools still see the last good marts.
+    assert fingerprint(warehouse, schemas=("marts",)) == published
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        assert con.execute("select count(*) from marts_audit.fct_opportunities where opportunity_id = ?",
+                           [new_id]).fetchone() == (1,)
+        assert con.execute("select count(*) from marts.fct_opportunities where opportunity_id = ?",
+                           [new_id]).fetchone() == (0,)

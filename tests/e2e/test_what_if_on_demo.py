@@ -30,35 +30,15 @@ from ingest.demo.simulate import simulate
 from orchestration import settings
 from orchestration.cli import main
 from orchestration.pipeline import run_pipeline
+from warehouse_fingerprint import fingerprint
 
 PEOPLE, SEED, PROFILE = 600, 23, "salesforce+hubspot"
 METRICS = ("mqls", "sqls", "mql_cohort_sqls")
 
 
 def published_fingerprint(warehouse: Path) -> dict[str, tuple]:
-    """Every table and view outside `whatif`: its kind, columns and types, view SQL, and an md5 of
-    its rows in a fixed order."""
-    fingerprint = {}
-    with duckdb.connect(str(warehouse), read_only=True) as con:
-        relations = con.execute(
-            "select table_schema, table_name, table_type from information_schema.tables "
-            "where table_schema <> 'whatif' order by 1, 2"
-        ).fetchall()
-        for schema, name, kind in relations:
-            relation = f'"{schema}"."{name}"'
-            columns = con.execute(
-                "select column_name, data_type from information_schema.columns "
-                "where table_schema = ? and table_name = ? order by ordinal_position", [schema, name]
-            ).fetchall()
-            view_sql = con.execute(
-                "select sql from duckdb_views() where schema_name = ? and view_name = ?", [schema, name]
-            ).fetchall()
-            rows = con.execute(
-                f"select count(*), md5(coalesce(string_agg(row_text, '\n' order by row_text), '')) "
-                f"from (select cast(t as varchar) as row_text from {relation} as t)"
-            ).fetchall()[0]
-            fingerprint[f"{schema}.{name}"] = (kind, tuple(columns), tuple(view_sql), rows)
-    return fingerprint
+    """Every table and view outside `whatif`."""
+    return fingerprint(warehouse, exclude=("whatif",))
 
 
 @pytest.fixture(scope="module")
