@@ -205,6 +205,7 @@ class GroundTruth:
     persons: dict[str, PersonFunnel]
     opportunities: list[OpportunityFact]
     regions: dict[str, str | None] = field(default_factory=dict)    # person_key -> sales region
+    mql_targets: list = field(default_factory=list)                 # the drop's MqlTarget rows
 
     def stage_counts(self) -> dict[str, int]:
         return {stage: sum(1 for p in self.persons.values() if p.stages[stage] is not None)
@@ -459,7 +460,7 @@ def compute_ground_truth(drop: ExportDrop, definitions: Definitions) -> GroundTr
             events=person_events)
     opportunities.sort(key=lambda o: o.opportunity_id)
     return GroundTruth(definitions=definitions, persons=persons, opportunities=opportunities,
-                       regions=person_regions(drop, index))
+                       regions=person_regions(drop, index), mql_targets=list(drop.mql_targets))
 
 
 def backfill(own: dict[str, datetime | None], stages: tuple[str, ...]) -> dict[str, datetime | None]:
@@ -509,6 +510,7 @@ def ground_truth_document(truth: GroundTruth, *, seed: int, people: int, profile
         "won_revenue_reporting": _money(truth.won_revenue_reporting()),
         "won_revenue_by_currency": {cur: _money(v) for cur, v in truth.won_revenue_by_currency().items()},
         "funnel_conversion": cohort_conversion(truth),
+        "mql_targets": mql_targets_vs_actual(truth),
     }
 
 
@@ -577,3 +579,25 @@ def cohort_conversion(truth: GroundTruth) -> list[dict]:
         })
     return sorted(rows, key=lambda r: (r["cohort_month"], r["stage_pair_order"], r["dimension_name"],
                                        r["dimension_value"] or ""))
+
+
+def mql_targets_vs_actual(truth: GroundTruth) -> list[dict]:
+    """Governed MQLs per calendar month (reporting time zone) at each target's grain (all regions or one),
+    plus every month with MQLs and no all-region target (target None)."""
+    mql_months: dict[str, list[str | None]] = defaultdict(list)     # month -> the MQLs' regions
+    for person in truth.persons.values():
+        if person.stages["mql"] is not None:
+            month = reporting_month(person.stages["mql"], truth.definitions.reporting_timezone)
+            mql_months[month].append(truth.regions.get(person.person_key))
+    rows = []
+    for target in truth.mql_targets:
+        month = target.month.strftime("%Y-%m-01")
+        regions = mql_months.get(month, [])
+        actual = len(regions) if target.region is None else sum(
+            1 for r in regions if r is not None and r.lower() == target.region.lower())
+        rows.append({"mql_month": month, "region": target.region, "actual_mqls": actual,
+                     "target_mqls": target.target_mqls})
+    targeted = {r["mql_month"] for r in rows if r["region"] is None}
+    rows += [{"mql_month": month, "region": None, "actual_mqls": len(regions), "target_mqls": None}
+             for month, regions in mql_months.items() if month not in targeted]
+    return sorted(rows, key=lambda r: (r["mql_month"], r["region"] or ""))
