@@ -45,6 +45,15 @@ def test_dbt_tests_and_the_revenue_gate_are_asset_checks(defs):
     assert graph.get_check_spec(gate).blocking
 
 
+def test_what_if_job_is_defined_and_writes_the_warehouse_in_its_pool(defs):
+    from orchestration.resources import WAREHOUSE_POOL
+
+    job = defs.resolve_job_def("smarketing_what_if")
+    (node,) = job.nodes
+    assert node.definition.pool == WAREHOUSE_POOL
+    assert "proposed_file" in node.definition.config_schema.config_type.fields
+
+
 def test_schedule_and_sensor_target_the_pipeline_job(defs):
     schedule = defs.resolve_schedule_def("smarketing_daily")
     sensor = defs.resolve_sensor_def("export_drop_sensor")
@@ -55,7 +64,8 @@ def test_schedule_and_sensor_target_the_pipeline_job(defs):
 def test_cli_exposes_the_documented_commands():
     parser = build_parser()
     for argv in (["run", "--exports", "x"], ["ingest", "--exports", "x"], ["generate", "--out", "x"],
-                 ["demo"], ["definitions", "--json"], ["prepare"]):
+                 ["demo"], ["definitions", "--json"], ["prepare"],
+                 ["what-if", "p.yml", "--warehouse", "w"]):
         assert parser.parse_args(argv).func
 
 
