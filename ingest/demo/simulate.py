@@ -13,19 +13,22 @@ from .records import ExportDrop
 from .sales import SalesBook, outbound_handoffs, simulate_sales
 from .salesforce import SalesforceRenderer
 from .spend import campaign_mapping, simulate_spend, spend_by_ad_campaign
+from .targets import mql_plan
 
 
 @dataclass(frozen=True)
 class Profile:
     name: str
-    systems: tuple[str, ...]         # export folders written
+    systems: tuple[str, ...]         # export folders written (targets: the company's MQL plan)
     marketing: str | None            # marketing automation: hubspot | marketo | None
     sales: str                       # where sales works: salesforce | hubspot
 
 
 PROFILES = {
-    "salesforce+hubspot": Profile("salesforce+hubspot", ("salesforce", "hubspot", "spend"), "hubspot", "salesforce"),
-    "salesforce+marketo": Profile("salesforce+marketo", ("salesforce", "marketo", "spend"), "marketo", "salesforce"),
+    "salesforce+hubspot": Profile("salesforce+hubspot", ("salesforce", "hubspot", "spend", "targets"), "hubspot",
+                                  "salesforce"),
+    "salesforce+marketo": Profile("salesforce+marketo", ("salesforce", "marketo", "spend", "targets"), "marketo",
+                                  "salesforce"),
     "salesforce": Profile("salesforce", ("salesforce",), None, "salesforce"),
     "hubspot": Profile("hubspot", ("hubspot",), "hubspot", "hubspot"),
 }
@@ -67,4 +70,6 @@ def simulate(people: int, seed: int, profile: str) -> Simulation:
     if "spend" in spec.systems:
         drop.ad_spend = spend
         drop.campaign_mapping = campaign_mapping(campaign_ids)
+    if "targets" in spec.systems:
+        drop.mql_targets = mql_plan()
     return Simulation(world, book, drop)

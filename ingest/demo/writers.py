@@ -282,6 +282,13 @@ class DropWriter:
         self._write("spend", SPEND_FILES["campaign_mapping"], mapping_contract, {}, drop.campaign_mapping,
                     _mapping_row)
 
+    # ---------------------------------------------------------------- Targets (the company's own plan)
+
+    def targets(self, drop: ExportDrop) -> None:
+        contract = _contract("targets", "mql_targets.csv", "mql_targets")
+        self._write("targets", "mql_targets.csv", contract, {}, drop.mql_targets, _mql_target_row,
+                    only=("month", "region", "target_mqls"))
+
     def ground_truth(self, document: dict) -> None:
         path = self.out_dir / "_ground_truth" / "ground_truth.json"
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -508,6 +515,10 @@ def _mapping_row(r) -> dict[str, str]:
             "utm_campaign": r.utm_campaign, "channel": r.channel}
 
 
+def _mql_target_row(r) -> dict[str, str]:
+    return {"month": r.month.strftime("%Y-%m"), "region": _text(r.region), "target_mqls": str(r.target_mqls)}
+
+
 def write_drop(out_dir: Path, drop: ExportDrop) -> DropWriter:
     writer = DropWriter(out_dir)
     if "salesforce" in drop.systems:
@@ -518,4 +529,6 @@ def write_drop(out_dir: Path, drop: ExportDrop) -> DropWriter:
         writer.marketo(drop)
     if "spend" in drop.systems:
         writer.spend(drop)
+    if "targets" in drop.systems:
+        writer.targets(drop)
     return writer

@@ -36,6 +36,9 @@ METRICS = {
     "won_opportunities": "simple",
     "win_rate": "ratio",
     "won_revenue": "simple",
+    "cohort_entries": "simple",
+    "cohort_conversions": "simple",
+    "cohort_conversion_rate": "ratio",
 }
 DIMENSIONS = ["channel", "original_source", "region", "segment", "owner", "first_touch_campaign", "country"]
 
@@ -103,6 +106,37 @@ def test_mql_to_sql_conversion_rate_equals_ground_truth(semantic_demo):
     mqls = [p for p in truth["persons"] if p["became_mql_at"]]
     converted = [p for p in mqls if p["became_sql_at"]]
     assert float(row["mql_to_sql_conversion_rate"]) == pytest.approx(len(converted) / len(mqls))
+
+
+def test_mql_to_sql_conversion_counts_each_mql_cohort_in_its_own_month(semantic_demo):
+    truth = semantic_demo[3]
+    rows = mf_query(semantic_demo, ["mqls", "mqls_converted_to_sql", "mql_to_sql_conversion_rate"],
+                    ["metric_time__month"])
+    expected = {}
+    for person in truth["persons"]:
+        if person["became_mql_at"]:
+            month = person["became_mql_at"][:7]                        # metric_time is became_mql_at (UTC)
+            mqls, converted = expected.get(month, (0, 0))
+            expected[month] = (mqls + 1, converted + (person["became_sql_at"] is not None))
+    actual = {row["metric_time__month"][:7]: (int(number(row["mqls"])), int(number(row["mqls_converted_to_sql"])))
+              for row in rows if number(row["mqls"])}
+    assert actual == expected
+    assert any(0 < converted < mqls for mqls, converted in expected.values())
+    for row in rows:
+        if number(row["mqls"]):
+            assert float(row["mql_to_sql_conversion_rate"]) == pytest.approx(
+                float(number(row["mqls_converted_to_sql"]) / number(row["mqls"])))
+
+
+def test_cohort_conversion_by_stage_and_reporting_month_equals_ground_truth(semantic_demo):
+    truth = semantic_demo[3]
+    rows = mf_query(semantic_demo, ["cohort_entries", "cohort_conversions", "cohort_conversion_rate"],
+                    ["conversion_cohort__from_stage", "metric_time__month"])
+    actual = {(row["conversion_cohort__from_stage"], row["metric_time__month"][:10]):
+              (int(number(row["cohort_entries"])), int(number(row["cohort_conversions"]))) for row in rows}
+    expected = {(r["from_stage"], r["cohort_month"]): (r["entered_from"], r["converted"])
+                for r in truth["funnel_conversion"] if r["dimension_name"] == "all"}
+    assert actual == expected
 
 
 def test_opportunity_metrics_equal_ground_truth(semantic_demo):

@@ -112,6 +112,75 @@ def test_demo_opportunities_and_won_revenue_match_ground_truth(demo_run):
     assert_opportunities_match(warehouse, truth)
 
 
+def conversion_rows(warehouse: Path) -> dict[tuple, tuple]:
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        rows = con.execute(
+            "select cast(cohort_month as varchar), from_stage, to_stage, dimension_name, dimension_value, "
+            "entered_from, converted, conversion_rate, median_days_to_convert "
+            "from marts.rpt_funnel_conversion where dimension_name in ('all', 'region')"
+        ).fetchall()
+    return {tuple(r[:5]): tuple(r[5:]) for r in rows}
+
+
+def assert_conversion_matches(warehouse: Path, truth: dict) -> None:
+    """Every cohort's entered/converted counts equal the oracle's exactly, all-up and by region."""
+    actual = conversion_rows(warehouse)
+    expected = {
+        (r["cohort_month"], r["from_stage"], r["to_stage"], r["dimension_name"], r["dimension_value"]): r
+        for r in truth["funnel_conversion"]
+    }
+    assert set(actual) == set(expected), set(actual) ^ set(expected)
+    counts = {k: v[:2] for k, v in actual.items()}
+    assert counts == {k: (e["entered_from"], e["converted"]) for k, e in expected.items()}
+    for cohort, (entered, converted, rate, median) in actual.items():
+        assert float(rate) == pytest.approx(converted / entered, abs=0.00005), cohort
+        oracle_median = expected[cohort]["median_days_to_convert"]
+        if oracle_median is None:
+            assert median is None, cohort
+        else:
+            assert float(median) == pytest.approx(oracle_median, abs=0.0051), cohort
+
+
+def test_demo_cohort_conversion_matches_ground_truth(demo_run):
+    drop, warehouse, outcome = demo_run
+    assert outcome.success, outcome.failures
+    truth = ground_truth(drop)
+    mql_to_sql = [r for r in truth["funnel_conversion"] if r["from_stage"] == "mql" and r["dimension_name"] == "all"]
+    assert len(mql_to_sql) > 12 and 0 < sum(r["converted"] for r in mql_to_sql) < sum(r["entered_from"] for r in mql_to_sql)
+    assert {r["dimension_value"] for r in truth["funnel_conversion"] if r["dimension_name"] == "region"} >= {
+        "Europe", "Latin America", "North America"}
+    assert_conversion_matches(warehouse, truth)
+
+
+def assert_mql_targets_match(warehouse: Path, truth: dict) -> None:
+    """Actual governed MQLs per month and target grain, and the targets, equal the oracle's."""
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        rows = con.execute(
+            "select cast(mql_month as varchar), region, channel, actual_mqls, target_mqls, target_attainment "
+            "from marts.rpt_mql_targets"
+        ).fetchall()
+    actual = {(r[0], r[1]): (r[3], r[4]) for r in rows}
+    assert all(r[2] is None for r in rows)
+    assert actual == {(e["mql_month"], e["region"]): (e["actual_mqls"], e["target_mqls"]) for e in truth["mql_targets"]}
+    for month, region, _, mqls, target, attainment in rows:
+        if target:
+            assert float(attainment) == pytest.approx(mqls / target, abs=0.00005), (month, region)
+        else:
+            assert attainment is None, (month, region)
+
+
+def test_demo_mql_targets_match_ground_truth(demo_run):
+    drop, warehouse, outcome = demo_run
+    assert outcome.success, outcome.failures
+    truth = ground_truth(drop)
+    assert (drop / "targets" / "mql_targets.csv").is_file()
+    targeted = [r for r in truth["mql_targets"] if r["target_mqls"] is not None]
+    assert {r["region"] for r in targeted} == {None, "Europe", "Latin America", "North America"}
+    assert any(r["actual_mqls"] >= r["target_mqls"] for r in targeted)
+    assert any(r["actual_mqls"] < r["target_mqls"] for r in targeted)
+    assert_mql_targets_match(warehouse, truth)
+
+
 def test_marts_hold_no_raw_emails_or_phones(demo_run):
     _, warehouse, _ = demo_run
     with duckdb.connect(str(warehouse), read_only=True) as con:
@@ -148,12 +217,16 @@ def test_every_profile_runs_end_to_end_and_matches_ground_truth(tmp_path, profil
     generate(drop, people=600, seed=7, profile=profile)
     outcome = run_pipeline(drop, warehouse)
     assert outcome.success, outcome.failures
-    absent = {"salesforce", "hubspot", "marketo", "spend"} - {p.name for p in drop.iterdir()}
+    absent = {"salesforce", "hubspot", "marketo", "spend", "targets"} - {p.name for p in drop.iterdir()}
     for source in absent:
         assert any(source in note for note in outcome.notes), (source, outcome.notes)
     truth = ground_truth(drop)
     assert_funnel_matches(warehouse, truth)
     assert_opportunities_match(warehouse, truth)
+    assert_conversion_matches(warehouse, truth)
+    # the single-system companies keep no MQL plan: monthly MQLs with null targets, no error
+    assert ("targets" in absent) == (profile != "salesforce+marketo")
+    assert_mql_targets_match(warehouse, truth)
 
 
 def test_a_missing_fx_rate_blocks_the_run_and_the_published_marts_stay_unchanged(tmp_path):
