@@ -181,7 +181,7 @@ def test_every_marts_column_built_is_documented(semantic_demo):
     documented = {
         (node["name"], column): bool(spec.get("description", "").strip())
         for node in manifest["nodes"].values()
-        if node["resource_type"] == "model" and node["fqn"][1] == "marts"
+        if node["resource_type"] == "model" and node["schema"] == "marts_audit"
         for column, spec in node["columns"].items()
     }
     with duckdb.connect(str(warehouse), read_only=True) as con:
