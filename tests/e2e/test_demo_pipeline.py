@@ -63,6 +63,39 @@ def assert_funnel_matches(warehouse: Path, truth: dict) -> None:
     assert counts == truth["stage_counts"]
 
 
+EXPLANATION_COLUMNS = ["mql_rule", "mql_score", "mql_definition_version", "sql_rule", "sql_definition_version"]
+
+
+def assert_explanations_match(warehouse: Path, truth: dict) -> None:
+    """Which MQL / SQL rule fired, the score then and the version in force, person by person."""
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        rows = con.execute(f"select person_key, {', '.join(EXPLANATION_COLUMNS)} from marts.fct_funnel").fetchall()
+    actual = {row[0]: dict(zip(EXPLANATION_COLUMNS, row[1:])) for row in rows}
+    for values in actual.values():
+        values["mql_score"] = None if values["mql_score"] is None else int(values["mql_score"])
+    expected = {p["person_key"]: {c: p[c] for c in EXPLANATION_COLUMNS} for p in truth["persons"]}
+    mismatches = {k: (actual.get(k), expected[k]) for k in expected if actual.get(k) != expected[k]}
+    assert not mismatches, f"{len(mismatches)} explanations differ, e.g. {next(iter(mismatches.items()))}"
+
+
+def stage_event_rows(warehouse: Path) -> set[tuple]:
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        rows = con.execute(
+            "select person_key, stage_name, event_type, entry_number, occurred_at, is_backfilled "
+            "from marts.fct_funnel_stage_events"
+        ).fetchall()
+    return {(r[0], r[1], r[2], r[3], iso(r[4]), r[5]) for r in rows}
+
+
+def assert_stage_events_match(warehouse: Path, truth: dict) -> None:
+    actual = stage_event_rows(warehouse)
+    expected = {(e["person_key"], e["stage_name"], e["event_type"], e["entry_number"], e["occurred_at"],
+                 e["is_backfilled"]) for e in truth["stage_events"]}
+    assert len(expected) == len(truth["stage_events"])
+    assert actual == expected, (f"{len(actual - expected)} unexpected, {len(expected - actual)} missing, e.g. "
+                                f"{sorted(actual - expected)[:2]} / {sorted(expected - actual)[:2]}")
+
+
 def assert_opportunities_match(warehouse: Path, truth: dict) -> None:
     actual = opportunity_rows(warehouse)
     expected = {o["opportunity_id"]: o for o in truth["opportunities"]}
@@ -100,6 +133,28 @@ def test_demo_funnel_matches_ground_truth(demo_run):
     truth = ground_truth(drop)
     assert truth["stage_counts"]["customer"] > 0 and truth["stage_counts"]["evangelist"] > 0
     assert_funnel_matches(warehouse, truth)
+
+
+def test_demo_stage_events_match_ground_truth(demo_run):
+    drop, warehouse, outcome = demo_run
+    assert outcome.success, outcome.failures
+    truth = ground_truth(drop)
+    reentries = [e for e in truth["stage_events"] if e["event_type"] == "entry" and e["entry_number"] > 1]
+    assert reentries and {e["stage_name"] for e in reentries} == {"mql"}, "the demo must have re-MQL people"
+    assert any(e["event_type"] == "recycle" for e in truth["stage_events"])
+    assert any(e["event_type"] == "disqualification" for e in truth["stage_events"])
+    assert any(e["is_backfilled"] for e in truth["stage_events"])
+    assert_stage_events_match(warehouse, truth)
+
+
+def test_demo_mql_and_sql_explanations_match_ground_truth(demo_run):
+    drop, warehouse, outcome = demo_run
+    assert outcome.success, outcome.failures
+    truth = ground_truth(drop)
+    rules = {(p["mql_rule"], p["sql_rule"]) for p in truth["persons"]}
+    assert {r[0] for r in rules} >= {"hand_raiser", "engagement_score", "backfilled"}
+    assert {r[1] for r in rules} >= {"qualifying_lead_status", "opportunity_created", "backfilled"}
+    assert_explanations_match(warehouse, truth)
 
 
 def test_demo_opportunities_and_won_revenue_match_ground_truth(demo_run):
@@ -152,6 +207,8 @@ def test_every_profile_runs_end_to_end_and_matches_ground_truth(tmp_path, profil
     truth = ground_truth(drop)
     assert_funnel_matches(warehouse, truth)
     assert_opportunities_match(warehouse, truth)
+    assert_stage_events_match(warehouse, truth)
+    assert_explanations_match(warehouse, truth)
 
 
 def test_missing_fx_rate_blocks_the_run_with_the_currency_named(tmp_path):

@@ -63,6 +63,7 @@
             'sql': {'qualifying_lead_statuses': [], 'opportunity_created_qualifies': false},
             'evangelist': {'advocacy_form_names': []},
             'handoff': {'sla_hours': 0, 'sla_clock': none},
+            'recycle': {'reentry_stage': none},
         }],
     }) }}
 {% endmacro %}
