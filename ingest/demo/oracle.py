@@ -25,6 +25,11 @@ from .records import ExportDrop
 
 DEFINITIONS_PATH = Path(__file__).resolve().parents[2] / "dbt_project" / "definitions" / "funnel_definitions.yml"
 STAGES = ("subscriber", "lead", "mql", "sql", "opportunity", "customer", "evangelist")
+# HubSpot's lifecycle stages ("Became a ... date" properties) -> the funnel's stages.
+HUBSPOT_LIFECYCLE_STAGES = {"subscriber": "subscriber", "lead": "lead", "marketingqualifiedlead": "mql",
+                            "salesqualifiedlead": "sql", "opportunity": "opportunity", "customer": "customer",
+                            "evangelist": "evangelist"}
+RECONCILIATION_REASONS = ("agree", "different_day", "reported_only", "defined_only")
 CENT = Decimal("0.01")
 
 
@@ -221,6 +226,7 @@ class PersonFunnel:
     events: list[EngagementEvent] = field(default_factory=list)
     stage_events: list[StageEvent] = field(default_factory=list)
     explanation: dict[str, object] = field(default_factory=dict)
+    reported: dict[str, datetime | None] = field(default_factory=dict)
 
 
 @dataclass
@@ -232,6 +238,34 @@ class GroundTruth:
     def stage_counts(self) -> dict[str, int]:
         return {stage: sum(1 for p in self.persons.values() if p.stages[stage] is not None)
                 for stage in self.definitions.stages}
+
+    def definition_reconciliation(self) -> list[dict]:
+        """Per stage and reason, the people whose reported and governed times agree (same day in the
+        reporting time zone), differ in day, or exist on one side only."""
+        zone = ZoneInfo(self.definitions.reporting_timezone)
+        rows = []
+        for stage in self.definitions.stages:
+            counts = {reason: [0, 0, 0] for reason in RECONCILIATION_REASONS}   # people, earlier, later
+            for p in self.persons.values():
+                defined, reported = p.stages[stage], p.reported.get(stage)
+                if defined is None and reported is None:
+                    continue
+                if reported is None:
+                    reason = "defined_only"
+                elif defined is None:
+                    reason = "reported_only"
+                elif reported.astimezone(zone).date() == defined.astimezone(zone).date():
+                    reason = "agree"
+                else:
+                    reason = "different_day"
+                counts[reason][0] += 1
+                if defined is not None and reported is not None:
+                    counts[reason][1] += reported < defined
+                    counts[reason][2] += reported > defined
+            rows += [{"stage_name": stage, "reconciliation_reason": reason, "people": c[0],
+                      "reported_earlier_people": c[1], "reported_later_people": c[2]}
+                     for reason, c in counts.items()]
+        return rows
 
     def won_revenue_reporting(self) -> Decimal:
         return sum((o.amount_reporting for o in self.opportunities if o.is_won and o.amount_reporting is not None),
@@ -438,6 +472,15 @@ def compute_ground_truth(drop: ExportDrop, definitions: Definitions) -> GroundTr
             key = index.sf_lead_person[row.lead_id]
             sql_from_status[key] = _earliest(sql_from_status.get(key), row.created_at)
 
+    reported: dict[str, dict[str, datetime]] = defaultdict(dict)
+    for contact in drop.hs_contacts:
+        key = index.hs_contact_person[contact.id]
+        for hubspot_stage, when in contact.stage_dates.items():
+            stage = HUBSPOT_LIFECYCLE_STAGES[hubspot_stage]
+            reported[key][stage] = _earliest(reported[key].get(stage), when)
+    for key, when in sql_from_status.items():
+        reported[key]["sql"] = _earliest(reported[key].get("sql"), when)
+
     lead_record_at: dict[str, datetime] = {}
     if definitions.crm_lead_record_counts:
         for lead in live_leads(drop):
@@ -489,6 +532,7 @@ def compute_ground_truth(drop: ExportDrop, definitions: Definitions) -> GroundTr
             mql_reason=mql_reason, score_at_mql=score,
             sql_reason=None if sql_at is None else ("lead_status" if sql_at == sql_status else "opportunity"),
             events=person_events)
+        person.reported = dict(reported.get(key, {}))
         person.stage_events = stage_events(person, sorted(rejections.get(key, [])), definitions)
         person.explanation = explanation(person, definitions)
         persons[key] = person
@@ -606,9 +650,11 @@ def ground_truth_document(truth: GroundTruth, *, seed: int, people: int, profile
         "persons": [
             {"person_key": p.person_key,
              **{f"became_{stage}_at": iso_utc(p.stages[stage]) for stage in truth.definitions.stages},
-             **p.explanation}
+             **p.explanation,
+             **{f"reported_{stage}_at": iso_utc(p.reported.get(stage)) for stage in truth.definitions.stages}}
             for p in truth.persons.values()
         ],
+        "definition_reconciliation": truth.definition_reconciliation(),
         "stage_events": [
             {"person_key": e.person_key, "stage_name": e.stage, "event_type": e.event_type,
              "entry_number": e.entry_number, "occurred_at": iso_utc(e.occurred_at), "is_backfilled": e.is_backfilled}

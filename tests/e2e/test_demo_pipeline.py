@@ -96,6 +96,27 @@ def assert_stage_events_match(warehouse: Path, truth: dict) -> None:
                                 f"{sorted(actual - expected)[:2]} / {sorted(expected - actual)[:2]}")
 
 
+REPORTED_COLUMNS = [f"reported_{stage}_at" for stage in FUNNEL_STAGES]
+RECONCILIATION_COLUMNS = ["people", "reported_earlier_people", "reported_later_people"]
+
+
+def assert_reported_dates_and_reconciliation_match(warehouse: Path, truth: dict) -> None:
+    """The sources' own lifecycle dates per person, and the audit of reported vs governed per stage."""
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        rows = con.execute(f"select person_key, {', '.join(REPORTED_COLUMNS)} from marts.fct_funnel").fetchall()
+        reconciliation = con.execute(
+            f"select stage_name, reconciliation_reason, {', '.join(RECONCILIATION_COLUMNS)} "
+            "from marts.rpt_definition_reconciliation"
+        ).fetchall()
+    actual = {row[0]: dict(zip(REPORTED_COLUMNS, map(iso, row[1:]))) for row in rows}
+    expected = {p["person_key"]: {c: p[c] for c in REPORTED_COLUMNS} for p in truth["persons"]}
+    mismatches = {k: (actual.get(k), expected[k]) for k in expected if actual.get(k) != expected[k]}
+    assert not mismatches, f"{len(mismatches)} people differ, e.g. {next(iter(mismatches.items()))}"
+    assert {(r[0], r[1]): tuple(r[2:]) for r in reconciliation} == {
+        (r["stage_name"], r["reconciliation_reason"]): tuple(r[c] for c in RECONCILIATION_COLUMNS)
+        for r in truth["definition_reconciliation"]}
+
+
 def assert_opportunities_match(warehouse: Path, truth: dict) -> None:
     actual = opportunity_rows(warehouse)
     expected = {o["opportunity_id"]: o for o in truth["opportunities"]}
@@ -157,6 +178,16 @@ def test_demo_mql_and_sql_explanations_match_ground_truth(demo_run):
     assert_explanations_match(warehouse, truth)
 
 
+def test_demo_reported_dates_and_reconciliation_match_ground_truth(demo_run):
+    drop, warehouse, outcome = demo_run
+    assert outcome.success, outcome.failures
+    truth = ground_truth(drop)
+    people = {(r["stage_name"], r["reconciliation_reason"]): r["people"] for r in truth["definition_reconciliation"]}
+    for reason in ("agree", "different_day", "reported_only", "defined_only"):
+        assert people[("mql", reason)] > 0, reason
+    assert_reported_dates_and_reconciliation_match(warehouse, truth)
+
+
 def test_demo_opportunities_and_won_revenue_match_ground_truth(demo_run):
     drop, warehouse, outcome = demo_run
     assert outcome.success, outcome.failures
@@ -209,6 +240,7 @@ def test_every_profile_runs_end_to_end_and_matches_ground_truth(tmp_path, profil
     assert_opportunities_match(warehouse, truth)
     assert_stage_events_match(warehouse, truth)
     assert_explanations_match(warehouse, truth)
+    assert_reported_dates_and_reconciliation_match(warehouse, truth)
 
 
 def test_missing_fx_rate_blocks_the_run_with_the_currency_named(tmp_path):

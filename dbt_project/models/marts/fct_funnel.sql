@@ -47,6 +47,25 @@ engagement_weights as (
 
 ),
 
+reported_entries as (
+
+    select * from {{ ref('int_funnel_reported_stage_entries') }}
+
+),
+
+reported_pivoted as (
+
+    select
+        person_key,
+        {%- for stage in smarketing.definition_stage_names() %}
+        min(case when stage_name = {{ smarketing.sql_string(stage) }} then reported_at end) as reported_{{ stage }}_at
+        {%- if not loop.last %},{% endif %}
+        {%- endfor %}
+    from reported_entries
+    group by person_key
+
+),
+
 {%- set reporting_time_zone = smarketing.definition_global('reporting.timezone') or 'UTC' %}
 
 stages_pivoted as (
@@ -148,6 +167,9 @@ final as (
         {%- for stage in smarketing.definition_stage_names() %}
         stages_pivoted.became_{{ stage }}_at,
         {%- endfor %}
+        {%- for stage in smarketing.definition_stage_names() %}
+        reported_pivoted.reported_{{ stage }}_at,
+        {%- endfor %}
         explanations.mql_rule,
         explanations.mql_score,
         explanations.mql_definition_version,
@@ -159,6 +181,8 @@ final as (
         on stages_pivoted.person_key = persons.person_key
     left join explanations
         on explanations.person_key = persons.person_key
+    left join reported_pivoted
+        on reported_pivoted.person_key = persons.person_key
     cross join version_in_force
 
 )
