@@ -76,6 +76,12 @@ def assert_explanations_match(warehouse: Path, truth: dict) -> None:
     expected = {p["person_key"]: {c: p[c] for c in EXPLANATION_COLUMNS} for p in truth["persons"]}
     mismatches = {k: (actual.get(k), expected[k]) for k in expected if actual.get(k) != expected[k]}
     assert not mismatches, f"{len(mismatches)} explanations differ, e.g. {next(iter(mismatches.items()))}"
+    # The definitions file holds one version, so "as defined then" must equal the restated MQL; the
+    # dbt unit test of int_funnel_mql_entries_as_defined_then covers two versions.
+    assert {p["mql_definition_version"] for p in truth["persons"]} <= {truth["definitions_version"], None}
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        then = dict(con.execute("select person_key, became_mql_at_as_defined_then from marts.fct_funnel").fetchall())
+    assert {k: iso(v) for k, v in then.items()} == {p["person_key"]: p["became_mql_at"] for p in truth["persons"]}
 
 
 def stage_event_rows(warehouse: Path) -> set[tuple]:

@@ -47,6 +47,12 @@ engagement_weights as (
 
 ),
 
+mql_entries_then as (
+
+    select * from {{ ref('int_funnel_mql_entries_as_defined_then') }}
+
+),
+
 reported_entries as (
 
     select * from {{ ref('int_funnel_reported_stage_entries') }}
@@ -170,6 +176,12 @@ final as (
         {%- for stage in smarketing.definition_stage_names() %}
         reported_pivoted.reported_{{ stage }}_at,
         {%- endfor %}
+        {{ smarketing.earliest_of(['mql_entries_then.mql_own_at', 'stages_pivoted.became_sql_at']) }} as became_mql_at_as_defined_then,
+        case
+            when mql_entries_then.mql_own_at is not null
+                and (stages_pivoted.became_sql_at is null or mql_entries_then.mql_own_at <= stages_pivoted.became_sql_at)
+                then mql_entries_then.definition_version
+        end as mql_definition_version_as_defined_then,
         explanations.mql_rule,
         explanations.mql_score,
         explanations.mql_definition_version,
@@ -183,6 +195,8 @@ final as (
         on explanations.person_key = persons.person_key
     left join reported_pivoted
         on reported_pivoted.person_key = persons.person_key
+    left join mql_entries_then
+        on mql_entries_then.person_key = persons.person_key
     cross join version_in_force
 
 )
