@@ -21,6 +21,8 @@ from orchestration.settings import DEFINITIONS_FILE
 
 FUNNEL_STAGES = ("subscriber", "lead", "mql", "sql", "opportunity", "customer", "evangelist")
 DBT_VAR = "funnel_definitions"
+# Stages a recycled person can enter again: their rule is evaluated anew after the recycle.
+REENTRY_STAGES = ("mql",)
 
 
 class DefinitionsError(ValueError):
@@ -168,6 +170,9 @@ def _version_problems(v: dict[str, Any]):
     contradictory = qualifying & (rejecting["disqualified_lead_statuses"] | rejecting["recycled_lead_statuses"])
     if contradictory:
         yield f"handoff: statuses both qualify and reject a lead: {sorted(contradictory)}"
+    recycle = v.get("recycle")
+    if recycle is not None and (not isinstance(recycle, dict) or recycle.get("reentry_stage") not in REENTRY_STAGES):
+        yield f"recycle.reentry_stage must be one of {list(REENTRY_STAGES)} (the stages whose rule can fire again)"
 
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")

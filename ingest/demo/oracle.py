@@ -27,6 +27,11 @@ from .records import ExportDrop
 
 DEFINITIONS_PATH = Path(__file__).resolve().parents[2] / "dbt_project" / "definitions" / "funnel_definitions.yml"
 STAGES = ("subscriber", "lead", "mql", "sql", "opportunity", "customer", "evangelist")
+# HubSpot's lifecycle stages ("Became a ... date" properties) -> the funnel's stages.
+HUBSPOT_LIFECYCLE_STAGES = {"subscriber": "subscriber", "lead": "lead", "marketingqualifiedlead": "mql",
+                            "salesqualifiedlead": "sql", "opportunity": "opportunity", "customer": "customer",
+                            "evangelist": "evangelist"}
+RECONCILIATION_REASONS = ("agree", "different_day", "reported_only", "defined_only")
 CENT = Decimal("0.01")
 
 
@@ -54,6 +59,15 @@ class Definitions:
     opportunity_created_qualifies: bool
     advocacy_form_names: frozenset[str]
     reporting_timezone: str = "UTC"
+    disqualified_lead_statuses: frozenset[str] = frozenset()
+    recycled_lead_statuses: frozenset[str] = frozenset()
+    reentry_stage: str | None = None
+    version_starts: tuple[tuple[date, str], ...] = ()    # (effective_from, version) of every version, sorted
+
+    def version_on(self, day: date) -> str | None:
+        """The version in force on `day`: the latest effective_from on or before it."""
+        in_force = [name for start, name in self.version_starts if start <= day]
+        return in_force[-1] if in_force else None
 
 
 def _as_date(value) -> date:
@@ -88,6 +102,10 @@ def definitions_from_document(document: dict, on: date) -> Definitions:
         opportunity_created_qualifies=bool(version["sql"]["opportunity_created_qualifies"]),
         advocacy_form_names=frozenset(version["evangelist"]["advocacy_form_names"]),
         reporting_timezone=document["reporting"].get("timezone") or "UTC",
+        disqualified_lead_statuses=frozenset((version.get("handoff") or {}).get("disqualified_lead_statuses") or ()),
+        recycled_lead_statuses=frozenset((version.get("handoff") or {}).get("recycled_lead_statuses") or ()),
+        reentry_stage=(version.get("recycle") or {}).get("reentry_stage"),
+        version_starts=tuple(sorted((_as_date(v["effective_from"]), str(v["version"])) for v in document["versions"])),
     )
 
 
@@ -187,6 +205,17 @@ class OpportunityFact:
     amount_reporting: Decimal | None = None
 
 
+@dataclass(frozen=True)
+class StageEvent:
+    """One row of the lifecycle history (definitions/README.md, Lifecycle events)."""
+    person_key: str
+    stage: str | None
+    event_type: str                        # entry | recycle | disqualification
+    entry_number: int
+    occurred_at: datetime
+    is_backfilled: bool = False
+
+
 @dataclass
 class PersonFunnel:
     person_key: str
@@ -197,6 +226,9 @@ class PersonFunnel:
     score_at_mql: int | None = None
     sql_reason: str | None = None          # lead_status | opportunity | None
     events: list[EngagementEvent] = field(default_factory=list)
+    stage_events: list[StageEvent] = field(default_factory=list)
+    explanation: dict[str, object] = field(default_factory=dict)
+    reported: dict[str, datetime | None] = field(default_factory=dict)
 
 
 @dataclass
@@ -210,6 +242,34 @@ class GroundTruth:
     def stage_counts(self) -> dict[str, int]:
         return {stage: sum(1 for p in self.persons.values() if p.stages[stage] is not None)
                 for stage in self.definitions.stages}
+
+    def definition_reconciliation(self) -> list[dict]:
+        """Per stage and reason, the people whose reported and governed times agree (same day in the
+        reporting time zone), differ in day, or exist on one side only."""
+        zone = ZoneInfo(self.definitions.reporting_timezone)
+        rows = []
+        for stage in self.definitions.stages:
+            counts = {reason: [0, 0, 0] for reason in RECONCILIATION_REASONS}   # people, earlier, later
+            for p in self.persons.values():
+                defined, reported = p.stages[stage], p.reported.get(stage)
+                if defined is None and reported is None:
+                    continue
+                if reported is None:
+                    reason = "defined_only"
+                elif defined is None:
+                    reason = "reported_only"
+                elif reported.astimezone(zone).date() == defined.astimezone(zone).date():
+                    reason = "agree"
+                else:
+                    reason = "different_day"
+                counts[reason][0] += 1
+                if defined is not None and reported is not None:
+                    counts[reason][1] += reported < defined
+                    counts[reason][2] += reported > defined
+            rows += [{"stage_name": stage, "reconciliation_reason": reason, "people": c[0],
+                      "reported_earlier_people": c[1], "reported_later_people": c[2]}
+                     for reason, c in counts.items()]
+        return rows
 
     def won_revenue_reporting(self) -> Decimal:
         return sum((o.amount_reporting for o in self.opportunities if o.is_won and o.amount_reporting is not None),
@@ -399,6 +459,15 @@ def compute_ground_truth(drop: ExportDrop, definitions: Definitions) -> GroundTr
     for e in events:
         events_by_person[e.person_key].append(e)
 
+    rejections: dict[str, list[tuple[datetime, str, str]]] = defaultdict(list)   # (time, history id, type)
+    for row in drop.sf_lead_history:
+        if row.lead_id not in index.sf_lead_person or row.field != "Status":
+            continue
+        if row.new_value in definitions.disqualified_lead_statuses:
+            rejections[index.sf_lead_person[row.lead_id]].append((row.created_at, row.id, "disqualification"))
+        elif row.new_value in definitions.recycled_lead_statuses:
+            rejections[index.sf_lead_person[row.lead_id]].append((row.created_at, row.id, "recycle"))
+
     sql_from_status: dict[str, datetime] = {}
     for row in drop.sf_lead_history:
         if row.lead_id not in index.sf_lead_person:
@@ -406,6 +475,15 @@ def compute_ground_truth(drop: ExportDrop, definitions: Definitions) -> GroundTr
         if row.field == "Status" and row.new_value in definitions.qualifying_lead_statuses:
             key = index.sf_lead_person[row.lead_id]
             sql_from_status[key] = _earliest(sql_from_status.get(key), row.created_at)
+
+    reported: dict[str, dict[str, datetime]] = defaultdict(dict)
+    for contact in drop.hs_contacts:
+        key = index.hs_contact_person[contact.id]
+        for hubspot_stage, when in contact.stage_dates.items():
+            stage = HUBSPOT_LIFECYCLE_STAGES[hubspot_stage]
+            reported[key][stage] = _earliest(reported[key].get(stage), when)
+    for key, when in sql_from_status.items():
+        reported[key]["sql"] = _earliest(reported[key].get("sql"), when)
 
     lead_record_at: dict[str, datetime] = {}
     if definitions.crm_lead_record_counts:
@@ -453,14 +531,93 @@ def compute_ground_truth(drop: ExportDrop, definitions: Definitions) -> GroundTr
             "customer": customer,
             "evangelist": evangelist,
         }
-        persons[key] = PersonFunnel(
+        person = PersonFunnel(
             person_key=key, own=own, stages=backfill(own, definitions.stages), excluded=excluded,
             mql_reason=mql_reason, score_at_mql=score,
             sql_reason=None if sql_at is None else ("lead_status" if sql_at == sql_status else "opportunity"),
             events=person_events)
+        person.reported = dict(reported.get(key, {}))
+        person.stage_events = stage_events(person, sorted(rejections.get(key, [])), definitions)
+        person.explanation = explanation(person, definitions)
+        persons[key] = person
     opportunities.sort(key=lambda o: o.opportunity_id)
     return GroundTruth(definitions=definitions, persons=persons, opportunities=opportunities,
                        regions=person_regions(drop, index), mql_targets=list(drop.mql_targets))
+
+
+def _is_backfilled(person: PersonFunnel, stage: str) -> bool:
+    own = person.own.get(stage)
+    return own is None or own > person.stages[stage]
+
+
+def _score_until(events: list[EngagementEvent], until: datetime, definitions: Definitions) -> int:
+    return sum(definitions.engagement_weights.get(e.event_type, 0) for e in events if e.occurred_at <= until)
+
+
+def reentries(person: PersonFunnel, recycles: list[datetime], definitions: Definitions) -> list[datetime]:
+    """Re-entries into the re-entry stage: each recycle at or after the first entry starts a cycle that lasts
+    until the next one; the person re-enters at the first instant in it (events strictly after the recycle, up to
+    and including the next recycle's instant) with a hand-raiser event or with the score since the recycle,
+    same-instant events summed, reaching the threshold."""
+    stage = definitions.reentry_stage
+    first = person.stages.get(stage) if stage else None
+    if first is None or person.excluded:
+        return []
+    starts = sorted({r for r in recycles if r >= first})
+    found = []
+    for i, start in enumerate(starts):
+        end = starts[i + 1] if i + 1 < len(starts) else None
+        by_instant: dict[datetime, list[str]] = defaultdict(list)
+        for e in person.events:
+            if e.occurred_at > start and (end is None or e.occurred_at <= end):
+                by_instant[e.occurred_at].append(e.event_type)
+        running = 0
+        for instant in sorted(by_instant):
+            types = by_instant[instant]
+            running += sum(definitions.engagement_weights.get(t, 0) for t in types)
+            if running >= definitions.score_threshold or any(t in definitions.hand_raiser_event_types for t in types):
+                found.append(instant)
+                break
+    return found
+
+
+def stage_events(person: PersonFunnel, rejections: list[tuple[datetime, str, str]],
+                 definitions: Definitions) -> list[StageEvent]:
+    """First entries (governed, backfill flagged), re-entries after recycles, and recycles and
+    disqualifications on the furthest stage entered at their instant, numbered per stage and type."""
+    events = [StageEvent(person.person_key, stage, "entry", 1, at, _is_backfilled(person, stage))
+              for stage, at in person.stages.items() if at is not None]
+    recycles = [when for when, _, kind in rejections if kind == "recycle"]
+    for number, when in enumerate(reentries(person, recycles, definitions), start=2):
+        events.append(StageEvent(person.person_key, definitions.reentry_stage, "entry", number, when))
+    counters: dict[tuple[str | None, str], int] = defaultdict(int)
+    for when, _, kind in rejections:                    # sorted by time, then history id
+        reached = [stage for stage in definitions.stages
+                   if person.stages.get(stage) is not None and person.stages[stage] <= when]
+        stage = reached[-1] if reached else None
+        counters[(stage, kind)] += 1
+        events.append(StageEvent(person.person_key, stage, kind, counters[(stage, kind)], when))
+    return events
+
+
+def explanation(person: PersonFunnel, definitions: Definitions) -> dict[str, object]:
+    """Why and under which version the person is an MQL and an SQL (fct_funnel's mql_* and sql_* columns)."""
+    zone = ZoneInfo(definitions.reporting_timezone)
+    mql_at, sql_at = person.stages.get("mql"), person.stages.get("sql")
+    mql_rule = sql_rule = None
+    if mql_at is not None:
+        mql_rule = "backfilled" if _is_backfilled(person, "mql") else {
+            "hand_raiser": "hand_raiser", "score": "engagement_score"}[person.mql_reason]
+    if sql_at is not None:
+        sql_rule = "backfilled" if _is_backfilled(person, "sql") else {
+            "lead_status": "qualifying_lead_status", "opportunity": "opportunity_created"}[person.sql_reason]
+    return {
+        "mql_rule": mql_rule,
+        "mql_score": None if mql_at is None else _score_until(person.events, mql_at, definitions),
+        "mql_definition_version": None if mql_at is None else definitions.version_on(mql_at.astimezone(zone).date()),
+        "sql_rule": sql_rule,
+        "sql_definition_version": None if sql_at is None else definitions.version_on(sql_at.astimezone(zone).date()),
+    }
 
 
 def backfill(own: dict[str, datetime | None], stages: tuple[str, ...]) -> dict[str, datetime | None]:
@@ -497,8 +654,16 @@ def ground_truth_document(truth: GroundTruth, *, seed: int, people: int, profile
         "stage_counts": truth.stage_counts(),
         "persons": [
             {"person_key": p.person_key,
-             **{f"became_{stage}_at": iso_utc(p.stages[stage]) for stage in truth.definitions.stages}}
+             **{f"became_{stage}_at": iso_utc(p.stages[stage]) for stage in truth.definitions.stages},
+             **p.explanation,
+             **{f"reported_{stage}_at": iso_utc(p.reported.get(stage)) for stage in truth.definitions.stages}}
             for p in truth.persons.values()
+        ],
+        "definition_reconciliation": truth.definition_reconciliation(),
+        "stage_events": [
+            {"person_key": e.person_key, "stage_name": e.stage, "event_type": e.event_type,
+             "entry_number": e.entry_number, "occurred_at": iso_utc(e.occurred_at), "is_backfilled": e.is_backfilled}
+            for p in truth.persons.values() for e in p.stage_events
         ],
         "opportunities": [
             {"opportunity_id": o.opportunity_id, "person_key": o.primary_person_key, "person_keys": o.person_keys,

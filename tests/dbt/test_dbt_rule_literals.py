@@ -73,7 +73,7 @@ RULE_KEYS = {
     "lead", "conversion_event_types", "crm_lead_record_counts", "mql", "score_threshold", "engagement_weights",
     "hand_raiser_event_types", "exclusions", "personal_email_domains", "competitor_domains", "internal_domains",
     "sql", "qualifying_lead_statuses", "opportunity_created_qualifies", "evangelist", "advocacy_form_names",
-    "handoff", "sla_hours", "sla_clock",
+    "handoff", "sla_hours", "sla_clock", "recycle", "reentry_stage",
 }
 
 

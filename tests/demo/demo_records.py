@@ -40,7 +40,9 @@ DEFINITIONS_DOCUMENT = {
                                "internal_domains": ["smarketing-demo.com"]}},
         "sql": {"qualifying_lead_statuses": ["Sales Qualified"], "opportunity_created_qualifies": True},
         "evangelist": {"advocacy_form_names": ["Customer referral", "Case study participation"]},
-        "handoff": {"sla_hours": 24, "sla_clock": "calendar"},
+        "handoff": {"sla_hours": 24, "sla_clock": "calendar", "disqualified_lead_statuses": ["Disqualified"],
+                    "recycled_lead_statuses": ["Recycled"]},
+        "recycle": {"reentry_stage": "mql"},
     }],
 }
 

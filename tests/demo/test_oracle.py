@@ -522,3 +522,98 @@ def test_cohorts_are_reporting_time_zone_months_of_the_earlier_stage():
     # every lead entered in January (lead record created 2 January), and all 4 became MQLs (bea by backfill)
     lead_cohort = next(r for r in cohort_conversion(truth) if r["from_stage"] == "lead" and r["dimension_name"] == "all")
     assert (lead_cohort["cohort_month"], lead_cohort["entered_from"], lead_cohort["converted"]) == ("2026-01-01", 4, 4)
+
+
+# ------------------------------------------------------------------------------------------------ lifecycle events
+
+
+def events_of(truth, email: str) -> list[tuple]:
+    return sorted((e.stage, e.event_type, e.entry_number, e.occurred_at.strftime("%Y-%m-%d %H:%M"), e.is_backfilled)
+                  for e in truth.persons[key(email)].stage_events)
+
+
+def test_a_recycle_after_the_mql_opens_a_cycle_and_the_score_starts_again():
+    # MQL by a demo on 1 Feb; recycled on 10 Feb (and again on 1 Apr); the score restarts after each
+    # recycle: two ebooks (15 + 15) are not enough, a third (45) re-qualifies on 12 Mar. The ebook at
+    # the second recycle's instant belongs to the first cycle, so the second one only re-qualifies with the
+    # demo on 3 May. A disqualification on 20 Apr is an event but no recycle.
+    truth = compute_ground_truth(drop(
+        hs_contacts=[hs_contact("101", ANA, "2026-01-05 09:00")],
+        hs_form_submissions=[
+            form("101", ANA, "Demo request", "2026-02-01 10:00"),
+            form("101", ANA, "Ebook download: A", "2026-03-01 10:00"),
+            form("101", ANA, "Ebook download: B", "2026-03-05 10:00"),
+            form("101", ANA, "Ebook download: C", "2026-03-12 10:00"),
+            form("101", ANA, "Ebook download: D", "2026-04-01 10:00"),
+            form("101", ANA, "Ebook download: E", "2026-04-05 10:00"),
+            form("101", ANA, "Demo request", "2026-05-03 10:00"),
+        ],
+        sf_leads=[sf_lead("00QA", ANA, "2026-02-01 10:10")],
+        sf_lead_history=[status("00QA", "Open - Not Contacted", "Working - Contacted", "2026-02-02 09:00"),
+                         status("00QA", "Working - Contacted", "Recycled", "2026-02-10 09:00"),
+                         status("00QA", "Recycled", "Open - Not Contacted", "2026-03-12 10:05"),
+                         status("00QA", "Open - Not Contacted", "Recycled", "2026-04-01 10:00"),
+                         status("00QA", "Recycled", "Disqualified", "2026-04-20 10:00")],
+    ), DEFS)
+    assert events_of(truth, ANA) == [
+        ("lead", "entry", 1, "2026-02-01 10:00", False),
+        ("mql", "disqualification", 1, "2026-04-20 10:00", False),
+        ("mql", "entry", 1, "2026-02-01 10:00", False),
+        ("mql", "entry", 2, "2026-03-12 10:00", False),
+        ("mql", "entry", 3, "2026-05-03 10:00", False),
+        ("mql", "recycle", 1, "2026-02-10 09:00", False),
+        ("mql", "recycle", 2, "2026-04-01 10:00", False),
+        ("subscriber", "entry", 1, "2026-01-05 09:00", False),
+    ]
+
+
+def test_a_recycle_before_the_mql_opens_no_cycle_and_excluded_people_never_reenter():
+    truth = compute_ground_truth(drop(
+        hs_contacts=[hs_contact("101", ANA, "2026-01-05 09:00"), hs_contact("102", "ana@gmail.com", "2026-01-05 09:00")],
+        hs_form_submissions=[form("101", ANA, "Demo request", "2026-02-01 10:00"),
+                             form("102", "ana@gmail.com", "Demo request", "2026-03-01 10:00")],
+        sf_leads=[sf_lead("00QA", ANA, "2026-01-06 10:00"), sf_lead("00QB", "ana@gmail.com", "2026-01-06 10:00")],
+        sf_lead_history=[status("00QA", "Working - Contacted", "Recycled", "2026-01-20 09:00"),
+                         status("00QB", "Working - Contacted", "Sales Qualified", "2026-01-20 09:00"),
+                         status("00QB", "Sales Qualified", "Recycled", "2026-02-20 09:00")],
+    ), DEFS)
+    assert [e for e in events_of(truth, ANA) if e[1] != "entry" or e[0] == "mql"] == [
+        ("lead", "recycle", 1, "2026-01-20 09:00", False), ("mql", "entry", 1, "2026-02-01 10:00", False)]
+    gmail = events_of(truth, "ana@gmail.com")
+    assert ("mql", "entry", 1, "2026-01-20 09:00", True) in gmail            # backfilled from the SQL
+    assert ("sql", "recycle", 1, "2026-02-20 09:00", False) in gmail
+    assert not [e for e in gmail if e[1] == "entry" and e[2] > 1]
+
+
+def test_explanations_name_the_rule_the_score_and_the_version_in_force():
+    truth = compute_ground_truth(drop(
+        hs_contacts=[hs_contact("101", ANA, "2026-01-05 09:00")],
+        hs_form_submissions=[form("101", ANA, "Ebook download: A", "2026-01-06 10:00"),
+                             form("101", ANA, "Demo request", "2026-01-07 10:00")],
+        sf_leads=[sf_lead("00QA", ANA, "2026-01-07 10:10", converted_contact="003A", converted_opportunity="006A")],
+        sf_contacts=[sf_contact("003A", ANA, "2026-01-08 09:00")],
+        sf_opportunities=[opportunity("006A", "2026-01-08 09:00", "Prospecting", "2026-03-01", "1000.00")],
+        sf_lead_history=[status("00QA", "Working - Contacted", "Sales Qualified", "2026-01-09 09:00")],
+    ), DEFS)
+    assert truth.persons[key(ANA)].explanation == {
+        "mql_rule": "hand_raiser", "mql_score": 55, "mql_definition_version": "2025.1",
+        "sql_rule": "opportunity_created", "sql_definition_version": "2025.1"}
+
+
+def test_reported_dates_come_from_hubspot_became_dates_and_salesforce_qualification():
+    contact = hs_contact("101", ANA, "2026-01-05 09:00")
+    contact.stage_dates = {"lead": at("2026-01-05 09:00"), "marketingqualifiedlead": at("2026-01-06 23:30")}
+    truth = compute_ground_truth(drop(
+        hs_contacts=[contact],
+        hs_form_submissions=[form("101", ANA, "Demo request", "2026-01-06 22:30")],
+        sf_leads=[sf_lead("00QA", ANA, "2026-01-07 10:10")],
+        sf_lead_history=[status("00QA", "Working - Contacted", "Sales Qualified", "2026-01-09 09:00")],
+    ), DEFS)
+    person = truth.persons[key(ANA)]
+    assert {s: t.strftime("%m-%d %H:%M") for s, t in person.reported.items()} == {
+        "lead": "01-05 09:00", "mql": "01-06 23:30", "sql": "01-09 09:00"}
+    reasons = {(r["stage_name"], r["reconciliation_reason"]): r["people"]
+               for r in truth.definition_reconciliation() if r["people"]}
+    # 22:30 and 23:30 UTC are 23:30 on 6 Jan and 00:30 on 7 Jan in Madrid: a different day.
+    assert reasons == {("subscriber", "defined_only"): 1, ("lead", "different_day"): 1,
+                       ("mql", "different_day"): 1, ("sql", "agree"): 1}

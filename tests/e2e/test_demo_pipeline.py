@@ -65,6 +65,66 @@ def assert_funnel_matches(warehouse: Path, truth: dict) -> None:
     assert counts == truth["stage_counts"]
 
 
+EXPLANATION_COLUMNS = ["mql_rule", "mql_score", "mql_definition_version", "sql_rule", "sql_definition_version"]
+
+
+def assert_explanations_match(warehouse: Path, truth: dict) -> None:
+    """Which MQL / SQL rule fired, the score then and the version in force, person by person."""
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        rows = con.execute(f"select person_key, {', '.join(EXPLANATION_COLUMNS)} from marts.fct_funnel").fetchall()
+    actual = {row[0]: dict(zip(EXPLANATION_COLUMNS, row[1:])) for row in rows}
+    for values in actual.values():
+        values["mql_score"] = None if values["mql_score"] is None else int(values["mql_score"])
+    expected = {p["person_key"]: {c: p[c] for c in EXPLANATION_COLUMNS} for p in truth["persons"]}
+    mismatches = {k: (actual.get(k), expected[k]) for k in expected if actual.get(k) != expected[k]}
+    assert not mismatches, f"{len(mismatches)} explanations differ, e.g. {next(iter(mismatches.items()))}"
+    # The definitions file holds one version, so "as defined then" must equal the restated MQL; the
+    # dbt unit test of int_funnel_mql_entries_as_defined_then covers two versions.
+    assert {p["mql_definition_version"] for p in truth["persons"]} <= {truth["definitions_version"], None}
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        then = dict(con.execute("select person_key, became_mql_at_as_defined_then from marts.fct_funnel").fetchall())
+    assert {k: iso(v) for k, v in then.items()} == {p["person_key"]: p["became_mql_at"] for p in truth["persons"]}
+
+
+def stage_event_rows(warehouse: Path) -> set[tuple]:
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        rows = con.execute(
+            "select person_key, stage_name, event_type, entry_number, occurred_at, is_backfilled "
+            "from marts.fct_funnel_stage_events"
+        ).fetchall()
+    return {(r[0], r[1], r[2], r[3], iso(r[4]), r[5]) for r in rows}
+
+
+def assert_stage_events_match(warehouse: Path, truth: dict) -> None:
+    actual = stage_event_rows(warehouse)
+    expected = {(e["person_key"], e["stage_name"], e["event_type"], e["entry_number"], e["occurred_at"],
+                 e["is_backfilled"]) for e in truth["stage_events"]}
+    assert len(expected) == len(truth["stage_events"])
+    assert actual == expected, (f"{len(actual - expected)} unexpected, {len(expected - actual)} missing, e.g. "
+                                f"{sorted(actual - expected)[:2]} / {sorted(expected - actual)[:2]}")
+
+
+REPORTED_COLUMNS = [f"reported_{stage}_at" for stage in FUNNEL_STAGES]
+RECONCILIATION_COLUMNS = ["people", "reported_earlier_people", "reported_later_people"]
+
+
+def assert_reported_dates_and_reconciliation_match(warehouse: Path, truth: dict) -> None:
+    """The sources' own lifecycle dates per person, and the audit of reported vs governed per stage."""
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        rows = con.execute(f"select person_key, {', '.join(REPORTED_COLUMNS)} from marts.fct_funnel").fetchall()
+        reconciliation = con.execute(
+            f"select stage_name, reconciliation_reason, {', '.join(RECONCILIATION_COLUMNS)} "
+            "from marts.rpt_definition_reconciliation"
+        ).fetchall()
+    actual = {row[0]: dict(zip(REPORTED_COLUMNS, map(iso, row[1:]))) for row in rows}
+    expected = {p["person_key"]: {c: p[c] for c in REPORTED_COLUMNS} for p in truth["persons"]}
+    mismatches = {k: (actual.get(k), expected[k]) for k in expected if actual.get(k) != expected[k]}
+    assert not mismatches, f"{len(mismatches)} people differ, e.g. {next(iter(mismatches.items()))}"
+    assert {(r[0], r[1]): tuple(r[2:]) for r in reconciliation} == {
+        (r["stage_name"], r["reconciliation_reason"]): tuple(r[c] for c in RECONCILIATION_COLUMNS)
+        for r in truth["definition_reconciliation"]}
+
+
 def assert_opportunities_match(warehouse: Path, truth: dict) -> None:
     actual = opportunity_rows(warehouse)
     expected = {o["opportunity_id"]: o for o in truth["opportunities"]}
@@ -102,6 +162,39 @@ def test_demo_funnel_matches_ground_truth(demo_run):
     truth = ground_truth(drop)
     assert truth["stage_counts"]["customer"] > 0 and truth["stage_counts"]["evangelist"] > 0
     assert_funnel_matches(warehouse, truth)
+
+
+def test_demo_stage_events_match_ground_truth(demo_run):
+    drop, warehouse, outcome = demo_run
+    assert outcome.success, outcome.failures
+    truth = ground_truth(drop)
+    reentries = [e for e in truth["stage_events"] if e["event_type"] == "entry" and e["entry_number"] > 1]
+    assert reentries and {e["stage_name"] for e in reentries} == {"mql"}, "the demo must have re-MQL people"
+    assert any(e["event_type"] == "recycle" for e in truth["stage_events"])
+    assert any(e["event_type"] == "disqualification" for e in truth["stage_events"])
+    assert any(e["is_backfilled"] for e in truth["stage_events"])
+    assert_stage_events_match(warehouse, truth)
+
+
+def test_demo_mql_and_sql_explanations_match_ground_truth(demo_run):
+    drop, warehouse, outcome = demo_run
+    assert outcome.success, outcome.failures
+    truth = ground_truth(drop)
+    rules = {(p["mql_rule"], p["sql_rule"]) for p in truth["persons"]}
+    assert {r[0] for r in rules} >= {"hand_raiser", "engagement_score", "backfilled"}
+    # An opportunity qualifies as SQL itself, so no SQL is backfilled in the demo.
+    assert {r[1] for r in rules} >= {"qualifying_lead_status", "opportunity_created"}
+    assert_explanations_match(warehouse, truth)
+
+
+def test_demo_reported_dates_and_reconciliation_match_ground_truth(demo_run):
+    drop, warehouse, outcome = demo_run
+    assert outcome.success, outcome.failures
+    truth = ground_truth(drop)
+    people = {(r["stage_name"], r["reconciliation_reason"]): r["people"] for r in truth["definition_reconciliation"]}
+    for reason in ("agree", "different_day", "reported_only", "defined_only"):
+        assert people[("mql", reason)] > 0, reason
+    assert_reported_dates_and_reconciliation_match(warehouse, truth)
 
 
 def test_demo_opportunities_and_won_revenue_match_ground_truth(demo_run):
@@ -227,6 +320,9 @@ def test_every_profile_runs_end_to_end_and_matches_ground_truth(tmp_path, profil
     # the single-system companies keep no MQL plan: monthly MQLs with null targets, no error
     assert ("targets" in absent) == (profile != "salesforce+marketo")
     assert_mql_targets_match(warehouse, truth)
+    assert_stage_events_match(warehouse, truth)
+    assert_explanations_match(warehouse, truth)
+    assert_reported_dates_and_reconciliation_match(warehouse, truth)
 
 
 def test_a_missing_fx_rate_blocks_the_run_and_the_published_marts_stay_unchanged(tmp_path):

@@ -57,6 +57,7 @@ def test_effective_dates_become_iso_strings(tmp_path):
          "both disqualify and recycle a lead: ['Disqualified']"),
         (lambda d: d["versions"][0]["handoff"].update(disqualified_lead_statuses=["Sales Qualified"]),
          "both qualify and reject a lead: ['Sales Qualified']"),
+        (lambda d: d["versions"][0]["recycle"].update(reentry_stage="sql"), "versions[0].recycle.reentry_stage"),
         (lambda d: d["reporting"].update(currency="euro"), "reporting.currency"),
         (lambda d: d["reporting"].update(timezone="Mars/Olympus"), "reporting.timezone"),
         (lambda d: d.update(stages=["lead", "mql"]), "stages must be exactly"),

@@ -102,3 +102,67 @@
         ['definition_version', 'string'], ['effective_from', 'date'], ['owner', 'string'],
         ['description', 'string'], ['is_in_force', 'boolean']], rows)) }}
 {% endmacro %}
+
+
+{#
+    The MQL rules of EVERY version, for models that apply the version in force at each instant
+    ("as defined then") rather than the run's version. Versions in effective_from order; a version
+    is in force from its effective_from (a date in reporting.timezone) until the next one's.
+#}
+{% macro definition_sorted_versions() %}
+    {%- set versions = (smarketing.definition_global('versions') or []) | sort(attribute='effective_from') -%}
+    {{ return(versions) }}
+{% endmacro %}
+
+
+{# definition_version, effective_from, effective_to (null for the latest), score_threshold. #}
+{% macro definition_mql_versions() %}
+    {%- set rows = [] -%}
+    {%- set versions = smarketing.definition_sorted_versions() -%}
+    {%- for version in versions -%}
+        {%- set where = 'versions[' ~ version.get('version') ~ '].' -%}
+        {%- do rows.append([
+            version.get('version') | string,
+            (version.get('effective_from') | string)[:10],
+            (versions[loop.index0 + 1].get('effective_from') | string)[:10] if not loop.last else none,
+            smarketing.definition_lookup(version, 'mql.score_threshold', where),
+        ]) -%}
+    {%- endfor -%}
+    {{ return(smarketing.sql_rows([
+        ['definition_version', 'string'], ['effective_from', 'date'], ['effective_to', 'date'],
+        ['score_threshold', 'number']], rows)) }}
+{% endmacro %}
+
+
+{# Engagement weights of every version: definition_version, event_type, engagement_weight, is_hand_raiser. #}
+{% macro definition_mql_version_event_types() %}
+    {%- set rows = [] -%}
+    {%- for version in smarketing.definition_sorted_versions() -%}
+        {%- set where = 'versions[' ~ version.get('version') ~ '].' -%}
+        {%- set weights = smarketing.definition_lookup(version, 'mql.engagement_weights', where) or {} -%}
+        {%- set hand_raisers = smarketing.definition_lookup(version, 'mql.hand_raiser_event_types', where) or [] -%}
+        {%- for event_type in (weights.keys() | list + hand_raisers | list) | unique | sort -%}
+            {%- do rows.append([version.get('version') | string, event_type, weights.get(event_type, 0), event_type in hand_raisers]) -%}
+        {%- endfor -%}
+    {%- endfor -%}
+    {{ return(smarketing.sql_rows([
+        ['definition_version', 'string'], ['event_type', 'string'], ['engagement_weight', 'number'],
+        ['is_hand_raiser', 'boolean']], rows)) }}
+{% endmacro %}
+
+
+{# Excluded email domains of every version: definition_version, email_domain (lower case), exclusion_list. #}
+{% macro definition_mql_version_exclusions() %}
+    {%- set rows = [] -%}
+    {%- for version in smarketing.definition_sorted_versions() -%}
+        {%- set where = 'versions[' ~ version.get('version') ~ '].' -%}
+        {%- set exclusions = smarketing.definition_lookup(version, 'mql.exclusions', where) or {} -%}
+        {%- for exclusion_list in exclusions | sort -%}
+            {%- for domain in exclusions[exclusion_list] or [] -%}
+                {%- do rows.append([version.get('version') | string, domain | string | trim | lower, exclusion_list]) -%}
+            {%- endfor -%}
+        {%- endfor -%}
+    {%- endfor -%}
+    {{ return(smarketing.sql_rows([
+        ['definition_version', 'string'], ['email_domain', 'string'], ['exclusion_list', 'string']], rows)) }}
+{% endmacro %}

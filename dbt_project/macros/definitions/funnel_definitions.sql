@@ -63,6 +63,7 @@
             'sql': {'qualifying_lead_statuses': [], 'opportunity_created_qualifies': false},
             'evangelist': {'advocacy_form_names': []},
             'handoff': {'sla_hours': 0, 'sla_clock': none},
+            'recycle': {'reentry_stage': none},
         }],
     }) }}
 {% endmacro %}
@@ -166,4 +167,19 @@
         {%- endif -%}
     {%- endfor -%}
     {{ return(stages) }}
+{% endmacro %}
+
+
+{#
+    The funnel stage a setting belongs to: the section of a version is named after the stage its
+    rules define (`sql.qualifying_lead_statuses` -> sql). A compile error when the section is not
+    a stage, so a model can label rows with the stage a rule defines without writing its name.
+#}
+{% macro definition_section_stage(path) %}
+    {%- set section = path.split('.')[0] -%}
+    {%- set stages = smarketing.definition_stage_names() -%}
+    {%- if execute and section not in stages -%}
+        {{ exceptions.raise_compiler_error("funnel definitions: `" ~ section ~ "` is not a funnel stage") }}
+    {%- endif -%}
+    {{ return(section) }}
 {% endmacro %}

@@ -125,7 +125,8 @@ sql_candidates as (
 
     select
         leads.person_key,
-        history.created_at as candidate_at
+        history.created_at as candidate_at,
+        'qualifying_lead_status' as candidate_rule
     from lead_history as history
     inner join identity_links as leads
         on leads.source_system = 'salesforce'
@@ -138,7 +139,8 @@ sql_candidates as (
 
     select
         person_key,
-        opportunity_own_at as candidate_at
+        opportunity_own_at as candidate_at,
+        'opportunity_created' as candidate_rule
     from opportunity_entries
     where {{ smarketing.sql_boolean(smarketing.definition_setting('sql.opportunity_created_qualifies')) }}
 
@@ -148,7 +150,8 @@ sql_entries as (
 
     select
         person_key,
-        min(candidate_at) as sql_own_at
+        min(candidate_at) as sql_own_at,
+        min(case when candidate_rule = 'qualifying_lead_status' then candidate_at end) as qualifying_status_at
     from sql_candidates
     group by person_key
 
@@ -176,6 +179,11 @@ final as (
         lead_entries.lead_own_at,
         mql_entries.mql_own_at,
         sql_entries.sql_own_at,
+        case
+            when sql_entries.sql_own_at is null then null
+            when sql_entries.qualifying_status_at = sql_entries.sql_own_at then 'qualifying_lead_status'
+            else 'opportunity_created'
+        end as sql_trigger,
         opportunity_entries.opportunity_own_at,
         customer_entries.customer_own_at,
         evangelist_entries.evangelist_own_at
