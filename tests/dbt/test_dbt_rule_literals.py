@@ -74,6 +74,7 @@ RULE_KEYS = {
     "hand_raiser_event_types", "exclusions", "personal_email_domains", "competitor_domains", "internal_domains",
     "sql", "qualifying_lead_statuses", "opportunity_created_qualifies", "evangelist", "advocacy_form_names",
     "handoff", "sla_hours", "sla_clock", "recycle", "reentry_stage",
+    "score_decay", "half_life_days", "fit", "regions", "source_score_threshold", "student_email_domain_patterns",
 }
 
 
@@ -124,9 +125,10 @@ def rules() -> tuple[set[str], set[float]]:
 def test_rule_values_are_collected(rules):
     texts, numbers = rules
     for expected in ("gmail.com", "rivalmetrics.io", "Sales Qualified", "Customer referral", "%demo%",
-                     "demo_request", "OPEN", "mql", "Mid-Market", "EUR", "Europe/Madrid", "calendar"):
+                     "demo_request", "OPEN", "mql", "Mid-Market", "EUR", "Europe/Madrid", "calendar",
+                     "North America", "%.edu"):
         assert expected in texts
-    for expected in (40, 15, 199, 999, 24, 11):
+    for expected in (40, 15, 199, 999, 24, 11, 180, 60):
         assert expected in numbers
     assert not texts & {"2025.1", "RevOps", "2020-01-01"}
 
@@ -149,6 +151,10 @@ def test_the_scan_covers_the_models():
         "sum(case event_type when 'demo_request' then 40 end)",
         "select 'lead' as stage_name",
         "{{ smarketing.sql_string('mql') }} as stage_name",
+        "where region in ('Europe', 'North America')",
+        "and lower(email_domain) like '%.edu'",
+        "power(0.5, days / 180)",
+        "and new_score >= 60",
     ],
 )
 def test_the_scan_catches_written_rules(sql, rules):
