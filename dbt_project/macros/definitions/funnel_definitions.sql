@@ -48,6 +48,7 @@
         'stages': [],
         'segments': [],
         'engagement_events': {'form_event_types': [], 'email_event_types': {}, 'marketo_activity_types': {}},
+        'touches': {'engagement_event_types': [], 'attended_member_statuses': []},
         'versions': [{
             'version': 'unparsed',
             'effective_from': '0001-01-01',
@@ -63,6 +64,7 @@
             'sql': {'qualifying_lead_statuses': [], 'opportunity_created_qualifies': false},
             'evangelist': {'advocacy_form_names': []},
             'handoff': {'sla_hours': 0, 'sla_clock': none},
+            'attribution': {'lookback_days': 0, 'models': {}},
         }],
     }) }}
 {% endmacro %}

@@ -9,6 +9,9 @@
       3. Marketo program period costs (on costStartDate) of programs no Salesforce campaign of the
          same name mirrors.
     Ad platform days are the platforms' own report days and are taken as reporting days.
+    Channel (seed touch_channels, one vocabulary with the touches): the mapping's channel read as
+    a utm_medium or a channel name, else the CRM campaign's Type; a Salesforce campaign's Type; a
+    Marketo program's channel; else 'Unmapped'.
 #}
 
 with
@@ -49,15 +52,15 @@ marketo_programs as (
 
 ),
 
-cost_channels as (
+touch_channels as (
 
-    select * from {{ ref('cost_channels') }}
+    select * from {{ ref('touch_channels') }}
 
 ),
 
-source_channels as (
+channel_teams as (
 
-    select * from {{ ref('original_source_channels') }}
+    select * from {{ ref('channel_teams') }}
 
 ),
 
@@ -70,16 +73,6 @@ fx_rates as (
 calendar as (
 
     select * from {{ ref('int_calendar_days') }}
-
-),
-
-known_channels as (
-
-    select distinct channel from source_channels
-
-    union
-
-    select distinct channel from cost_channels
 
 ),
 
@@ -150,9 +143,9 @@ ad_costs as (
         crm.campaign_name as crm_campaign_name,
         mappings.utm_campaign,
         mappings.mapping_channel as channel_value,
-        'mapping_channel' as channel_field,
+        'utm_medium' as channel_field,
         crm.campaign_type as fallback_channel_value,
-        'salesforce_campaign_type' as fallback_channel_field,
+        'campaign_type' as fallback_channel_field,
         mappings.cost_source is not null as is_mapped,
         ad_spend.currency_code,
         ad_spend.cost
@@ -220,9 +213,9 @@ salesforce_costs as (
         shares.campaign_name as crm_campaign_name,
         cast(null as {{ dbt.type_string() }}) as utm_campaign,
         shares.campaign_type as channel_value,
-        'salesforce_campaign_type' as channel_field,
+        'campaign_type' as channel_field,
         cast(null as {{ dbt.type_string() }}) as fallback_channel_value,
-        'salesforce_campaign_type' as fallback_channel_field,
+        'campaign_type' as fallback_channel_field,
         true as is_mapped,
         upper(trim(shares.currency_code)) as currency_code,
         case
@@ -292,15 +285,15 @@ channelled as (
             'Unmapped'
         ) as channel
     from all_costs
-    left join cost_channels as by_field
-        on by_field.cost_field = all_costs.channel_field
-        and by_field.value = lower(trim(all_costs.channel_value))
-    left join known_channels as known
+    left join touch_channels as by_field
+        on by_field.match_on = all_costs.channel_field
+        and lower(by_field.match_value) = lower(trim(all_costs.channel_value))
+    left join channel_teams as known
         on lower(known.channel) = lower(trim(all_costs.channel_value))
-    left join cost_channels as by_fallback
-        on by_fallback.cost_field = all_costs.fallback_channel_field
-        and by_fallback.value = lower(trim(all_costs.fallback_channel_value))
-    left join known_channels as known_fallback
+    left join touch_channels as by_fallback
+        on by_fallback.match_on = all_costs.fallback_channel_field
+        and lower(by_fallback.match_value) = lower(trim(all_costs.fallback_channel_value))
+    left join channel_teams as known_fallback
         on lower(known_fallback.channel) = lower(trim(all_costs.fallback_channel_value))
 
 ),
