@@ -12,7 +12,7 @@ from .population import World, build_world
 from .records import ExportDrop
 from .sales import SalesBook, outbound_handoffs, simulate_sales
 from .salesforce import SalesforceRenderer
-from .spend import campaign_mapping, simulate_spend, spend_by_ad_campaign
+from .spend import campaign_mapping, fx_rates_file, simulate_spend, spend_by_ad_campaign
 
 
 @dataclass(frozen=True)
@@ -27,7 +27,8 @@ PROFILES = {
     "salesforce+hubspot": Profile("salesforce+hubspot", ("salesforce", "hubspot", "spend"), "hubspot", "salesforce"),
     "salesforce+marketo": Profile("salesforce+marketo", ("salesforce", "marketo", "spend"), "marketo", "salesforce"),
     "salesforce": Profile("salesforce", ("salesforce",), None, "salesforce"),
-    "hubspot": Profile("hubspot", ("hubspot",), "hubspot", "hubspot"),
+    # A HubSpot-only company that sells in EUR and USD: its ad spend and finance's rates file in spend/.
+    "hubspot": Profile("hubspot", ("hubspot", "spend"), "hubspot", "hubspot"),
 }
 
 
@@ -67,4 +68,6 @@ def simulate(people: int, seed: int, profile: str) -> Simulation:
     if "spend" in spec.systems:
         drop.ad_spend = spend
         drop.campaign_mapping = campaign_mapping(campaign_ids)
+        if "salesforce" not in spec.systems:
+            drop.fx_rates = fx_rates_file(seed)
     return Simulation(world, book, drop)
