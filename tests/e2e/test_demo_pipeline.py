@@ -79,6 +79,30 @@ def assert_opportunities_match(warehouse: Path, truth: dict) -> None:
     assert won == Decimal(truth["won_revenue_reporting"])
 
 
+def assert_spend_matches(warehouse: Path, truth: dict) -> None:
+    """Spend per channel and month in the reporting currency, and per source and currency, as the oracle says."""
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        by_month = con.execute(
+            "select channel, strftime(cost_month, '%Y-%m'), sum(cost_reporting) from marts.fct_marketing_spend "
+            "group by all"
+        ).fetchall()
+        by_currency = con.execute(
+            "select cost_source, currency_code, sum(cost) from marts.fct_marketing_spend group by all"
+        ).fetchall()
+        report_total = con.execute("select sum(spend) from marts.rpt_closed_loop").fetchall()[0][0]
+    actual: dict[str, dict[str, Decimal]] = {}
+    for channel, month, amount in by_month:
+        actual.setdefault(channel, {})[month] = Decimal(amount).quantize(Decimal("0.01"))
+    expected = {channel: {month: Decimal(v) for month, v in months.items()}
+                for channel, months in truth["spend_by_channel_month"].items()}
+    assert actual == expected
+    currencies = {(source, currency): Decimal(amount).quantize(Decimal("0.01")) for source, currency, amount in by_currency}
+    assert currencies == {(source, currency): Decimal(v) for source, by in truth["spend_by_source_currency"].items()
+                          for currency, v in by.items()}
+    total = sum((v for months in expected.values() for v in months.values()), Decimal("0"))
+    assert Decimal(report_total or 0).quantize(Decimal("0.01")) == total
+
+
 @pytest.fixture(scope="module")
 def demo_run(tmp_path_factory):
     root = tmp_path_factory.mktemp("demo")
@@ -108,6 +132,15 @@ def test_demo_opportunities_and_won_revenue_match_ground_truth(demo_run):
     truth = ground_truth(drop)
     assert {o["currency"] for o in truth["opportunities"]} == {"EUR", "USD"}
     assert_opportunities_match(warehouse, truth)
+
+
+def test_demo_spend_matches_ground_truth(demo_run):
+    drop, warehouse, outcome = demo_run
+    assert outcome.success, outcome.failures
+    truth = ground_truth(drop)
+    assert {"Paid Search", "Paid Social", "Events", "Content"} <= set(truth["spend_by_channel_month"])
+    assert set(truth["spend_by_source_currency"]["google_ads"]) == {"EUR", "USD"}
+    assert_spend_matches(warehouse, truth)
 
 
 def test_marts_hold_no_raw_emails_or_phones(demo_run):
@@ -152,6 +185,12 @@ def test_every_profile_runs_end_to_end_and_matches_ground_truth(tmp_path, profil
     truth = ground_truth(drop)
     assert_funnel_matches(warehouse, truth)
     assert_opportunities_match(warehouse, truth)
+    if (drop / "spend").exists():
+        assert_spend_matches(warehouse, truth)
+    if profile == "hubspot":
+        # Multi-currency through the plain rates file: USD deals converted at its rates.
+        assert (drop / "spend" / "fx_rates.csv").is_file()
+        assert {o["currency"] for o in truth["opportunities"]} == {"EUR", "USD"}
 
 
 def test_missing_fx_rate_blocks_the_run_with_the_currency_named(tmp_path):
@@ -162,10 +201,38 @@ def test_missing_fx_rate_blocks_the_run_with_the_currency_named(tmp_path):
     rates.write_text("".join(line for line in lines if ",USD," not in line), encoding="utf-8")
     outcome = run_pipeline(drop, warehouse)
     assert not outcome.success
-    assert len(outcome.failures) == 1, outcome.failures
-    message = outcome.failures[0]
-    assert message.startswith("quality gate marts/fct_opportunities:won_revenue_reconciles_to_crm failed")
+    # Every gate that sees an amount without a rate says so, naming USD only.
+    gates = {message.split(" failed")[0]: message for message in outcome.failures}
+    assert set(gates) == {
+        "quality gate marts/fct_opportunities:won_revenue_reconciles_to_crm",
+        "quality gate marts/fct_marketing_spend:spend_reconciles_to_inputs",
+        "quality gate marts/rpt_closed_loop:closed_loop_is_consistent",
+    }, outcome.failures
+    message = gates["quality gate marts/fct_opportunities:won_revenue_reconciles_to_crm"]
     won_usd = sum(1 for o in ground_truth(drop)["opportunities"] if o["is_won"] and o["currency"] == "USD")
     assert won_usd > 0
     assert "USD:" in message and f"{won_usd} without a reporting-currency amount" in message
     assert "EUR:" not in message
+    spend = gates["quality gate marts/fct_marketing_spend:spend_reconciles_to_inputs"]
+    assert "google_ads USD:" in spend and "spend rows without an FX rate" in spend and "EUR:" not in spend
+    assert "no FX rate for an opportunity amount: USD on " in gates[
+        "quality gate marts/rpt_closed_loop:closed_loop_is_consistent"]
+
+
+def test_negative_spend_blocks_the_run_with_the_source_and_currency_named(tmp_path):
+    drop, warehouse = tmp_path / "exports", tmp_path / "warehouse.duckdb"
+    generate(drop, people=600, seed=11)
+    report = drop / "spend" / "google_ads_campaign_report.csv"
+    lines = report.read_text(encoding="utf-8").splitlines(keepends=True)
+    row = next(i for i, line in enumerate(lines) if ",EUR," in line)
+    fields = lines[row].rstrip("\r\n").split(",")
+    cost_column = next(i for i, value in enumerate(fields) if value == "EUR") + 1
+    fields[cost_column] = "-" + fields[cost_column]
+    lines[row] = ",".join(fields) + "\n"
+    report.write_text("".join(lines), encoding="utf-8")
+    outcome = run_pipeline(drop, warehouse)
+    assert not outcome.success
+    spend = [m for m in outcome.failures if "spend_reconciles_to_inputs" in m]
+    assert len(spend) == 1, outcome.failures
+    assert "google_ads EUR: 1 negative input costs" in spend[0]
+    assert any("negative amount: fct_marketing_spend.cost" in m for m in outcome.failures), outcome.failures

@@ -2,7 +2,7 @@
     Reporting currency and reporting calendar, both from the definitions file's `reporting`
     block; every model that converts money or buckets time by day or month goes through these.
 
-        reporting_currency_code()                       -- 'EUR' as an SQL literal
+        reporting_currency_code()                       -- the reporting currency as an SQL literal
         amount_in_reporting_currency('amount', 'currency_code', 'currency_rate', 'reporting_rate')
         reporting_date('closed_at')                     -- the business-timezone day of a UTC instant
         reporting_month_of_date('spend_date')           -- first day of the date's month
