@@ -9,8 +9,8 @@ GX suite on a pandas batch, and says which metric is off, by how much, and for w
   already carries; no input cost is negative; every spend row has an FX rate on its day.
 - ``closed_loop_is_consistent`` (marts.rpt_closed_loop): within each cohort (people by the month
   they entered the first stage), stage counts never increase down the funnel; rates and weights
-  lie in [0, 1]; no won opportunity lacks an account; every opportunity amount has an FX rate on
-  its close date; no reported amount is negative.
+  lie in [0, 1]; no won opportunity lacks an account; every open or lost opportunity amount has an
+  FX rate on its close date (won ones are the won revenue gate's); no reported amount is negative.
 """
 
 from __future__ import annotations
@@ -237,12 +237,14 @@ def invariants_frame(con) -> pd.DataFrame:
         from marts.fct_opportunities where is_won and account_key is null
         having count(*) > 0
     """)
+    # Won deals without a rate are the won revenue gate's (one cause, one failure); open and lost here.
     parts.append("""
-        select 'no FX rate for an opportunity amount',
-               coalesce(currency, '(none)') || ' on ' || string_agg(distinct cast(close_date as varchar), ', '),
+        select 'no FX rate for an open or lost opportunity amount',
+               coalesce(currency, '(none)') || ' on ' || string_agg(distinct cast(close_date as varchar), ', '
+                   order by cast(close_date as varchar)),
                cast(count(*) as double), 0.0
         from marts.fct_opportunities
-        where amount is not null and amount_reporting is null
+        where amount is not null and amount_reporting is null and not is_won
         group by currency
     """)
     sql = " union all ".join(f"select * from ({p})" for p in parts)
@@ -298,7 +300,7 @@ def spend_reconciles_to_inputs(warehouse: WarehouseResource) -> dg.AssetCheckRes
     description=(
         "Great Expectations: within each cohort stage counts never increase down the funnel; rates and weights "
         "lie in [0, 1]; no negative amounts; no won opportunity without an account; an FX rate for every "
-        "opportunity amount on its close date."
+        "open or lost opportunity amount on its close date (won ones: won_revenue_reconciles_to_crm)."
     ),
 )
 def closed_loop_is_consistent(warehouse: WarehouseResource) -> dg.AssetCheckResult:

@@ -215,7 +215,7 @@ def test_missing_fx_rate_blocks_the_run_with_the_currency_named(tmp_path):
     assert "EUR:" not in message
     spend = gates["quality gate marts/fct_marketing_spend:spend_reconciles_to_inputs"]
     assert "google_ads USD:" in spend and "spend rows without an FX rate" in spend and "EUR:" not in spend
-    assert "no FX rate for an opportunity amount: USD on " in gates[
+    assert "no FX rate for an open or lost opportunity amount: USD on " in gates[
         "quality gate marts/rpt_closed_loop:closed_loop_is_consistent"]
 
 

@@ -150,7 +150,9 @@ def test_closed_loop_gate_names_each_violation(con):
     con.execute("insert into marts.fct_funnel (person_key, became_subscriber_at, became_mql_at) "
                 "values ('c', '2025-02-28 23:30', '2025-03-01 09:00'), ('d', '2025-03-10 09:00', '2025-03-11 09:00')")
     con.execute("update marts.fct_attribution set weight = 1.25 where weight = 0.6")
-    con.execute("insert into marts.fct_opportunities values ('o3', null, true, 200, 'MXN', null, '2025-06-30')")
+    con.execute("insert into marts.fct_opportunities values ('o3', null, true, 200, 'EUR', 200, '2025-06-30'), "
+                "('o4', 'acc4', false, 300, 'MXN', null, '2025-07-31'), ('o5', 'acc5', true, 300, 'MXN', null, "
+                "'2025-08-31')")
     outcome = validate_invariants(invariants_frame(con))
     assert not outcome.passed
     metrics = {row["metric"]: row for row in outcome.failing_rows}
@@ -158,10 +160,11 @@ def test_closed_loop_gate_names_each_violation(con):
         "stage count increases down the funnel",
         "rate outside [0, 1]: fct_attribution.weight",
         "won opportunity without an account",
-        "no FX rate for an opportunity amount",
+        "no FX rate for an open or lost opportunity amount",
     }
     assert metrics["stage count increases down the funnel"]["rows"] == "cohort 2025-03: lead -> mql"
     assert metrics["stage count increases down the funnel"]["off_by"] == 1
     assert "fct_attribution.weight: 1.25 (1.25 vs limit 1, off by +0.25)" in outcome.summary
     assert "won opportunity without an account: o3" in outcome.summary
-    assert "no FX rate for an opportunity amount: MXN on 2025-06-30" in outcome.summary
+    # The won MXN deal o5 is the won revenue gate's; the open one is named here.
+    assert "no FX rate for an open or lost opportunity amount: MXN on 2025-07-31 (1 vs limit 0" in outcome.summary
