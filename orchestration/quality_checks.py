@@ -173,7 +173,11 @@ def attribution_models_in_force(on: dt.date | None = None) -> list[str]:
 def attribution_frame(con, models: list[str]) -> pd.DataFrame:
     """Per attribution model: won revenue of marts.fct_opportunities against the revenue attributed in
     marts.fct_attribution, and the opportunities whose attribution is off (weights outside [0, 1] or not
-    summing to 1, attributed revenue not equal to the won amount to the cent, or no rows at all)."""
+    summing to 1, attributed revenue not equal to the won amount to the cent, or no rows at all).
+
+    A won opportunity without a reporting-currency amount (a missing FX rate) has no revenue to
+    attribute: it is counted apart (won_without_reporting_amount) and left to the revenue gate,
+    won_revenue_reconciles_to_crm, which blocks the run for it."""
     model_rows = " union all ".join(f"select {_sql_text(m)} as attribution_model" for m in models) or (
         "select cast(null as varchar) as attribution_model where false"
     )
@@ -182,12 +186,13 @@ def attribution_frame(con, models: list[str]) -> pd.DataFrame:
         opportunities as (
             select opportunity_id,
                    case when is_won then amount_reporting else 0 end as won_amount,
-                   is_won
+                   is_won,
+                   is_won and amount_reporting is null as is_unpriced
             from marts.fct_opportunities
         ),
         expected as (
             select models.attribution_model, opportunities.opportunity_id, opportunities.won_amount,
-                   opportunities.is_won
+                   opportunities.is_won, opportunities.is_unpriced
             from models cross join opportunities
         ),
         attributed as (
@@ -203,15 +208,17 @@ def attribution_frame(con, models: list[str]) -> pd.DataFrame:
             select coalesce(expected.attribution_model, attributed.attribution_model) as attribution_model,
                    coalesce(expected.opportunity_id, attributed.opportunity_id) as opportunity_id,
                    coalesce(expected.is_won, false) as is_won,
+                   coalesce(expected.is_unpriced, false) as is_unpriced,
                    expected.won_amount,
                    attributed.attributed_revenue,
+                   not coalesce(expected.is_unpriced, false) and (
                    attributed.opportunity_id is null
                        or expected.opportunity_id is null
                        or attributed.weights_out_of_range > 0
                        or abs(attributed.weight_total - 1) > 1e-9
                        or attributed.rows_without_revenue > 0
                        or expected.won_amount is null
-                       or attributed.attributed_revenue <> expected.won_amount as is_off
+                       or attributed.attributed_revenue <> expected.won_amount) as is_off
             from expected
             full outer join attributed
                 on attributed.attribution_model = expected.attribution_model
@@ -219,10 +226,12 @@ def attribution_frame(con, models: list[str]) -> pd.DataFrame:
         )
         select attribution_model,
                count(*) filter (where is_won) as won_opportunities,
+               count(*) filter (where is_unpriced) as won_without_reporting_amount,
                cast(coalesce(sum(won_amount), 0) as decimal(18, 2)) as won_revenue,
-               cast(coalesce(sum(attributed_revenue), 0) as decimal(18, 2)) as attributed_revenue,
-               cast(coalesce(sum(attributed_revenue), 0) - coalesce(sum(won_amount), 0) as decimal(18, 2))
-                   as difference,
+               cast(coalesce(sum(attributed_revenue) filter (where not is_unpriced), 0) as decimal(18, 2))
+                   as attributed_revenue,
+               cast(coalesce(sum(attributed_revenue) filter (where not is_unpriced), 0)
+                   - coalesce(sum(won_amount), 0) as decimal(18, 2)) as difference,
                count(*) filter (where is_off) as opportunities_off,
                coalesce(array_to_string(list_slice(list(opportunity_id order by opportunity_id)
                    filter (where is_off), 1, {_LISTED_OPPORTUNITIES}), ', '), '') as off_opportunity_ids
@@ -267,6 +276,10 @@ def validate_attribution(frame: pd.DataFrame) -> GateOutcome:
     rows = failing.to_dict(orient="records")
     if result.success:
         summary = "every attribution model attributes exactly the won revenue, with weights summing to 1"
+        unpriced = int(frame.won_without_reporting_amount.max()) if len(frame) else 0
+        if unpriced:
+            summary += (f" ({unpriced} won opportunities without a reporting-currency amount are left to "
+                        "the won revenue gate)")
     else:
         parts = []
         for r in rows:

@@ -314,3 +314,17 @@ def test_the_attribution_gate_passes_and_names_what_is_off_when_corrupted(wareho
     assert {r["attribution_model"] for r in outcome.failing_rows} == {"linear", "u_shaped"}
     assert "linear: attributed 1333.32 vs won 1333.33 (off by -0.01); 1 opportunities off: O1" in outcome.summary
     assert "u_shaped: attributed 1333.33 vs won 1333.33 (off by 0.0); 1 opportunities off: O3" in outcome.summary
+
+
+def test_a_won_opportunity_without_reporting_amount_is_left_to_the_revenue_gate(warehouse, tmp_path):
+    from orchestration.quality_checks import attribution_frame, validate_attribution
+
+    unpriced = tmp_path / "unpriced.duckdb"
+    unpriced.write_bytes(warehouse.read_bytes())
+    with duckdb.connect(str(unpriced)) as con:
+        con.execute("update marts.fct_opportunities set amount_reporting = null where opportunity_id = 'O2'")
+        con.execute("update marts.fct_attribution set attributed_revenue = null where opportunity_id = 'O2'")
+        outcome = validate_attribution(attribution_frame(con, list(ATTRIBUTION["models"])))
+    assert outcome.passed, outcome.summary
+    assert "1 won opportunities without a reporting-currency amount are left to the won revenue gate" in outcome.summary
+    assert set(outcome.frame.won_revenue) == {"833.33"}
