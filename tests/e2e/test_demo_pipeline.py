@@ -143,6 +143,30 @@ def test_demo_spend_matches_ground_truth(demo_run):
     assert_spend_matches(warehouse, truth)
 
 
+def test_demo_attribution_credits_the_simulated_won_revenue_once_per_model(demo_run):
+    drop, warehouse, outcome = demo_run
+    assert outcome.success, outcome.failures
+    truth = ground_truth(drop)
+    won = {o["opportunity_id"]: Decimal(o["amount_reporting"]) for o in truth["opportunities"] if o["is_won"]}
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        per_model = con.execute(
+            "select attribution_model, sum(attributed_revenue), count(distinct opportunity_id) "
+            "from marts.fct_attribution group by 1"
+        ).fetchall()
+        won_rows = con.execute(
+            "select attribution_model, opportunity_id, sum(attributed_revenue), sum(weight) "
+            "from marts.fct_attribution where is_won group by 1, 2"
+        ).fetchall()
+        touched = con.execute("select count(*) from marts.fct_attribution where not is_unattributed").fetchall()[0][0]
+    assert len(per_model) >= 8 and touched > 0
+    for model, revenue, opportunities in per_model:
+        assert Decimal(revenue) == Decimal(truth["won_revenue_reporting"]), model
+        assert opportunities == len(truth["opportunities"]), model
+    for model, opportunity_id, revenue, weight in won_rows:
+        assert Decimal(revenue) == won[opportunity_id], (model, opportunity_id)
+        assert weight == pytest.approx(1.0, abs=1e-9), (model, opportunity_id)
+
+
 def test_marts_hold_no_raw_emails_or_phones(demo_run):
     _, warehouse, _ = demo_run
     with duckdb.connect(str(warehouse), read_only=True) as con:

@@ -43,6 +43,8 @@ def test_dbt_tests_and_the_revenue_gate_are_asset_checks(defs):
     dbt_checks = [k for k in check_keys if k.asset_key == key("marts", "fct_funnel")]
     assert dbt_checks, "dbt tests on fct_funnel should surface as asset checks"
     assert graph.get_check_spec(gate).blocking
+    attribution_gate = dg.AssetCheckKey(key("marts", "fct_attribution"), "attribution_reconciles_to_won_revenue")
+    assert attribution_gate in check_keys and graph.get_check_spec(attribution_gate).blocking
 
 
 def test_schedule_and_sensor_target_the_pipeline_job(defs):

@@ -1,3 +1,5 @@
+{{ config(meta={"dagster": {"ref": {"name": "fct_attribution"}}}) }}
+
 {#
     Per opportunity and attribution model: every weight in [0, 1], the weights summing to 1, the
     attributed pipeline summing to amount_reporting and the attributed revenue to the won amount
