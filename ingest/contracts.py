@@ -30,7 +30,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from fnmatch import fnmatch
 
-SOURCES = ("salesforce", "hubspot", "marketo", "spend")
+SOURCES = ("salesforce", "hubspot", "marketo", "spend", "targets")
 
 LINEAGE_COLUMNS = ("_source_file", "_source_line", "_file_order", "_load_id", "_loaded_at")
 
@@ -459,7 +459,29 @@ SPEND = (
     ),
 )
 
-CONTRACTS: tuple[Contract, ...] = SALESFORCE + HUBSPOT + MARKETO + SPEND
+# --------------------------------------------------------------------------------------------
+# Targets: the company's own plan, a CSV kept by hand (any name, recognised by its header too).
+# One row per month and, optionally, region and/or channel; blank region / channel = all of them.
+# --------------------------------------------------------------------------------------------
+
+TARGETS = (
+    Contract(
+        source="targets",
+        object="mql_targets",
+        file_patterns=("*mql*target*.csv", "*mql*plan*.csv"),
+        primary_key=("month", "region", "channel"),
+        columns=(
+            C("month", "date", True, "Month"),
+            C("region", "text", False, "Region"),
+            C("channel", "text", False, "Channel"),
+            C("target_mqls", "integer", True, "Target MQLs", "MQL target", "Target"),
+        ),
+        description="Monthly MQL targets (marketing's side of the agreement), by month and optionally region "
+                    "and/or channel.",
+    ),
+)
+
+CONTRACTS: tuple[Contract, ...] = SALESFORCE + HUBSPOT + MARKETO + SPEND + TARGETS
 
 
 def contracts_for(source: str) -> tuple[Contract, ...]:

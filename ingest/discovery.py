@@ -26,8 +26,8 @@ from ingest.headers import HeaderNotFound, find_header
 from ingest.source_settings import SETTINGS_FILE, SettingsError, SourceSettings, load_source_settings
 
 IGNORED_FOLDERS = frozenset({"_ground_truth"})
-# Sources whose exports are named after a user's view or report, not after the object.
-RECOGNISED_BY_HEADER = ("hubspot", "spend")
+# Sources whose exports are named after a user's view or report (or by hand), not after the object.
+RECOGNISED_BY_HEADER = ("hubspot", "spend", "targets")
 
 
 @dataclass(frozen=True)

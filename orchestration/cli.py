@@ -77,6 +77,33 @@ def cmd_definitions(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_what_if(args: argparse.Namespace) -> int:
+    import datetime as dt
+
+    from orchestration.funnel_definitions import DefinitionsError
+    from orchestration.what_if import WhatIfError, run_what_if
+
+    settings.use_paths(warehouse=args.warehouse)
+    try:
+        as_of = dt.date.fromisoformat(args.as_of) if args.as_of else None
+    except ValueError:
+        print(f"error: --as-of must be a date YYYY-MM-DD, got {args.as_of!r}", file=sys.stderr)
+        return 2
+    started = time.perf_counter()
+    try:
+        result = run_what_if(args.proposed, settings.warehouse_path(), as_of=as_of,
+                             log=lambda message: print(message, file=sys.stderr))
+    except DefinitionsError as exc:
+        print(f"error: the proposed definitions are invalid: {exc}", file=sys.stderr)
+        return 2
+    except WhatIfError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    print(result.report())
+    print(f"\n({time.perf_counter() - started:.1f}s; published marts unchanged)")
+    return 0
+
+
 def cmd_prepare(args: argparse.Namespace) -> int:
     from orchestration.dbt_assets import dbt_project
 
@@ -129,6 +156,16 @@ def build_parser() -> argparse.ArgumentParser:
     defs.add_argument("--file", help="a definitions file (default: the governed one)")
     defs.add_argument("--json", action="store_true", help="print as dbt --vars JSON")
     defs.set_defaults(func=cmd_definitions)
+
+    what_if = sub.add_parser(
+        "what-if",
+        help="compare the funnel under a proposed definitions file with the published one (publishes nothing)",
+    )
+    what_if.add_argument("proposed", help="the proposed definitions file (same format as the governed one)")
+    what_if.add_argument("--as-of", help="evaluate the version in force on this date (default: today, or the "
+                                         "file's latest effective_from when later)")
+    add_warehouse(what_if)
+    what_if.set_defaults(func=cmd_what_if)
     return parser
 
 

@@ -1,7 +1,9 @@
 """Great Expectations gates on spend and the closed-loop marts, run as blocking Dagster asset checks.
 
 Same pattern as ``quality_checks``: each gate builds a small aggregate with SQL, validates it with a
-GX suite on a pandas batch, and says which metric is off, by how much, and for which rows.
+GX suite on a pandas batch, and says which metric is off, by how much, and for which rows. The
+gates check the marts where dbt wrote them, in the audit schema, before they are published
+(orchestration/publish.py): a failing gate leaves the published marts as they were.
 
 - ``spend_reconciles_to_inputs`` (marts.fct_marketing_spend): per cost source and currency, the
   spend in the mart equals the spend in the latest raw rows (ad platform exports, Salesforce
@@ -20,11 +22,12 @@ import pandas as pd
 
 from ingest.contracts import contracts_for, quote_ident
 from orchestration.funnel_definitions import FUNNEL_STAGES, load_definitions
+from orchestration.publish import audit_schema, audited_relation
 from orchestration.quality_checks import GateOutcome, latest_rows_sql, markdown_table
 from orchestration.resources import WarehouseResource
 
-FCT_MARKETING_SPEND = dg.AssetKey(["marts", "fct_marketing_spend"])
-RPT_CLOSED_LOOP = dg.AssetKey(["marts", "rpt_closed_loop"])
+FCT_MARKETING_SPEND = dg.AssetKey([audit_schema(), "fct_marketing_spend"])
+RPT_CLOSED_LOOP = dg.AssetKey([audit_schema(), "rpt_closed_loop"])
 
 # Ad platform exports: (raw contract = cost source, campaign name column, cost column).
 _AD_SOURCES = (
@@ -99,7 +102,7 @@ def spend_frame(con) -> pd.DataFrame:
                    sum(cost) as mart_cost,
                    count(*) - count(cost_reporting) as rows_without_rate,
                    min(cost_date) filter (where cost_reporting is null) as first_day_without_rate
-            from marts.fct_marketing_spend group by 1, 2
+            from {audited_relation("fct_marketing_spend")} group by 1, 2
         )
         select coalesce(inputs.cost_source, mart.cost_source) as cost_source,
                coalesce(inputs.currency, mart.currency) as currency,
@@ -190,7 +193,7 @@ NON_NEGATIVE_COLUMNS = (
 
 def _existing_columns(con) -> set[tuple[str, str]]:
     rows = con.execute(
-        "select table_name, column_name from information_schema.columns where table_schema = 'marts'"
+        "select table_name, column_name from information_schema.columns where table_schema = ?", [audit_schema()]
     ).fetchall()
     return {(t, c) for t, c in rows}
 
@@ -212,7 +215,7 @@ def invariants_frame(con) -> pd.DataFrame:
                    cast({quote_ident(later)} as double) as value, cast({quote_ident(earlier)} as double) as limit_value
             from (select strftime(date_trunc('month', timezone(?, timezone('UTC', {first}))), '%Y-%m') as cohort,
                          {counts}
-                  from marts.fct_funnel group by 1) cohorts
+                  from {audited_relation("fct_funnel")} group by 1) cohorts
             where {quote_ident(later)} > {quote_ident(earlier)}
         """)
     for table, column in RATE_COLUMNS:
@@ -220,7 +223,7 @@ def invariants_frame(con) -> pd.DataFrame:
             parts.append(f"""
                 select 'rate outside [0, 1]: {table}.{column}', string_agg(distinct cast({quote_ident(column)} as varchar), ', '),
                        cast(max(abs({quote_ident(column)})) as double), 1.0
-                from marts.{quote_ident(table)} where {quote_ident(column)} < 0 or {quote_ident(column)} > 1
+                from {audited_relation(table)} where {quote_ident(column)} < 0 or {quote_ident(column)} > 1
                 having count(*) > 0
             """)
     for table, column in NON_NEGATIVE_COLUMNS:
@@ -228,22 +231,23 @@ def invariants_frame(con) -> pd.DataFrame:
             parts.append(f"""
                 select 'negative amount: {table}.{column}', count(*) || ' rows',
                        cast(min({quote_ident(column)}) as double), 0.0
-                from marts.{quote_ident(table)} where {quote_ident(column)} < 0
+                from {audited_relation(table)} where {quote_ident(column)} < 0
                 having count(*) > 0
             """)
-    parts.append("""
+    opportunities = audited_relation("fct_opportunities")
+    parts.append(f"""
         select 'won opportunity without an account', string_agg(opportunity_id, ', ' order by opportunity_id),
                cast(count(*) as double), 0.0
-        from marts.fct_opportunities where is_won and account_key is null
+        from {opportunities} where is_won and account_key is null
         having count(*) > 0
     """)
     # Won deals without a rate are the won revenue gate's (one cause, one failure); open and lost here.
-    parts.append("""
+    parts.append(f"""
         select 'no FX rate for an open or lost opportunity amount',
                coalesce(currency, '(none)') || ' on ' || string_agg(distinct cast(close_date as varchar), ', '
                    order by cast(close_date as varchar)),
                cast(count(*) as double), 0.0
-        from marts.fct_opportunities
+        from {opportunities}
         where amount is not null and amount_reporting is null and not is_won
         group by currency
     """)

@@ -41,7 +41,9 @@ def manifest_is_stale(project: DbtProject) -> bool:
 @cache
 def dbt_project() -> DbtProject:
     """The dbt project, with a manifest parsed once (and again only when dbt files changed)."""
-    # Parse with the same --vars the runs use, so dbt's partial parsing stays valid at run time.
+    # Parse with the same --vars and the same warehouse path the runs use, so dbt's partial parsing
+    # stays valid at run time (dbt re-parses the whole project when a connection value changes).
+    settings.use_paths(warehouse=settings.warehouse_path())
     project = DbtProject(
         project_dir=settings.DBT_PROJECT_DIR, prepare_project_cli_args=["parse", "--quiet", "--vars", _vars()]
     )

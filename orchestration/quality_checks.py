@@ -1,9 +1,10 @@
 """Great Expectations gates on closed-loop revenue, run as blocking Dagster asset checks.
 
-Each gate computes a small aggregate straight from the raw CRM rows (an independent path from the
+The gates check the marts where dbt wrote them, in the audit schema, before they are published
+(orchestration/publish.py). Each gate computes a small aggregate straight from the raw CRM rows (an independent path from the
 dbt models) and from the published mart, and validates it with a GX expectation suite on a pandas
-batch. A failing gate fails the run: nothing downstream of the checked mart is built, and the
-message says which metric is off, by how much, and for which rows.
+batch. A failing gate fails the run: nothing downstream of the checked mart is built, the marts
+are not published (BI tools keep seeing the last good ones), and the message says which metric is off, by how much, and for which rows.
 """
 
 
@@ -14,9 +15,10 @@ import dagster as dg
 import pandas as pd
 
 from ingest.contracts import Contract, contracts_for, quote_ident
+from orchestration.publish import audit_schema, audited_relation
 from orchestration.resources import WarehouseResource
 
-FCT_OPPORTUNITIES = dg.AssetKey(["marts", "fct_opportunities"])
+FCT_OPPORTUNITIES = dg.AssetKey([audit_schema(), "fct_opportunities"])
 
 # Where each CRM keeps won deals: (raw contract, amount column, currency column, won flag column).
 _WON_SOURCES = (
@@ -47,7 +49,7 @@ def latest_rows_sql(contract: Contract) -> str:
 
 
 def won_revenue_frame(con) -> pd.DataFrame:
-    """Won amount per currency in the raw CRM rows and in marts.fct_opportunities."""
+    """Won amount per currency in the raw CRM rows and in the audited fct_opportunities."""
     raw_parts = []
     for source, obj, amount, currency, won in _WON_SOURCES:
         contract = next(c for c in contracts_for(source) if c.object == obj)
@@ -63,7 +65,7 @@ def won_revenue_frame(con) -> pd.DataFrame:
                    sum(amount) as mart_won_amount,
                    count(*) as mart_won_deals,
                    count(*) - count(amount_reporting) as won_deals_without_reporting_amount
-            from marts.fct_opportunities where is_won group by 1
+            from {audited_relation("fct_opportunities")} where is_won group by 1
         )
         select coalesce(raw.currency, mart.currency) as currency,
                cast(coalesce(raw_won_amount, 0) as decimal(18, 2)) as raw_won_amount,
@@ -111,7 +113,7 @@ def validate_won_revenue(frame: pd.DataFrame) -> GateOutcome:
     ]
     rows = failing.to_dict(orient="records")
     if result.success:
-        summary = "won revenue in marts.fct_opportunities equals the raw CRM won amounts in every currency"
+        summary = "won revenue in fct_opportunities equals the raw CRM won amounts in every currency"
     else:
         parts = [
             f"{r['currency']}: mart {r['mart_won_amount']} vs raw {r['raw_won_amount']} "
@@ -135,7 +137,7 @@ def markdown_table(frame: pd.DataFrame) -> str:
     name="won_revenue_reconciles_to_crm",
     blocking=True,
     description=(
-        "Great Expectations: per currency, closed-won revenue in marts.fct_opportunities equals the sum "
+        "Great Expectations: per currency, closed-won revenue in fct_opportunities equals the sum "
         "of won amounts in the latest raw CRM rows (Salesforce Opportunity, HubSpot deals), and every won "
         "deal has a reporting-currency amount."
     ),
@@ -154,7 +156,7 @@ def won_revenue_reconciles_to_crm(warehouse: WarehouseResource) -> dg.AssetCheck
     )
 
 
-FCT_ATTRIBUTION = dg.AssetKey(["marts", "fct_attribution"])
+FCT_ATTRIBUTION = dg.AssetKey([audit_schema(), "fct_attribution"])
 _LISTED_OPPORTUNITIES = 5
 
 
@@ -188,7 +190,7 @@ def attribution_frame(con, models: list[str]) -> pd.DataFrame:
                    case when is_won then amount_reporting else 0 end as won_amount,
                    is_won,
                    is_won and amount_reporting is null as is_unpriced
-            from marts.fct_opportunities
+            from {audited_relation("fct_opportunities")}
         ),
         expected as (
             select models.attribution_model, opportunities.opportunity_id, opportunities.won_amount,
@@ -201,7 +203,7 @@ def attribution_frame(con, models: list[str]) -> pd.DataFrame:
                    count(*) filter (where weight < 0 or weight > 1 or weight is null) as weights_out_of_range,
                    sum(attributed_revenue) as attributed_revenue,
                    count(*) - count(attributed_revenue) as rows_without_revenue
-            from marts.fct_attribution
+            from {audited_relation("fct_attribution")}
             group by attribution_model, opportunity_id
         ),
         joined as (

@@ -4,7 +4,8 @@
     summary = generate(Path("demo_exports"), people=3000, seed=42, profile="salesforce+hubspot")
 
 writes the vendor exports of the profile's systems (``salesforce/`` with the incremental extract in
-``salesforce/2026-11-01/``, ``hubspot/``, ``marketo/``, ``spend/``) and
+``salesforce/2026-11-01/``, ``hubspot/``, ``marketo/``, ``spend/``), the company's MQL plan
+(``targets/``, multi-system profiles) and
 ``_ground_truth/ground_truth.json``: every person's governed stage entry times and
 every opportunity's close and reporting-currency amount, computed by ``ingest.demo.oracle`` from the
 simulated records with the governed funnel definitions.
@@ -22,7 +23,8 @@ from .writers import EXPORT_DAY, write_drop
 __all__ = ["PROFILES", "generate"]
 
 # Sub-folders first, so a folder left empty is removed before its parent is looked at.
-MANAGED_FOLDERS = (f"salesforce/{EXPORT_DAY}", "salesforce", "hubspot", "marketo", "spend", "_ground_truth")
+MANAGED_FOLDERS = (f"salesforce/{EXPORT_DAY}", "salesforce", "hubspot", "marketo", "spend", "targets",
+                   "_ground_truth")
 
 
 def _clear_previous_drop(out_dir: Path) -> None:

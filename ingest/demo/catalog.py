@@ -114,6 +114,9 @@ MARKETS = (
            (" GmbH", " AG", ""), "de"),
 )
 MARKETS_BY_CODE = {market.code: market for market in MARKETS}
+# The sales region each market belongs to.
+SALES_REGIONS = {"ES": "Europe", "UK": "Europe", "DE": "Europe", "US": "North America",
+                 "MX": "Latin America", "CO": "Latin America", "AR": "Latin America"}
 LATAM = ("MX", "CO", "AR")
 EMEA = ("ES", "UK", "DE")
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import re
+import statistics
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
@@ -22,6 +23,7 @@ from zoneinfo import ZoneInfo
 
 import yaml
 
+from .catalog import MARKETS, SALES_REGIONS
 from .records import ExportDrop
 
 DEFINITIONS_PATH = Path(__file__).resolve().parents[2] / "dbt_project" / "definitions" / "funnel_definitions.yml"
@@ -54,6 +56,7 @@ class Definitions:
     qualifying_lead_statuses: frozenset[str]
     opportunity_created_qualifies: bool
     advocacy_form_names: frozenset[str]
+    reporting_timezone: str = "UTC"
 
 
 def _as_date(value) -> date:
@@ -88,6 +91,7 @@ def definitions_from_document(document: dict, on: date) -> Definitions:
         qualifying_lead_statuses=frozenset(version["sql"]["qualifying_lead_statuses"]),
         opportunity_created_qualifies=bool(version["sql"]["opportunity_created_qualifies"]),
         advocacy_form_names=frozenset(version["evangelist"]["advocacy_form_names"]),
+        reporting_timezone=document["reporting"].get("timezone") or "UTC",
     )
 
 
@@ -205,6 +209,8 @@ class GroundTruth:
     persons: dict[str, PersonFunnel]
     opportunities: list[OpportunityFact]
     spend: list[SpendDay] = field(default_factory=list)
+    regions: dict[str, str | None] = field(default_factory=dict)    # person_key -> sales region
+    mql_targets: list = field(default_factory=list)                 # the drop's MqlTarget rows
 
     def stage_counts(self) -> dict[str, int]:
         return {stage: sum(1 for p in self.persons.values() if p.stages[stage] is not None)
@@ -567,6 +573,7 @@ def compute_ground_truth(drop: ExportDrop, definitions: Definitions) -> GroundTr
             events=person_events)
     opportunities.sort(key=lambda o: o.opportunity_id)
     return GroundTruth(definitions=definitions, persons=persons, opportunities=opportunities,
+                       regions=person_regions(drop, index), mql_targets=list(drop.mql_targets),
                        spend=marketing_spend(drop, definitions))
 
 
@@ -620,4 +627,95 @@ def ground_truth_document(truth: GroundTruth, *, seed: int, people: int, profile
                                    for channel, months in truth.spend_by_channel_month().items()},
         "spend_by_source_currency": {source: {cur: _money(v) for cur, v in by_currency.items()}
                                      for source, by_currency in truth.spend_by_source_currency().items()},
+        "funnel_conversion": cohort_conversion(truth),
+        "mql_targets": mql_targets_vs_actual(truth),
     }
+
+
+# --------------------------------------------------------------------------------------------
+# Regions and cohort conversion
+# --------------------------------------------------------------------------------------------
+
+REGION_OF_COUNTRY = {market.name.lower(): SALES_REGIONS[market.code] for market in MARKETS}
+
+
+def person_regions(drop: ExportDrop, index: _Index) -> dict[str, str | None]:
+    """Each person's sales region, from the country of their records: Salesforce contact, then
+    Salesforce lead, then HubSpot contact, then Marketo lead, the most recently modified first; the
+    first record with a country decides. No record with a country (or an unknown one): no region."""
+    candidates: dict[str, list[tuple[int, float, str]]] = defaultdict(list)
+
+    def add(key: str, priority: int, modified_at: datetime, country: str | None) -> None:
+        if country is not None and country.strip():
+            candidates[key].append((priority, -modified_at.timestamp(), country.strip()))
+
+    for contact in drop.sf_contacts:
+        add(index.sf_contact_person[contact.id], 1, contact.modified_at, contact.mailing_country)
+    for lead in live_leads(drop):
+        add(index.sf_lead_person[lead.id], 2, lead.modified_at, lead.country)
+    for contact in drop.hs_contacts:
+        add(index.hs_contact_person[contact.id], 3, contact.modified_at, contact.country)
+    for lead in drop.mk_leads:
+        add(index.mk_lead_person[lead.id], 4, lead.updated_at, lead.country)
+    regions: dict[str, str | None] = {}
+    for key in index.created:
+        found = sorted(candidates.get(key, []))
+        regions[key] = REGION_OF_COUNTRY.get(found[0][2].lower()) if found else None
+    return regions
+
+
+def reporting_month(instant: datetime, timezone: str) -> str:
+    """First day (ISO) of the calendar month the instant falls in, in the reporting time zone."""
+    return instant.astimezone(ZoneInfo(timezone)).strftime("%Y-%m-01")
+
+
+def cohort_conversion(truth: GroundTruth) -> list[dict]:
+    """Stage-to-stage conversion by cohort: for each adjacent stage pair, the people who entered the
+    earlier stage in a calendar month (reporting time zone) and how many of them reached the next
+    stage (at any time), with the median days between the two; all people (dimension 'all') and
+    by region (a null region for people without one)."""
+    stages = truth.definitions.stages
+    groups: dict[tuple, list[float | None]] = defaultdict(list)
+    for person in truth.persons.values():
+        slices = (("all", "all"), ("region", truth.regions.get(person.person_key)))
+        for order, (earlier, later) in enumerate(zip(stages, stages[1:]), start=1):
+            entered, reached = person.stages[earlier], person.stages[later]
+            if entered is None:
+                continue
+            days = None if reached is None else (reached - entered).total_seconds() / 86400
+            month = reporting_month(entered, truth.definitions.reporting_timezone)
+            for name, value in slices:
+                groups[(month, order, earlier, later, name, value)].append(days)
+    rows = []
+    for (month, order, earlier, later, name, value), days in groups.items():
+        converted = [d for d in days if d is not None]
+        rows.append({
+            "cohort_month": month, "stage_pair_order": order, "from_stage": earlier, "to_stage": later,
+            "dimension_name": name, "dimension_value": value,
+            "entered_from": len(days), "converted": len(converted),
+            "median_days_to_convert": statistics.median(converted) if converted else None,
+        })
+    return sorted(rows, key=lambda r: (r["cohort_month"], r["stage_pair_order"], r["dimension_name"],
+                                       r["dimension_value"] or ""))
+
+
+def mql_targets_vs_actual(truth: GroundTruth) -> list[dict]:
+    """Governed MQLs per calendar month (reporting time zone) at each target's grain (all regions or one),
+    plus every month with MQLs and no all-region target (target None)."""
+    mql_months: dict[str, list[str | None]] = defaultdict(list)     # month -> the MQLs' regions
+    for person in truth.persons.values():
+        if person.stages["mql"] is not None:
+            month = reporting_month(person.stages["mql"], truth.definitions.reporting_timezone)
+            mql_months[month].append(truth.regions.get(person.person_key))
+    rows = []
+    for target in truth.mql_targets:
+        month = target.month.strftime("%Y-%m-01")
+        regions = mql_months.get(month, [])
+        actual = len(regions) if target.region is None else sum(
+            1 for r in regions if r is not None and r.lower() == target.region.lower())
+        rows.append({"mql_month": month, "region": target.region, "actual_mqls": actual,
+                     "target_mqls": target.target_mqls})
+    targeted = {r["mql_month"] for r in rows if r["region"] is None}
+    rows += [{"mql_month": month, "region": None, "actual_mqls": len(regions), "target_mqls": None}
+             for month, regions in mql_months.items() if month not in targeted]
+    return sorted(rows, key=lambda r: (r["mql_month"], r["region"] or ""))

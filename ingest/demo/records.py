@@ -397,6 +397,13 @@ class PreviousExport:
 
 
 @dataclass
+class MqlTarget:
+    month: date
+    region: str | None                # None = all regions
+    target_mqls: int
+
+
+@dataclass
 class ExportDrop:
     profile: str
     systems: tuple[str, ...]
@@ -424,4 +431,5 @@ class ExportDrop:
     ad_spend: list[AdSpendDay] = field(default_factory=list)
     campaign_mapping: list[CampaignMapping] = field(default_factory=list)
     fx_rates: list[FxRate] = field(default_factory=list)
+    mql_targets: list[MqlTarget] = field(default_factory=list)
     previous: PreviousExport = field(default_factory=PreviousExport)

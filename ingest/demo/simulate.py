@@ -13,19 +13,22 @@ from .records import ExportDrop
 from .sales import SalesBook, outbound_handoffs, simulate_sales
 from .salesforce import SalesforceRenderer
 from .spend import campaign_mapping, fx_rates_file, simulate_spend, spend_by_ad_campaign
+from .targets import mql_plan
 
 
 @dataclass(frozen=True)
 class Profile:
     name: str
-    systems: tuple[str, ...]         # export folders written
+    systems: tuple[str, ...]         # export folders written (targets: the company's MQL plan)
     marketing: str | None            # marketing automation: hubspot | marketo | None
     sales: str                       # where sales works: salesforce | hubspot
 
 
 PROFILES = {
-    "salesforce+hubspot": Profile("salesforce+hubspot", ("salesforce", "hubspot", "spend"), "hubspot", "salesforce"),
-    "salesforce+marketo": Profile("salesforce+marketo", ("salesforce", "marketo", "spend"), "marketo", "salesforce"),
+    "salesforce+hubspot": Profile("salesforce+hubspot", ("salesforce", "hubspot", "spend", "targets"), "hubspot",
+                                  "salesforce"),
+    "salesforce+marketo": Profile("salesforce+marketo", ("salesforce", "marketo", "spend", "targets"), "marketo",
+                                  "salesforce"),
     "salesforce": Profile("salesforce", ("salesforce",), None, "salesforce"),
     # A HubSpot-only company that sells in EUR and USD: its ad spend and finance's rates file in spend/.
     "hubspot": Profile("hubspot", ("hubspot", "spend"), "hubspot", "hubspot"),
@@ -70,4 +73,6 @@ def simulate(people: int, seed: int, profile: str) -> Simulation:
         drop.campaign_mapping = campaign_mapping(campaign_ids)
         if "salesforce" not in spec.systems:
             drop.fx_rates = fx_rates_file(seed)
+    if "targets" in spec.systems:
+        drop.mql_targets = mql_plan()
     return Simulation(world, book, drop)

@@ -287,6 +287,13 @@ class DropWriter:
             self._write("spend", SPEND_FILES["fx_rates"], rates_contract, {"valid_from": "date"}, drop.fx_rates,
                         _fx_rate_row)
 
+    # ---------------------------------------------------------------- Targets (the company's own plan)
+
+    def targets(self, drop: ExportDrop) -> None:
+        contract = _contract("targets", "mql_targets.csv", "mql_targets")
+        self._write("targets", "mql_targets.csv", contract, {}, drop.mql_targets, _mql_target_row,
+                    only=("month", "region", "target_mqls"))
+
     def ground_truth(self, document: dict) -> None:
         path = self.out_dir / "_ground_truth" / "ground_truth.json"
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -518,6 +525,10 @@ def _fx_rate_row(r) -> dict[str, str]:
             "rate": fixed(r.rate, 6)}
 
 
+def _mql_target_row(r) -> dict[str, str]:
+    return {"month": r.month.strftime("%Y-%m"), "region": _text(r.region), "target_mqls": str(r.target_mqls)}
+
+
 def write_drop(out_dir: Path, drop: ExportDrop) -> DropWriter:
     writer = DropWriter(out_dir)
     if "salesforce" in drop.systems:
@@ -528,4 +539,6 @@ def write_drop(out_dir: Path, drop: ExportDrop) -> DropWriter:
         writer.marketo(drop)
     if "spend" in drop.systems:
         writer.spend(drop)
+    if "targets" in drop.systems:
+        writer.targets(drop)
     return writer

@@ -71,9 +71,9 @@ def test_build_is_green_on_empty_raw_tables(tmp_path):
     assert result.returncode == 0, result.stdout[-5000:]
     with duckdb.connect(str(warehouse), read_only=True) as con:
         schemas = {row[0] for row in con.execute("select distinct table_schema from information_schema.tables").fetchall()}
-        assert {"staging", "intermediate", "marts"} <= schemas
-        assert con.execute("select count(*) from marts.fct_funnel").fetchall() == [(0,)]
-        assert con.execute("select count(*) from marts.fct_opportunities").fetchall() == [(0,)]
+        assert {"staging", "intermediate", "marts_audit"} <= schemas
+        assert con.execute("select count(*) from marts_audit.fct_funnel").fetchall() == [(0,)]
+        assert con.execute("select count(*) from marts_audit.fct_opportunities").fetchall() == [(0,)]
         assert con.execute(
             "select definition_version from intermediate.int_definition_versions where is_in_force"
         ).fetchall() == [(yaml.safe_load(DEFINITIONS.read_text())["versions"][-1]["version"],)]
@@ -119,7 +119,7 @@ def test_demo_funnel_equals_ground_truth(demo_build):
     assert result.returncode == 0, result.stdout[-5000:]
     columns = [f"became_{stage}_at" for stage in STAGES]
     with duckdb.connect(str(warehouse), read_only=True) as con:
-        rows = con.execute(f"select person_key, {', '.join(columns)} from marts.fct_funnel").fetchall()
+        rows = con.execute(f"select person_key, {', '.join(columns)} from marts_audit.fct_funnel").fetchall()
     actual = {row[0]: dict(zip(columns, map(iso, row[1:]))) for row in rows}
     expected = {p["person_key"]: {c: p[c] for c in columns} for p in truth["persons"]}
     assert set(actual) == set(expected)
@@ -133,7 +133,7 @@ def test_demo_opportunities_equal_ground_truth(demo_build):
     with duckdb.connect(str(warehouse), read_only=True) as con:
         rows = con.execute(
             "select opportunity_id, person_key, created_at, closed_at, is_closed, is_won, amount, currency, "
-            "amount_reporting from marts.fct_opportunities"
+            "amount_reporting from marts_audit.fct_opportunities"
         ).fetchall()
     actual = {
         r[0]: {"person_key": r[1], "created_at": iso(r[2]), "closed_at": iso(r[3]), "is_closed": r[4],

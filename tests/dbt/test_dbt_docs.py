@@ -21,7 +21,7 @@ def manifest(tmp_path_factory):
 
 def test_every_marts_model_and_column_has_a_description(manifest):
     marts = [node for node in manifest["nodes"].values()
-             if node["resource_type"] == "model" and node["schema"] == "marts"]
+             if node["resource_type"] == "model" and node["fqn"][1] == "marts"]
     assert {"fct_funnel", "fct_opportunities", "rpt_lead_sla"} <= {node["name"] for node in marts}
     undocumented = [node["name"] for node in marts if not node["description"].strip()]
     undocumented += [f"{node['name']}.{name}" for node in marts

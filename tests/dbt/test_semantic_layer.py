@@ -36,6 +36,9 @@ METRICS = {
     "won_opportunities": "simple",
     "win_rate": "ratio",
     "won_revenue": "simple",
+    "cohort_entries": "simple",
+    "cohort_conversions": "simple",
+    "cohort_conversion_rate": "ratio",
 }
 DIMENSIONS = ["channel", "original_source", "region", "segment", "owner", "first_touch_campaign", "country"]
 
@@ -105,6 +108,37 @@ def test_mql_to_sql_conversion_rate_equals_ground_truth(semantic_demo):
     assert float(row["mql_to_sql_conversion_rate"]) == pytest.approx(len(converted) / len(mqls))
 
 
+def test_mql_to_sql_conversion_counts_each_mql_cohort_in_its_own_month(semantic_demo):
+    truth = semantic_demo[3]
+    rows = mf_query(semantic_demo, ["mqls", "mqls_converted_to_sql", "mql_to_sql_conversion_rate"],
+                    ["metric_time__month"])
+    expected = {}
+    for person in truth["persons"]:
+        if person["became_mql_at"]:
+            month = person["became_mql_at"][:7]                        # metric_time is became_mql_at (UTC)
+            mqls, converted = expected.get(month, (0, 0))
+            expected[month] = (mqls + 1, converted + (person["became_sql_at"] is not None))
+    actual = {row["metric_time__month"][:7]: (int(number(row["mqls"])), int(number(row["mqls_converted_to_sql"])))
+              for row in rows if number(row["mqls"])}
+    assert actual == expected
+    assert any(0 < converted < mqls for mqls, converted in expected.values())
+    for row in rows:
+        if number(row["mqls"]):
+            assert float(row["mql_to_sql_conversion_rate"]) == pytest.approx(
+                float(number(row["mqls_converted_to_sql"]) / number(row["mqls"])))
+
+
+def test_cohort_conversion_by_stage_and_reporting_month_equals_ground_truth(semantic_demo):
+    truth = semantic_demo[3]
+    rows = mf_query(semantic_demo, ["cohort_entries", "cohort_conversions", "cohort_conversion_rate"],
+                    ["conversion_cohort__from_stage", "metric_time__month"])
+    actual = {(row["conversion_cohort__from_stage"], row["metric_time__month"][:10]):
+              (int(number(row["cohort_entries"])), int(number(row["cohort_conversions"]))) for row in rows}
+    expected = {(r["from_stage"], r["cohort_month"]): (r["entered_from"], r["converted"])
+                for r in truth["funnel_conversion"] if r["dimension_name"] == "all"}
+    assert actual == expected
+
+
 def test_opportunity_metrics_equal_ground_truth(semantic_demo):
     truth = semantic_demo[3]
     rows = mf_query(semantic_demo, ["opportunities", "won_opportunities", "won_revenue"], ["metric_time__month"])
@@ -122,7 +156,7 @@ def test_speed_to_lead_and_sla_compliance_follow_rpt_lead_sla(semantic_demo):
     (row,) = mf_query(semantic_demo, ["speed_to_lead_hours", "sla_compliance_rate"])
     with duckdb.connect(str(warehouse), read_only=True) as con:
         handoffs = con.execute(
-            "select hours_to_first_touch_calendar, is_untouched, is_sla_breached from marts.rpt_lead_sla"
+            "select hours_to_first_touch_calendar, is_untouched, is_sla_breached from marts_audit.rpt_lead_sla"
         ).fetchall()
     touched_hours = [float(hours) for hours, untouched, _ in handoffs if not untouched]
     decided = [h for h in handoffs if not h[1] or h[2]]
@@ -147,12 +181,12 @@ def test_every_marts_column_built_is_documented(semantic_demo):
     documented = {
         (node["name"], column): bool(spec.get("description", "").strip())
         for node in manifest["nodes"].values()
-        if node["resource_type"] == "model" and node["schema"] == "marts"
+        if node["resource_type"] == "model" and node["schema"] == "marts_audit"
         for column, spec in node["columns"].items()
     }
     with duckdb.connect(str(warehouse), read_only=True) as con:
         built = con.execute(
-            "select table_name, column_name from information_schema.columns where table_schema = 'marts'"
+            "select table_name, column_name from information_schema.columns where table_schema = 'marts_audit'"
         ).fetchall()
     assert built
     assert [column for column in built if not documented.get(column)] == []

@@ -48,8 +48,8 @@ def test_a_different_seed_gives_a_different_company(tmp_path):
 
 
 @pytest.mark.parametrize("profile, folders", [
-    ("salesforce+hubspot", {"salesforce", "hubspot", "spend"}),
-    ("salesforce+marketo", {"salesforce", "marketo", "spend"}),
+    ("salesforce+hubspot", {"salesforce", "hubspot", "spend", "targets"}),
+    ("salesforce+marketo", {"salesforce", "marketo", "spend", "targets"}),
     ("salesforce", {"salesforce"}),
     ("hubspot", {"hubspot", "spend"}),
 ])

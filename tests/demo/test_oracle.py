@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 from datetime import date, timedelta
 from decimal import Decimal
@@ -15,8 +16,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from ingest.demo.oracle import (
-    DEFINITIONS_PATH, STAGES, backfill, classify_form, compute_ground_truth, definitions_from_document, ilike,
-    load_definitions, person_key,
+    DEFINITIONS_PATH, STAGES, backfill, classify_form, cohort_conversion, compute_ground_truth,
+    definitions_from_document, ilike, load_definitions, person_key,
 )
 
 DEFS = definitions_from_document(definitions_document(), date(2026, 11, 1))
@@ -475,3 +476,49 @@ def test_mql_time_is_the_first_instant_whose_cumulative_score_reaches_the_thresh
             expected = at("2026-01-01 00:00") + timedelta(minutes=minute)
             break
     assert truth.persons[key(ANA)].own["mql"] == expected
+
+
+# ------------------------------------------------------------------------------------------------ cohorts
+
+
+def test_a_persons_region_comes_from_the_first_record_with_a_country_in_crm_precedence():
+    truth = compute_ground_truth(drop(
+        # ana: the Salesforce contact (Germany) outranks the lead (Mexico) and the HubSpot contact.
+        sf_contacts=[dataclasses.replace(sf_contact("003A", ANA, "2026-01-05 09:00"), mailing_country="Germany")],
+        sf_leads=[dataclasses.replace(sf_lead("00QA", ANA, "2026-01-03 12:00"), country="Mexico")],
+        hs_contacts=[dataclasses.replace(hs_contact("101", ANA, "2026-01-02 09:00"), country="United States"),
+                     # bo: only a HubSpot contact without a country, and a Marketo lead in the US
+                     hs_contact("102", "bo@acme.com", "2026-01-02 09:00")],
+        mk_leads=[dataclasses.replace(mk_lead("7", "bo@acme.com", "2026-01-04 08:00"), country="United States"),
+                  mk_lead("8", "cy@acme.com", "2026-01-04 08:00")],
+    ), DEFS)
+    assert truth.regions == {key(ANA): "Europe", key("bo@acme.com"): "North America", key("cy@acme.com"): None}
+
+
+def test_cohorts_are_reporting_time_zone_months_of_the_earlier_stage():
+    # Madrid is UTC+1 in winter: 2026-01-31 23:30 UTC is 1 February there, 22:59 UTC is still 31 January.
+    people = [("ana@acme.es", "2026-01-31 23:30", "2026-02-03 23:30"),   # February MQL, SQL after 3 days
+              ("bea@acme.es", None, "2026-02-05 12:00"),                 # skips MQL: qualifies by SQL, 0 days
+              ("cy@acme.es", "2026-02-20 10:00", None),                  # February MQL, not converted
+              ("dan@acme.es", "2026-01-31 22:59", None)]                 # January MQL
+    leads, forms, history = [], [], []
+    for number, (email, demo_at, sql_at) in enumerate(people):
+        lead_id = f"00Q{number}"
+        leads.append(dataclasses.replace(sf_lead(lead_id, email, "2026-01-02 08:00"), country="Germany"))
+        if demo_at:
+            forms.append(form(f"10{number}", email, "Demo request", demo_at))
+        if sql_at:
+            history.append(status(lead_id, "Working - Contacted", "Sales Qualified", sql_at))
+    truth = compute_ground_truth(drop(sf_leads=leads, hs_form_submissions=forms, sf_lead_history=history), DEFS)
+    rows = {(r["cohort_month"], r["dimension_name"]): r for r in cohort_conversion(truth) if r["from_stage"] == "mql"}
+    assert set(rows) == {("2026-01-01", "all"), ("2026-01-01", "region"), ("2026-02-01", "all"),
+                         ("2026-02-01", "region")}
+    february = rows[("2026-02-01", "all")]
+    assert (february["to_stage"], february["entered_from"], february["converted"]) == ("sql", 3, 2)
+    assert february["median_days_to_convert"] == 1.5                 # median of 3 and 0 days
+    assert rows[("2026-02-01", "region")]["dimension_value"] == "Europe"
+    assert (rows[("2026-01-01", "all")]["entered_from"], rows[("2026-01-01", "all")]["converted"]) == (1, 0)
+    assert rows[("2026-01-01", "all")]["median_days_to_convert"] is None
+    # every lead entered in January (lead record created 2 January), and all 4 became MQLs (bea by backfill)
+    lead_cohort = next(r for r in cohort_conversion(truth) if r["from_stage"] == "lead" and r["dimension_name"] == "all")
+    assert (lead_cohort["cohort_month"], lead_cohort["entered_from"], lead_cohort["converted"]) == ("2026-01-01", 4, 4)

@@ -6,6 +6,7 @@ definitions file to the simulated events), never from the SQL under test.
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import json
 from decimal import Decimal
@@ -17,6 +18,7 @@ import pytest
 from ingest.demo import generate
 from orchestration.funnel_definitions import FUNNEL_STAGES
 from orchestration.pipeline import run_pipeline
+from warehouse_fingerprint import fingerprint
 
 STAGE_COLUMNS = [f"became_{stage}_at" for stage in FUNNEL_STAGES]
 
@@ -167,6 +169,75 @@ def test_demo_attribution_credits_the_simulated_won_revenue_once_per_model(demo_
         assert weight == pytest.approx(1.0, abs=1e-9), (model, opportunity_id)
 
 
+def conversion_rows(warehouse: Path) -> dict[tuple, tuple]:
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        rows = con.execute(
+            "select cast(cohort_month as varchar), from_stage, to_stage, dimension_name, dimension_value, "
+            "entered_from, converted, conversion_rate, median_days_to_convert "
+            "from marts.rpt_funnel_conversion where dimension_name in ('all', 'region')"
+        ).fetchall()
+    return {tuple(r[:5]): tuple(r[5:]) for r in rows}
+
+
+def assert_conversion_matches(warehouse: Path, truth: dict) -> None:
+    """Every cohort's entered/converted counts equal the oracle's exactly, all-up and by region."""
+    actual = conversion_rows(warehouse)
+    expected = {
+        (r["cohort_month"], r["from_stage"], r["to_stage"], r["dimension_name"], r["dimension_value"]): r
+        for r in truth["funnel_conversion"]
+    }
+    assert set(actual) == set(expected), set(actual) ^ set(expected)
+    counts = {k: v[:2] for k, v in actual.items()}
+    assert counts == {k: (e["entered_from"], e["converted"]) for k, e in expected.items()}
+    for cohort, (entered, converted, rate, median) in actual.items():
+        assert float(rate) == pytest.approx(converted / entered, abs=0.00005), cohort
+        oracle_median = expected[cohort]["median_days_to_convert"]
+        if oracle_median is None:
+            assert median is None, cohort
+        else:
+            assert float(median) == pytest.approx(oracle_median, abs=0.0051), cohort
+
+
+def test_demo_cohort_conversion_matches_ground_truth(demo_run):
+    drop, warehouse, outcome = demo_run
+    assert outcome.success, outcome.failures
+    truth = ground_truth(drop)
+    mql_to_sql = [r for r in truth["funnel_conversion"] if r["from_stage"] == "mql" and r["dimension_name"] == "all"]
+    assert len(mql_to_sql) > 12 and 0 < sum(r["converted"] for r in mql_to_sql) < sum(r["entered_from"] for r in mql_to_sql)
+    assert {r["dimension_value"] for r in truth["funnel_conversion"] if r["dimension_name"] == "region"} >= {
+        "Europe", "Latin America", "North America"}
+    assert_conversion_matches(warehouse, truth)
+
+
+def assert_mql_targets_match(warehouse: Path, truth: dict) -> None:
+    """Actual governed MQLs per month and target grain, and the targets, equal the oracle's."""
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        rows = con.execute(
+            "select cast(mql_month as varchar), region, channel, actual_mqls, target_mqls, target_attainment "
+            "from marts.rpt_mql_targets"
+        ).fetchall()
+    actual = {(r[0], r[1]): (r[3], r[4]) for r in rows}
+    assert all(r[2] is None for r in rows)
+    assert actual == {(e["mql_month"], e["region"]): (e["actual_mqls"], e["target_mqls"]) for e in truth["mql_targets"]}
+    for month, region, _, mqls, target, attainment in rows:
+        if target:
+            assert float(attainment) == pytest.approx(mqls / target, abs=0.00005), (month, region)
+        else:
+            assert attainment is None, (month, region)
+
+
+def test_demo_mql_targets_match_ground_truth(demo_run):
+    drop, warehouse, outcome = demo_run
+    assert outcome.success, outcome.failures
+    truth = ground_truth(drop)
+    assert (drop / "targets" / "mql_targets.csv").is_file()
+    targeted = [r for r in truth["mql_targets"] if r["target_mqls"] is not None]
+    assert {r["region"] for r in targeted} == {None, "Europe", "Latin America", "North America"}
+    assert any(r["actual_mqls"] >= r["target_mqls"] for r in targeted)
+    assert any(r["actual_mqls"] < r["target_mqls"] for r in targeted)
+    assert_mql_targets_match(warehouse, truth)
+
+
 def test_marts_hold_no_raw_emails_or_phones(demo_run):
     _, warehouse, _ = demo_run
     with duckdb.connect(str(warehouse), read_only=True) as con:
@@ -203,12 +274,16 @@ def test_every_profile_runs_end_to_end_and_matches_ground_truth(tmp_path, profil
     generate(drop, people=600, seed=7, profile=profile)
     outcome = run_pipeline(drop, warehouse)
     assert outcome.success, outcome.failures
-    absent = {"salesforce", "hubspot", "marketo", "spend"} - {p.name for p in drop.iterdir()}
+    absent = {"salesforce", "hubspot", "marketo", "spend", "targets"} - {p.name for p in drop.iterdir()}
     for source in absent:
         assert any(source in note for note in outcome.notes), (source, outcome.notes)
     truth = ground_truth(drop)
     assert_funnel_matches(warehouse, truth)
     assert_opportunities_match(warehouse, truth)
+    assert_conversion_matches(warehouse, truth)
+    # the single-system companies keep no MQL plan: monthly MQLs with null targets, no error
+    assert ("targets" in absent) == (profile != "salesforce+marketo")
+    assert_mql_targets_match(warehouse, truth)
     if (drop / "spend").exists():
         assert_spend_matches(warehouse, truth)
     if profile == "hubspot":
@@ -217,35 +292,52 @@ def test_every_profile_runs_end_to_end_and_matches_ground_truth(tmp_path, profil
         assert {o["currency"] for o in truth["opportunities"]} == {"EUR", "USD"}
 
 
-def test_missing_fx_rate_blocks_the_run_with_the_currency_named(tmp_path):
+def test_a_missing_fx_rate_blocks_the_run_and_the_published_marts_stay_unchanged(tmp_path):
     drop, warehouse = tmp_path / "exports", tmp_path / "warehouse.duckdb"
     generate(drop, people=600, seed=11)
-    rates = drop / "salesforce" / "DatedConversionRate.csv"
-    lines = rates.read_text(encoding="utf-8").splitlines(keepends=True)
-    rates.write_text("".join(line for line in lines if ",USD," not in line), encoding="utf-8")
+    assert run_pipeline(drop, warehouse).success
+    published = fingerprint(warehouse, schemas=("marts",))
+    assert {"marts.fct_funnel", "marts.fct_opportunities", "marts.rpt_lead_sla"} <= set(published)
+
+    # The next day's incremental export brings one more won deal, in a currency with no dated rate.
+    with (drop / "salesforce" / "Opportunity.csv").open(encoding="utf-8-sig", newline="") as handle:
+        reader = csv.DictReader(handle)
+        header, won = reader.fieldnames, next(row for row in reader if row["IsWon"] == "true")
+    new_id = "0065g0000ZZZZZZAAA"
+    won.update(Id=new_id, CurrencyIsoCode="GBP", LastModifiedDate="2026-11-25T10:00:00.000Z",
+               SystemModstamp="2026-11-25T10:00:00.000Z")
+    incremental = drop / "salesforce" / "2026-11-25"
+    incremental.mkdir()
+    with (incremental / "Opportunity.csv").open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=header)
+        writer.writeheader()
+        writer.writerow(won)
+
     outcome = run_pipeline(drop, warehouse)
     assert not outcome.success
-    # Every gate that sees an amount without a rate says so, naming USD only.
-    gates = {message.split(" failed")[0]: message for message in outcome.failures}
-    assert set(gates) == {
-        "quality gate marts/fct_opportunities:won_revenue_reconciles_to_crm",
-        "quality gate marts/fct_marketing_spend:spend_reconciles_to_inputs",
-        "quality gate marts/rpt_closed_loop:closed_loop_is_consistent",
-    }, outcome.failures
-    message = gates["quality gate marts/fct_opportunities:won_revenue_reconciles_to_crm"]
-    won_usd = sum(1 for o in ground_truth(drop)["opportunities"] if o["is_won"] and o["currency"] == "USD")
-    assert won_usd > 0
-    assert "USD:" in message and f"{won_usd} without a reporting-currency amount" in message
-    assert "EUR:" not in message
-    spend = gates["quality gate marts/fct_marketing_spend:spend_reconciles_to_inputs"]
-    assert "google_ads USD:" in spend and "spend rows without an FX rate" in spend and "EUR:" not in spend
-    assert "no FX rate for an open or lost opportunity amount: USD on " in gates[
-        "quality gate marts/rpt_closed_loop:closed_loop_is_consistent"]
+    assert len(outcome.failures) == 1, outcome.failures
+    message = outcome.failures[0]
+    assert message.startswith("quality gate marts_audit/fct_opportunities:won_revenue_reconciles_to_crm failed")
+    # Only the currency without a rate is named, with the won deal that could not be converted.
+    assert "GBP: mart " in message and "(1 vs 1 won deals, 1 without a reporting-currency amount)" in message
+    assert "EUR:" not in message and "USD:" not in message
+    # dbt wrote and audited the new numbers, but BI tools still see the last good marts.
+    assert fingerprint(warehouse, schemas=("marts",)) == published
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        assert con.execute("select count(*) from marts_audit.fct_opportunities where opportunity_id = ?",
+                           [new_id]).fetchone() == (1,)
+        assert con.execute("select count(*) from marts.fct_opportunities where opportunity_id = ?",
+                           [new_id]).fetchone() == (0,)
 
 
-def test_negative_spend_blocks_the_run_with_the_source_and_currency_named(tmp_path):
+def test_negative_spend_blocks_the_run_and_the_published_marts_stay_unchanged(tmp_path):
     drop, warehouse = tmp_path / "exports", tmp_path / "warehouse.duckdb"
     generate(drop, people=600, seed=11)
+    assert run_pipeline(drop, warehouse).success
+    published = fingerprint(warehouse, schemas=("marts",))
+    assert {"marts.fct_marketing_spend", "marts.rpt_closed_loop", "marts.rpt_closed_loop_attribution"} <= set(published)
+
+    # The Google Ads report is exported again with one EUR day's cost written as a refund.
     report = drop / "spend" / "google_ads_campaign_report.csv"
     lines = report.read_text(encoding="utf-8").splitlines(keepends=True)
     row = next(i for i, line in enumerate(lines) if ",EUR," in line)
@@ -254,9 +346,11 @@ def test_negative_spend_blocks_the_run_with_the_source_and_currency_named(tmp_pa
     fields[cost_column] = "-" + fields[cost_column]
     lines[row] = ",".join(fields) + "\n"
     report.write_text("".join(lines), encoding="utf-8")
+
     outcome = run_pipeline(drop, warehouse)
     assert not outcome.success
     spend = [m for m in outcome.failures if "spend_reconciles_to_inputs" in m]
     assert len(spend) == 1, outcome.failures
-    assert "google_ads EUR: 1 negative input costs" in spend[0]
+    assert "google_ads EUR: 1 negative input costs" in spend[0] and "USD" not in spend[0]
     assert any("negative amount: fct_marketing_spend.cost" in m for m in outcome.failures), outcome.failures
+    assert fingerprint(warehouse, schemas=("marts",)) == published

@@ -193,3 +193,27 @@ def test_meta_ads_and_campaign_mapping(con, drop, write):
                      "from raw_spend.campaign_mapping") == [
         ("google_ads", "Brand Search", "701000000000001AAA", "brand-search", "paid_search"),
     ]
+
+
+def test_mql_targets_by_name_or_header_with_a_month_alone_and_bad_values_quarantined(con, drop, write):
+    write(
+        "targets/mql_targets.csv",
+        "Month,Region,Channel,Target MQLs\n"
+        "2026-01,,,40\n"
+        "2026-01-15,Europe,,20\n"
+        "2026-02,,Paid Search,many\n"
+        "January,Europe,,5\n",
+    )
+    write("targets/plan 2026 (final).csv", "month,target_mqls\n2026-03,44\n")
+    report = load_drop(con, drop, load_id="load-1")
+
+    assert [(r.file, r.status, r.rows_read, r.rows_loaded, r.rows_quarantined) for r in report.results] == [
+        ("targets/mql_targets.csv", "loaded", 4, 2, 2),
+        ("targets/plan 2026 (final).csv", "loaded", 1, 1, 0),
+    ]
+    assert rows(con, "select month, region, channel, target_mqls from raw_targets.mql_targets order by _file_order, "
+                     "_source_line") == [
+        (D(2026, 1, 1), None, None, 40), (D(2026, 1, 15), "Europe", None, 20), (D(2026, 3, 1), None, None, 44),
+    ]
+    assert sorted(rows(con, "select column_name, raw_value from ingest.quarantine")) == [
+        ("month", "January"), ("target_mqls", "many")]

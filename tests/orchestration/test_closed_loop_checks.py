@@ -12,6 +12,7 @@ import pytest
 from ingest.contracts import CONTRACTS, quote_ident, raw_table_ddl
 from orchestration.closed_loop_checks import invariants_frame, spend_frame, validate_invariants, validate_spend
 from orchestration.funnel_definitions import FUNNEL_STAGES
+from orchestration.publish import audit_schema
 
 LINEAGE = "'f.csv', 1, 1, 'load', timestamp '2026-01-01'"
 
@@ -22,7 +23,8 @@ def con(tmp_path):
     for contract in CONTRACTS:
         connection.execute(f"create schema if not exists {quote_ident(contract.schema)}")
         connection.execute(raw_table_ddl(contract))
-    connection.execute("create schema marts")
+    connection.execute(f"create schema {quote_ident(audit_schema())}")
+    connection.execute(f"use {quote_ident(audit_schema())}")
     yield connection
     connection.close()
 
@@ -59,9 +61,9 @@ def spend_mart(con, rows=None) -> None:
         ("salesforce_campaign", "2025-03-12", "EUR", 100.00, 100.00),
         ("marketo_program", "2025-04-01", "USD", 80.00, 72.00),
     ]
-    con.execute("create or replace table marts.fct_marketing_spend (cost_source varchar, cost_date date, "
+    con.execute("create or replace table fct_marketing_spend (cost_source varchar, cost_date date, "
                 "currency_code varchar, cost decimal(18, 6), cost_reporting decimal(18, 2))")
-    con.executemany("insert into marts.fct_marketing_spend values (?, ?, ?, ?, ?)", rows)
+    con.executemany("insert into fct_marketing_spend values (?, ?, ?, ?, ?)", rows)
 
 
 def test_spend_gate_passes_when_the_mart_holds_every_input_once(con):
@@ -124,17 +126,17 @@ def test_spend_gate_flags_a_negative_input_and_a_day_without_an_fx_rate(con):
 
 def closed_loop_marts(con) -> None:
     stage_columns = ", ".join(f"became_{s}_at timestamp" for s in FUNNEL_STAGES)
-    con.execute(f"create table marts.fct_funnel (person_key varchar, {stage_columns})")
+    con.execute(f"create table fct_funnel (person_key varchar, {stage_columns})")
     # Two people of the March 2025 cohort (Madrid), one went on to MQL.
-    con.execute("insert into marts.fct_funnel (person_key, became_subscriber_at, became_lead_at, became_mql_at) "
+    con.execute("insert into fct_funnel (person_key, became_subscriber_at, became_lead_at, became_mql_at) "
                 "values ('a', '2025-03-01 10:00', '2025-03-02 10:00', '2025-03-05 10:00'), "
                 "('b', '2025-03-03 10:00', '2025-03-04 10:00', null)")
-    con.execute("create table marts.fct_opportunities (opportunity_id varchar, account_key varchar, is_won boolean, "
+    con.execute("create table fct_opportunities (opportunity_id varchar, account_key varchar, is_won boolean, "
                 "amount decimal(18, 2), currency varchar, amount_reporting decimal(18, 2), close_date date)")
-    con.execute("insert into marts.fct_opportunities values ('o1', 'acc1', true, 1000, 'USD', 900, '2025-04-01'), "
+    con.execute("insert into fct_opportunities values ('o1', 'acc1', true, 1000, 'USD', 900, '2025-04-01'), "
                 "('o2', 'acc2', false, 500, 'EUR', 500, '2025-05-01')")
-    con.execute("create table marts.fct_attribution (opportunity_id varchar, weight double)")
-    con.execute("insert into marts.fct_attribution values ('o1', 0.4), ('o1', 0.6)")
+    con.execute("create table fct_attribution (opportunity_id varchar, weight double)")
+    con.execute("insert into fct_attribution values ('o1', 0.4), ('o1', 0.6)")
 
 
 def test_closed_loop_gate_passes_on_consistent_marts(con):
@@ -147,10 +149,10 @@ def test_closed_loop_gate_names_each_violation(con):
     closed_loop_marts(con)
     # c and d skip the lead stage. c subscribed at 23:30 UTC on 28 February, 00:30 on 1 March in Madrid:
     # the March cohort then has 4 subscribers, 2 leads and 3 MQLs (by UTC months it would be February).
-    con.execute("insert into marts.fct_funnel (person_key, became_subscriber_at, became_mql_at) "
+    con.execute("insert into fct_funnel (person_key, became_subscriber_at, became_mql_at) "
                 "values ('c', '2025-02-28 23:30', '2025-03-01 09:00'), ('d', '2025-03-10 09:00', '2025-03-11 09:00')")
-    con.execute("update marts.fct_attribution set weight = 1.25 where weight = 0.6")
-    con.execute("insert into marts.fct_opportunities values ('o3', null, true, 200, 'EUR', 200, '2025-06-30'), "
+    con.execute("update fct_attribution set weight = 1.25 where weight = 0.6")
+    con.execute("insert into fct_opportunities values ('o3', null, true, 200, 'EUR', 200, '2025-06-30'), "
                 "('o4', 'acc4', false, 300, 'MXN', null, '2025-07-31'), ('o5', 'acc5', true, 300, 'MXN', null, "
                 "'2025-08-31')")
     outcome = validate_invariants(invariants_frame(con))

@@ -3,6 +3,7 @@
 import dagster as dg
 import pytest
 
+from orchestration import settings
 from orchestration.cli import build_parser
 
 
@@ -21,30 +22,51 @@ def test_definitions_are_loadable(defs):
     dg.Definitions.validate_loadable(defs)
 
 
-def test_lineage_runs_from_export_files_through_raw_and_staging_to_marts(defs):
+def test_lineage_runs_from_export_files_through_raw_staging_and_audit_to_published_marts(defs):
     graph = defs.resolve_asset_graph()
     assert key("exports", "salesforce", "lead") in graph.get(key("raw_salesforce", "lead")).parent_keys
     staging_parents = graph.get(key("staging", "stg_salesforce__leads")).parent_keys
     assert key("raw_salesforce", "lead") in staging_parents
-    upstream = graph.get(key("marts", "fct_funnel")).ancestor_keys if hasattr(
-        graph.get(key("marts", "fct_funnel")), "ancestor_keys") else None
-    all_keys = graph.get_all_asset_keys()
-    assert key("marts", "fct_funnel") in all_keys and key("marts", "fct_opportunities") in all_keys
-    if upstream is not None:
-        assert key("raw_hubspot", "contacts") in upstream
+    for mart in ("fct_funnel", "fct_opportunities", "rpt_lead_sla"):
+        # dbt writes and tests each mart in the audit schema; the published copy comes only from there.
+        assert graph.get(key("marts", mart)).parent_keys == {key("marts_audit", mart)}
+    upstream = graph.get_ancestor_asset_keys(key("marts", "fct_funnel"))
+    assert {key("raw_hubspot", "contacts"), key("intermediate", "int_persons_unified")} <= upstream
 
 
-def test_dbt_tests_and_the_revenue_gate_are_asset_checks(defs):
+def test_every_dbt_mart_is_published_and_nothing_else(defs):
+    graph = defs.resolve_asset_graph()
+    mart_models = {path.stem for path in (settings.DBT_PROJECT_DIR / "models" / "marts").glob("*.sql")}
+    audited = {k.path[1] for k in graph.get_all_asset_keys() if k.path[0] == "marts_audit"}
+    published = {k.path[1] for k in graph.get_all_asset_keys() if k.path[0] == "marts"}
+    assert {"fct_funnel", "fct_opportunities", "rpt_lead_sla"} <= mart_models
+    assert mart_models <= audited
+    assert published == mart_models
+
+
+def test_dbt_tests_and_the_revenue_gate_are_asset_checks_on_the_audited_marts(defs):
     graph = defs.resolve_asset_graph()
     check_keys = graph.asset_check_keys
-    gate = dg.AssetCheckKey(key("marts", "fct_opportunities"), "won_revenue_reconciles_to_crm")
+    gate = dg.AssetCheckKey(key("marts_audit", "fct_opportunities"), "won_revenue_reconciles_to_crm")
     assert gate in check_keys
-    assert defs.resolve_assets_def(key("marts", "fct_opportunities")).check_specs_by_output_name is not None
-    dbt_checks = [k for k in check_keys if k.asset_key == key("marts", "fct_funnel")]
+    dbt_checks = [k for k in check_keys if k.asset_key == key("marts_audit", "fct_funnel")]
     assert dbt_checks, "dbt tests on fct_funnel should surface as asset checks"
     assert graph.get_check_spec(gate).blocking
-    attribution_gate = dg.AssetCheckKey(key("marts", "fct_attribution"), "attribution_reconciles_to_won_revenue")
+    attribution_gate = dg.AssetCheckKey(key("marts_audit", "fct_attribution"), "attribution_reconciles_to_won_revenue")
     assert attribution_gate in check_keys and graph.get_check_spec(attribution_gate).blocking
+    for mart, name in (("fct_marketing_spend", "spend_reconciles_to_inputs"),
+                       ("rpt_closed_loop", "closed_loop_is_consistent")):
+        closed_loop_gate = dg.AssetCheckKey(key("marts_audit", mart), name)
+        assert closed_loop_gate in check_keys and graph.get_check_spec(closed_loop_gate).blocking
+
+
+def test_what_if_job_is_defined_and_writes_the_warehouse_in_its_pool(defs):
+    from orchestration.resources import WAREHOUSE_POOL
+
+    job = defs.resolve_job_def("smarketing_what_if")
+    (node,) = job.nodes
+    assert node.definition.pool == WAREHOUSE_POOL
+    assert "proposed_file" in node.definition.config_schema.config_type.fields
 
 
 def test_schedule_and_sensor_target_the_pipeline_job(defs):
@@ -57,7 +79,8 @@ def test_schedule_and_sensor_target_the_pipeline_job(defs):
 def test_cli_exposes_the_documented_commands():
     parser = build_parser()
     for argv in (["run", "--exports", "x"], ["ingest", "--exports", "x"], ["generate", "--out", "x"],
-                 ["demo"], ["definitions", "--json"], ["prepare"]):
+                 ["demo"], ["definitions", "--json"], ["prepare"],
+                 ["what-if", "p.yml", "--warehouse", "w"]):
         assert parser.parse_args(argv).func
 
 
