@@ -4,8 +4,8 @@
 
         reporting_currency_code()                       -- the reporting currency as an SQL literal
         amount_in_reporting_currency('amount', 'currency_code', 'currency_rate', 'reporting_rate')
-        reporting_date('closed_at')                     -- the business-timezone day of a UTC instant
         reporting_month_of_date('spend_date')           -- first day of the date's month
+    The day of a UTC instant in the reporting time zone is reporting_date() (reporting_dates.sql).
 #}
 
 {% macro reporting_currency_code() -%}
@@ -39,13 +39,6 @@
     {{ fx_alias }}.currency_code = {{ currency_code }}
         and {{ fx_alias }}.valid_from <= {{ on_date }}
         and ({{ fx_alias }}.valid_to is null or {{ on_date }} < {{ fx_alias }}.valid_to)
-{%- endmacro %}
-
-
-{# The day a UTC instant falls on in the reporting time zone (a deal closed 23:30 in Madrid is that Madrid day). #}
-{% macro reporting_date(timestamp) -%}
-    {%- set time_zone = smarketing.definition_global('reporting.timezone') or 'UTC' -%}
-    cast({{ smarketing.utc_to_local(timestamp, smarketing.sql_string(time_zone)) }} as date)
 {%- endmacro %}
 
 
