@@ -42,7 +42,6 @@ class Definitions:
     version: str
     effective_from: date
     reporting_currency: str
-    reporting_timezone: str
     stages: tuple[str, ...]
     form_event_types: tuple[tuple[str, str], ...]       # (LIKE pattern, event type), first match wins
     email_event_types: dict[str, str]
@@ -77,7 +76,6 @@ def definitions_from_document(document: dict, on: date) -> Definitions:
         version=str(version["version"]),
         effective_from=_as_date(version["effective_from"]),
         reporting_currency=document["reporting"]["currency"],
-        reporting_timezone=document["reporting"].get("timezone") or "UTC",
         stages=tuple(document["stages"]),
         form_event_types=tuple((r["pattern"], r["event_type"]) for r in events["form_event_types"]),
         email_event_types=dict(events["email_event_types"]),
