@@ -207,14 +207,14 @@ def warehouse(tmp_path_factory) -> Path:
 
 def touch_names(con) -> dict[str, str]:
     """touch_id -> T<n>, from the records each touch was made from."""
-    rows = con.execute("select touch_id, source_system, source_object, source_record_id from marts.fct_touches").fetchall()
+    rows = con.execute("select touch_id, source_system, source_object, source_record_id from marts_audit.fct_touches").fetchall()
     by_record = {record: name for name, record in TOUCH_RECORDS.items()}
     return {touch_id: by_record.get((system, obj, record), f"{obj}:{record}") for touch_id, system, obj, record in rows}
 
 
 def test_amounts_in_two_currencies(warehouse):
     with duckdb.connect(str(warehouse), read_only=True) as con:
-        rows = dict(con.execute("select opportunity_id, amount_reporting from marts.fct_opportunities").fetchall())
+        rows = dict(con.execute("select opportunity_id, amount_reporting from marts_audit.fct_opportunities").fetchall())
     assert rows == {"O1": D("833.33"), "O2": D("500.00"), "O3": D("166.67")}
 
 
@@ -222,7 +222,7 @@ def test_touches(warehouse):
     with duckdb.connect(str(warehouse), read_only=True) as con:
         names = touch_names(con)
         rows = con.execute(
-            "select touch_id, touch_type, team, channel, campaign_id, utm_medium from marts.fct_touches"
+            "select touch_id, touch_type, team, channel, campaign_id, utm_medium from marts_audit.fct_touches"
         ).fetchall()
     touches = {names[r[0]]: r[1:] for r in rows}
     assert touches == {
@@ -241,7 +241,7 @@ def test_every_model_matches_the_hand_computed_weights_and_revenue(warehouse):
     with duckdb.connect(str(warehouse), read_only=True) as con:
         names = touch_names(con)
         rows = con.execute(
-            "select attribution_model, touch_id, weight, attributed_revenue from marts.fct_attribution "
+            "select attribution_model, touch_id, weight, attributed_revenue from marts_audit.fct_attribution "
             "where opportunity_id = 'O1'"
         ).fetchall()
     actual: dict[str, dict] = {}
@@ -261,7 +261,7 @@ def test_a_won_opportunity_without_touches_is_one_unattributed_row_per_model(war
     with duckdb.connect(str(warehouse), read_only=True) as con:
         rows = con.execute(
             "select attribution_model, touch_id, weight, attributed_revenue, is_unattributed "
-            "from marts.fct_attribution where opportunity_id = 'O2'"
+            "from marts_audit.fct_attribution where opportunity_id = 'O2'"
         ).fetchall()
     assert sorted(rows) == sorted((model, None, 1.0, D("500.00"), True) for model in ATTRIBUTION["models"])
 
@@ -270,7 +270,7 @@ def test_a_lost_opportunity_has_pipeline_but_no_revenue(warehouse):
     with duckdb.connect(str(warehouse), read_only=True) as con:
         rows = con.execute(
             "select attribution_model, sum(weight), sum(attributed_revenue), sum(attributed_pipeline), "
-            "bool_or(is_unattributed) from marts.fct_attribution where opportunity_id = 'O3' group by 1"
+            "bool_or(is_unattributed) from marts_audit.fct_attribution where opportunity_id = 'O3' group by 1"
         ).fetchall()
     assert {r[0] for r in rows} == set(ATTRIBUTION["models"])
     for model, weight, revenue, pipeline, unattributed in rows:
@@ -283,7 +283,7 @@ def test_sourced_and_influenced(warehouse):
     with duckdb.connect(str(warehouse), read_only=True) as con:
         rows = con.execute(
             "select opportunity_id, sourced_team, sourcing_rule, sourced_channel, is_marketing_influenced, "
-            "is_sales_influenced, eligible_touch_count from marts.rpt_sourced_pipeline"
+            "is_sales_influenced, eligible_touch_count from marts_audit.rpt_sourced_pipeline"
         ).fetchall()
     assert sorted(rows) == [
         ("O1", "marketing", "first_touch", "Events", True, True, 6),
@@ -304,10 +304,10 @@ def test_the_attribution_gate_passes_and_names_what_is_off_when_corrupted(wareho
     corrupted.write_bytes(warehouse.read_bytes())
     with duckdb.connect(str(corrupted)) as con:
         con.execute(
-            "update marts.fct_attribution set attributed_revenue = attributed_revenue - 0.01 "
+            "update marts_audit.fct_attribution set attributed_revenue = attributed_revenue - 0.01 "
             "where attribution_model = 'linear' and opportunity_id = 'O1' and touch_sequence = 2"
         )
-        con.execute("update marts.fct_attribution set weight = 0.5 where attribution_model = 'u_shaped' "
+        con.execute("update marts_audit.fct_attribution set weight = 0.5 where attribution_model = 'u_shaped' "
                     "and opportunity_id = 'O3' and is_first_touch")
         outcome = validate_attribution(attribution_frame(con, models))
     assert not outcome.passed
@@ -322,8 +322,8 @@ def test_a_won_opportunity_without_reporting_amount_is_left_to_the_revenue_gate(
     unpriced = tmp_path / "unpriced.duckdb"
     unpriced.write_bytes(warehouse.read_bytes())
     with duckdb.connect(str(unpriced)) as con:
-        con.execute("update marts.fct_opportunities set amount_reporting = null where opportunity_id = 'O2'")
-        con.execute("update marts.fct_attribution set attributed_revenue = null where opportunity_id = 'O2'")
+        con.execute("update marts_audit.fct_opportunities set amount_reporting = null where opportunity_id = 'O2'")
+        con.execute("update marts_audit.fct_attribution set attributed_revenue = null where opportunity_id = 'O2'")
         outcome = validate_attribution(attribution_frame(con, list(ATTRIBUTION["models"])))
     assert outcome.passed, outcome.summary
     assert "1 won opportunities without a reporting-currency amount are left to the won revenue gate" in outcome.summary
