@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import json
+import shutil
 from decimal import Decimal
 from pathlib import Path
 
@@ -388,10 +389,26 @@ def test_every_profile_runs_end_to_end_and_matches_ground_truth(tmp_path, profil
         assert {o["currency"] for o in truth["opportunities"]} == {"EUR", "USD"}
 
 
-def test_a_missing_fx_rate_blocks_the_run_and_the_published_marts_stay_unchanged(tmp_path):
-    drop, warehouse = tmp_path / "exports", tmp_path / "warehouse.duckdb"
+@pytest.fixture(scope="module")
+def published_small_demo(tmp_path_factory):
+    """A 600-person drop and the warehouse a successful run published from it, built once."""
+    root = tmp_path_factory.mktemp("published_small_demo")
+    drop, warehouse = root / "exports", root / "warehouse.duckdb"
     generate(drop, people=600, seed=11)
     assert run_pipeline(drop, warehouse).success
+    return drop, warehouse
+
+
+def copy_of(published_small_demo, tmp_path: Path) -> tuple[Path, Path]:
+    """A private copy of the published demo (drop and warehouse) a test may corrupt."""
+    drop, warehouse = published_small_demo
+    shutil.copytree(drop, tmp_path / "exports")
+    shutil.copyfile(warehouse, tmp_path / "warehouse.duckdb")
+    return tmp_path / "exports", tmp_path / "warehouse.duckdb"
+
+
+def test_a_missing_fx_rate_blocks_the_run_and_the_published_marts_stay_unchanged(published_small_demo, tmp_path):
+    drop, warehouse = copy_of(published_small_demo, tmp_path)
     published = fingerprint(warehouse, schemas=("marts",))
     assert {"marts.fct_funnel", "marts.fct_opportunities", "marts.rpt_lead_sla"} <= set(published)
 
@@ -426,10 +443,8 @@ def test_a_missing_fx_rate_blocks_the_run_and_the_published_marts_stay_unchanged
                            [new_id]).fetchone() == (0,)
 
 
-def test_negative_spend_blocks_the_run_and_the_published_marts_stay_unchanged(tmp_path):
-    drop, warehouse = tmp_path / "exports", tmp_path / "warehouse.duckdb"
-    generate(drop, people=600, seed=11)
-    assert run_pipeline(drop, warehouse).success
+def test_negative_spend_blocks_the_run_and_the_published_marts_stay_unchanged(published_small_demo, tmp_path):
+    drop, warehouse = copy_of(published_small_demo, tmp_path)
     published = fingerprint(warehouse, schemas=("marts",))
     assert {"marts.fct_marketing_spend", "marts.rpt_closed_loop", "marts.rpt_closed_loop_attribution"} <= set(published)
 
