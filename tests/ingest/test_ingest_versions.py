@@ -52,10 +52,18 @@ SF_FILES = {
     "salesforce/Lead.csv": SF_HEADER
     + f"00Q000000000001,Ames,ann@acme.com,Acme,Open,Too small,{CREATED},false,2026-01-10T00:00:00.000Z\n"
     + f"00Q000000000002,Bell,bo@initech.com,Initech,Working,No budget,{CREATED},false,2026-01-10T00:00:00.000Z\n"
-    + f"00Q000000000003,Cole,cy@globex.com,Globex,Open,,{CREATED},false,2026-01-10T00:00:00.000Z\n",
+    + f"00Q000000000003,Cole,cy@globex.com,Globex,Open,,{CREATED},false,2026-01-10T00:00:00.000Z\n"
+    # L4: the February file holds an older version; L5: deleted in February; L6: same modstamp
+    # in both files.
+    + f"00Q000000000004,Dunn,di@hooli.com,Hooli,Open,,{CREATED},false,2026-01-20T00:00:00.000Z\n"
+    + f"00Q000000000005,Eyre,ed@umbrella.com,Umbrella,Open,,{CREATED},false,2026-01-10T00:00:00.000Z\n"
+    + f"00Q000000000006,Ford,fi@soylent.com,Soylent,Open,,{CREATED},false,2026-01-10T00:00:00.000Z\n",
     "salesforce/2026-02-01/Lead.csv": "Id,LastName,Status,CreatedDate,IsDeleted,SystemModstamp\n"
     + f"00Q000000000001,Ames-Ray,Qualified,{CREATED},false,2026-02-01T00:00:00.000Z\n"
-    + f"00Q000000000002,Bell,,{CREATED},false,2026-02-01T00:00:00.000Z\n",
+    + f"00Q000000000002,Bell,,{CREATED},false,2026-02-01T00:00:00.000Z\n"
+    + f"00Q000000000004,Dunn,Working,{CREATED},false,2026-01-15T00:00:00.000Z\n"
+    + f"00Q000000000005,Eyre,Open,{CREATED},true,2026-02-01T00:00:00.000Z\n"
+    + f"00Q000000000006,Ford-Hale,Working,{CREATED},false,2026-01-10T00:00:00.000Z\n",
     # A later full export that carries Email again, blank for L1: blank wins, Company still from file 1.
     "salesforce/2026-03-01/Lead.csv": "Id,LastName,Email,Status,CreatedDate,IsDeleted,SystemModstamp\n"
     + f"00Q000000000001,Ames-Ray,,Qualified,{CREATED},false,2026-03-01T00:00:00.000Z\n",
@@ -107,8 +115,8 @@ def query(warehouse: Path, sql: str) -> list[tuple]:
 def test_every_file_loads(built):
     report, result, _ = built
     assert [(r.file, r.status, r.rows_read, r.rows_loaded) for r in report.results] == [
-        ("salesforce/Lead.csv", "loaded", 3, 3),
-        ("salesforce/2026-02-01/Lead.csv", "loaded", 2, 2),
+        ("salesforce/Lead.csv", "loaded", 6, 6),
+        ("salesforce/2026-02-01/Lead.csv", "loaded", 5, 5),
         ("salesforce/2026-03-01/Lead.csv", "loaded", 1, 1),
         ("hubspot/hubspot-crm-exports-all-contacts-2026-01-15.csv", "loaded", 4, 4),
         ("hubspot/hubspot-crm-exports-all-contacts-2026-02-15.csv", "loaded", 3, 3),
@@ -144,10 +152,15 @@ def test_a_column_keeps_the_value_of_the_latest_file_that_carried_it(built):
         ("00Q000000000002", "Bell", "bo@initech.com", "Initech", None, "2026-02-01 00:00:00"),
         # Only in file 1.
         ("00Q000000000003", "Cole", "cy@globex.com", "Globex", "Open", "2026-01-10 00:00:00"),
+        # A later file with an older SystemModstamp does not win.
+        ("00Q000000000004", "Dunn", "di@hooli.com", "Hooli", "Open", "2026-01-20 00:00:00"),
+        # L5 was deleted (IsDeleted in its latest version). With equal modstamps the later file wins.
+        ("00Q000000000006", "Ford-Hale", "fi@soylent.com", "Soylent", "Working", "2026-01-10 00:00:00"),
     ]
     # A custom column follows the same rule.
     assert query(warehouse, "select lead_id, disqualification_reason from staging.stg_salesforce__leads order by 1") == [
         ("00Q000000000001", "Too small"), ("00Q000000000002", "No budget"), ("00Q000000000003", None),
+        ("00Q000000000004", None), ("00Q000000000006", None),
     ]
 
 
