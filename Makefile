@@ -7,6 +7,9 @@ TOOLS := .tools
 UV := $(TOOLS)/bin/uv
 VENV := .venv
 export UV_PYTHON_DOWNLOADS := never
+# Compile every installed module to bytecode once, at install time: imports then never compile
+# from source, even where PYTHONDONTWRITEBYTECODE keeps Python from caching bytecode itself.
+export UV_COMPILE_BYTECODE := 1
 export UV_PYTHON := $(PYTHON)
 
 .PHONY: demo test install install-dev clean

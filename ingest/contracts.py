@@ -415,6 +415,37 @@ SPEND = (
             C("impressions", "integer", False, "Impressions"),
         ),
     ),
+    # Dated exchange rates, a plain alternative to Salesforce DatedConversionRate: one unit of
+    # base_currency buys `rate` units of currency from `date` until the next date listed for the
+    # same pair (header `date,base_currency,currency,rate`). When delivered, these rates replace
+    # DatedConversionRate (dbt int_fx_rates).
+    Contract(
+        source="spend",
+        object="fx_rates",
+        file_patterns=("*fx*rate*.csv", "*exchange*rate*.csv", "*currency*rate*.csv"),
+        primary_key=("valid_from", "base_currency", "currency"),
+        columns=(
+            C("valid_from", "date", True, "Date", "Valid from"),
+            C("base_currency", "text", True, "Base currency", "Base"),
+            C("currency", "text", True, "Currency", "Quote currency", "Quote"),
+            C("rate", "decimal", True, "Rate"),
+        ),
+    ),
+    # Optional sales costs (salaries, commissions, tools) per month, for the marketing + sales
+    # cost share of revenue (header `month,category,currency,amount`; month = any date in the
+    # month, the first day by convention).
+    Contract(
+        source="spend",
+        object="sales_costs",
+        file_patterns=("*sales*cost*.csv",),
+        primary_key=("cost_month", "category", "currency"),
+        columns=(
+            C("cost_month", "date", True, "Month"),
+            C("category", "text", True, "Category"),
+            C("currency", "text", True, "Currency"),
+            C("amount", "decimal", True, "Amount"),
+        ),
+    ),
     Contract(
         source="spend",
         object="campaign_mapping",

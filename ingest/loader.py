@@ -108,6 +108,22 @@ create table if not exists ingest.quarantine (
     quarantined_at timestamp not null
 )"""
 
+# The columns each loaded file carried: the raw table's columns the file wrote, known or custom.
+# Staging takes a column's value from the latest version among the files that carried it, so an
+# export without a property (a HubSpot view with fewer columns, a narrower incremental extract)
+# never blanks the value an earlier file delivered.
+FILE_COLUMNS_DDL = """
+create table if not exists ingest.file_columns (
+    load_id varchar not null,
+    source varchar not null,
+    object varchar not null,
+    file varchar not null,
+    file_order bigint not null,
+    column_name varchar not null,
+    header_label varchar not null,
+    file_position integer
+)"""
+
 _ROWS = "temp.main._ingest_rows"
 _STAGE = "temp.main._ingest_stage"
 _OFFSETS = "temp.main._ingest_line_offsets"
@@ -189,6 +205,7 @@ def ensure_warehouse(con: duckdb.DuckDBPyConnection) -> None:
                 )
     con.execute(LEDGER_DDL)
     con.execute(QUARANTINE_DDL)
+    con.execute(FILE_COLUMNS_DDL)
 
 
 def new_load_id() -> str:
@@ -508,6 +525,7 @@ def _load_rows(
             {**lineage, **{f"stated_{k}": value for k, (_, value, _) in enumerate(stated)}},
         ).fetchall()[0][0]
         result.rows_read, result.rows_loaded, result.rows_quarantined = rows, inserted, rows - inserted
+        _record_file_columns(attempt, mapping, kept)
         if bad:
             notes.append(_quarantine(attempt, lines, checks, lineage, summary))
         attempt.finish(LOADED, "; ".join(notes))
@@ -516,6 +534,20 @@ def _load_rows(
         con.rollback()
         raise
     return result
+
+
+def _record_file_columns(attempt: _Attempt, mapping, kept: list[int]) -> None:
+    """One ``ingest.file_columns`` row per raw column the file wrote (a stated column: its label, no position)."""
+    names = [mapping.targets[i] for i in kept] + [name for name, _, _ in mapping.from_header]
+    labels = [mapping.labels[i] for i in kept] + [label for _, _, label in mapping.from_header]
+    positions = [i + 1 for i in kept] + [None] * len(mapping.from_header)
+    r = attempt.result
+    attempt.con.execute(
+        "insert into ingest.file_columns select $load_id, $source, $object, $file, $order,"
+        " unnest($names::varchar[]), unnest($labels::varchar[]), unnest($positions::integer[])",
+        {"load_id": attempt.load_id, "source": r.source, "object": r.object, "file": r.file,
+         "order": r.file_order, "names": names, "labels": labels, "positions": positions},
+    )
 
 
 def _summary_note(con: duckdb.DuckDBPyConnection, lines: _LineNumbers, count: int, shown: int = 3) -> str:

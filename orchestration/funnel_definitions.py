@@ -79,6 +79,7 @@ def _problems(d: Any):
         yield f"stages must be exactly {list(FUNNEL_STAGES)}"
     yield from _segment_problems(d.get("segments"))
     yield from _engagement_problems(d.get("engagement_events"))
+    yield from _touch_problems(d.get("touches"), d.get("engagement_events"))
     versions = d.get("versions")
     if not isinstance(versions, list) or not versions:
         yield "versions must be a non-empty list"
@@ -124,7 +125,76 @@ def _engagement_problems(engagement: Any):
             yield f"engagement_events.{key} must be a mapping"
 
 
+def _engagement_event_types(engagement: Any) -> set[str]:
+    """Every event type the engagement_events classification can produce."""
+    if not isinstance(engagement, dict):
+        return set()
+    types = {rule.get("event_type") for rule in engagement.get("form_event_types") or [] if isinstance(rule, dict)}
+    for key in ("email_event_types", "marketo_activity_types"):
+        mapping = engagement.get(key)
+        if isinstance(mapping, dict):
+            types |= set(mapping.values())
+    return types
+
+
+def _touch_problems(touches: Any, engagement: Any):
+    if not isinstance(touches, dict):
+        yield "touches must be a mapping {engagement_event_types: [...], attended_member_statuses: [...]}"
+        return
+    event_types = touches.get("engagement_event_types")
+    if not isinstance(event_types, list) or not all(isinstance(x, str) and x for x in event_types):
+        yield "touches.engagement_event_types must be a list of engagement event types"
+    else:
+        unknown = set(event_types) - _engagement_event_types(engagement)
+        if unknown:
+            yield f"touches.engagement_event_types names event types engagement_events never produces: {sorted(unknown)}"
+    statuses = touches.get("attended_member_statuses")
+    if not isinstance(statuses, list) or not all(isinstance(x, str) and x.strip() for x in statuses):
+        yield "touches.attended_member_statuses must be a list of Salesforce CampaignMember statuses"
+
+
+ATTRIBUTION_POSITIONS = ("first_touch", "lead_creation", "opportunity_creation", "closed_won", "last_touch")
+MODEL_NAME = re.compile(r"[a-z][a-z0-9_]*")
+
+
+def _attribution_problems(attribution: Any):
+    """The attribution settings of a version: lookback window and the models' weights."""
+    if not isinstance(attribution, dict):
+        yield "attribution must be a mapping {lookback_days, models}"
+        return
+    lookback = attribution.get("lookback_days")
+    if not isinstance(lookback, int) or isinstance(lookback, bool) or lookback <= 0:
+        yield "attribution.lookback_days must be a positive whole number of days"
+    models = attribution.get("models")
+    if not isinstance(models, dict) or not models:
+        yield "attribution.models must map model names to their weights"
+        return
+    for name, model in models.items():
+        where = f"attribution.models.{name}"
+        if not isinstance(name, str) or not MODEL_NAME.fullmatch(name):
+            yield f"{where}: a model name must be a lower-case identifier"
+        if not isinstance(model, dict) or not set(model) <= {"positions", "others", "half_life_days"}:
+            yield f"{where} must be a mapping with positions, others and half_life_days only"
+            continue
+        positions = model.get("positions") or {}
+        if not isinstance(positions, dict) or not set(positions) <= set(ATTRIBUTION_POSITIONS):
+            yield f"{where}.positions must map positions among {list(ATTRIBUTION_POSITIONS)} to weights"
+            continue
+        weights = [*positions.values(), model.get("others", 0)]
+        if not all(_is_number(w) and 0 <= w <= 1 for w in weights):
+            yield f"{where}: weights must be numbers between 0 and 1"
+            continue
+        if abs(sum(weights) - 1) > 1e-9:
+            yield f"{where}: weights must add up to 1, they add up to {sum(weights):g}"
+        half_life = model.get("half_life_days")
+        if half_life is not None and (not _is_number(half_life) or half_life <= 0):
+            yield f"{where}.half_life_days must be a positive number of days"
+        if half_life is not None and not model.get("others"):
+            yield f"{where}.half_life_days needs a weight for the others to decay"
+
+
 def _version_problems(v: dict[str, Any]):
+    yield from _attribution_problems(v.get("attribution"))
     mql = v.get("mql") or {}
     weights = mql.get("engagement_weights")
     if not isinstance(weights, dict) or not all(_is_number(w) and w >= 0 for w in weights.values()):

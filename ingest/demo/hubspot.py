@@ -274,8 +274,8 @@ class HubSpotRenderer:
     # ---------------------------------------------------------------- deals
 
     def _deals(self) -> None:
-        """Deals as HubSpot exports them: current stage only, deleted deals gone, the portal's single
-        currency (EUR)."""
+        """Deals as HubSpot exports them: current stage only, deleted deals gone, each in its account's
+        currency (a multi-currency portal: EUR and USD)."""
         for deal in sorted(self.book.deals, key=lambda d: (d.created_at, d.account.account.index)):
             if deal.deleted_at is not None:
                 continue
@@ -286,7 +286,7 @@ class HubSpotRenderer:
             company = self.company_of.get(deal.account.account.index)
             self.drop.hs_deals.append(HsDeal(
                 id=self.deal_ids.new(), name=deal.name, pipeline="default", stage=DEAL_STAGES[deal.stage],
-                amount=deal.amount, currency="EUR", close_at=close_at, created_at=deal.created_at,
+                amount=deal.amount, currency=deal.currency, close_at=close_at, created_at=deal.created_at,
                 is_closed=deal.is_closed, is_won=deal.is_won, owner=self.owner_names[deal.owner],
                 contact_ids=tuple(self.contact_of[r.contact.person.index].id for r in deal.roles),
                 company_ids=(company.id,) if company else (), modified_at=deal.modified_at))

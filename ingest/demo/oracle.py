@@ -9,13 +9,14 @@ the older versions of ``ExportDrop.previous`` and deleted records play no part i
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import re
 import statistics
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time
-from decimal import ROUND_HALF_UP, Decimal
+from datetime import UTC, date, datetime, time, timedelta
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 from functools import lru_cache
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -26,6 +27,7 @@ from .catalog import MARKETS, SALES_REGIONS
 from .records import ExportDrop
 
 DEFINITIONS_PATH = Path(__file__).resolve().parents[2] / "dbt_project" / "definitions" / "funnel_definitions.yml"
+SEEDS = Path(__file__).resolve().parents[2] / "dbt_project" / "seeds"
 STAGES = ("subscriber", "lead", "mql", "sql", "opportunity", "customer", "evangelist")
 # HubSpot's lifecycle stages ("Became a ... date" properties) -> the funnel's stages.
 HUBSPOT_LIFECYCLE_STAGES = {"subscriber": "subscriber", "lead": "lead", "marketingqualifiedlead": "mql",
@@ -252,6 +254,7 @@ class GroundTruth:
     definitions: Definitions
     persons: dict[str, PersonFunnel]
     opportunities: list[OpportunityFact]
+    spend: list[SpendDay] = field(default_factory=list)
     regions: dict[str, str | None] = field(default_factory=dict)    # person_key -> sales region
     mql_targets: list = field(default_factory=list)                 # the drop's MqlTarget rows
 
@@ -290,6 +293,20 @@ class GroundTruth:
     def won_revenue_reporting(self) -> Decimal:
         return sum((o.amount_reporting for o in self.opportunities if o.is_won and o.amount_reporting is not None),
                    Decimal("0.00"))
+
+    def spend_by_channel_month(self) -> dict[str, dict[str, Decimal]]:
+        """Spend in the reporting currency per channel and month (YYYY-MM); None when a rate is missing."""
+        totals: dict[str, dict[str, Decimal]] = defaultdict(lambda: defaultdict(lambda: Decimal("0.00")))
+        for day in self.spend:
+            totals[day.channel][day.day.strftime("%Y-%m")] += day.cost_reporting
+        return {channel: dict(sorted(months.items())) for channel, months in sorted(totals.items())}
+
+    def spend_by_source_currency(self) -> dict[str, dict[str, Decimal]]:
+        """Spend in its own currency per cost source and currency."""
+        totals: dict[str, dict[str, Decimal]] = defaultdict(lambda: defaultdict(lambda: Decimal("0.00")))
+        for day in self.spend:
+            totals[day.cost_source][day.currency] += day.cost
+        return {source: dict(sorted(c.items())) for source, c in sorted(totals.items())}
 
     def won_revenue_by_currency(self) -> dict[str, Decimal]:
         totals: dict[str, Decimal] = defaultdict(lambda: Decimal("0.00"))
@@ -453,6 +470,14 @@ def source_score_changes(drop: ExportDrop, index: _Index) -> dict[str, list[tupl
 
 
 def _rate(drop: ExportDrop, currency: str, on: date) -> Decimal | None:
+    """The rate in force on `on`: from the plain rates file when the drop has one (its base currency
+    at 1 from the file's first date), else from Salesforce DatedConversionRate."""
+    if drop.fx_rates:
+        base = drop.fx_rates[0].base_currency
+        if currency == base:
+            return Decimal(1) if min(r.valid_from for r in drop.fx_rates) <= on else None
+        in_force = [r for r in drop.fx_rates if r.currency == currency and r.valid_from <= on]
+        return max(in_force, key=lambda r: r.valid_from).rate if in_force else None
     for rate in drop.sf_conversion_rates:
         if (rate.iso_code == currency and rate.start_date <= on
                 and (rate.next_start_date is None or on < rate.next_start_date)):
@@ -510,7 +535,7 @@ def _salesforce_opportunities(drop: ExportDrop, index: _Index) -> list[Opportuni
     return facts
 
 
-def _hubspot_opportunities(drop: ExportDrop, index: _Index) -> list[OpportunityFact]:
+def _hubspot_opportunities(drop: ExportDrop, index: _Index, time_zone: str) -> list[OpportunityFact]:
     facts = []
     for deal in drop.hs_deals:
         keys = [index.hs_contact_person[c] for c in deal.contact_ids if c in index.hs_contact_person]
@@ -518,9 +543,94 @@ def _hubspot_opportunities(drop: ExportDrop, index: _Index) -> list[OpportunityF
             opportunity_id=deal.id, created_at=deal.created_at,
             closed_at=deal.close_at if deal.is_closed else None, is_closed=deal.is_closed, is_won=deal.is_won,
             amount=deal.amount, currency=deal.currency,
-            close_date=deal.close_at.date() if deal.close_at is not None else None,
+            close_date=deal.close_at.astimezone(ZoneInfo(time_zone)).date() if deal.close_at is not None else None,
             person_keys=sorted(set(keys)), primary_person_key=keys[0] if keys else None))
     return facts
+
+
+# --------------------------------------------------------------------------------------------
+# Marketing spend (definitions/README.md, Spend)
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SpendDay:
+    cost_source: str
+    day: date
+    campaign: str
+    channel: str
+    currency: str
+    cost: Decimal
+    cost_reporting: Decimal
+
+
+@lru_cache(maxsize=1)
+def _channel_vocabulary() -> tuple[dict[tuple[str, str], str], frozenset[str]]:
+    """(match_on, lower value) -> channel from seed touch_channels; every channel name of channel_teams."""
+    with open(SEEDS / "touch_channels.csv", encoding="utf-8") as handle:
+        by_value = {(row["match_on"], row["match_value"].lower()): row["channel"] for row in csv.DictReader(handle)}
+    with open(SEEDS / "channel_teams.csv", encoding="utf-8") as handle:
+        names = frozenset(row["channel"] for row in csv.DictReader(handle))
+    return by_value, names
+
+
+def _channel(*candidates: tuple[str, str | None]) -> str:
+    """The first candidate (match_on, value) the vocabulary knows, as a mapped value or a channel name."""
+    by_value, names = _channel_vocabulary()
+    by_lower_name = {name.lower(): name for name in names}
+    for match_on, value in candidates:
+        if value is None:
+            continue
+        key = value.strip().lower()
+        if (match_on, key) in by_value:
+            return by_value[(match_on, key)]
+        if key in by_lower_name:
+            return by_lower_name[key]
+    return "Unmapped"
+
+
+def _in_reporting_currency(amount: Decimal, currency: str, on: date, drop: ExportDrop,
+                           reporting_currency: str) -> Decimal | None:
+    return amount_in_reporting_currency(amount, currency, on, drop, reporting_currency)
+
+
+def marketing_spend(drop: ExportDrop, definitions: Definitions) -> list[SpendDay]:
+    """Every cost once: ad platform spend (channel from the mapping, else its CRM campaign's type);
+    Salesforce ActualCost of campaigns no mapped ad spend carries, split over StartDate..EndDate in
+    whole cents (the last day takes the remainder); Marketo period costs of programs no Salesforce
+    campaign mirrors by name. Each day converted at the rate in force that day, to cents."""
+    campaigns = {c.id: c for c in drop.sf_campaigns}
+    mapping = {(m.platform, m.ad_campaign): m for m in drop.campaign_mapping}
+    days: list[tuple[str, date, str, str, str, Decimal]] = []
+    with_ad_spend: set[str] = set()
+    for row in drop.ad_spend:
+        m = mapping.get((row.platform, row.campaign_id)) or mapping.get((row.platform, row.campaign))
+        crm = campaigns.get(m.crm_campaign_id) if m and m.crm_campaign_id else None
+        if m and m.crm_campaign_id:
+            with_ad_spend.add(m.crm_campaign_id)
+        channel = _channel(("utm_medium", m.channel if m else None), ("campaign_type", crm.type if crm else None))
+        days.append((row.platform, row.day, crm.name if crm else row.campaign, channel, row.currency, row.cost))
+    for campaign in drop.sf_campaigns:
+        if campaign.id in with_ad_spend or not campaign.actual_cost:
+            continue
+        first = campaign.start_date or campaign.created_at.date()
+        last = campaign.end_date if campaign.end_date and campaign.end_date >= first else first
+        n = (last - first).days + 1
+        daily = (campaign.actual_cost / n).quantize(Decimal("0.01"), ROUND_DOWN)
+        channel = _channel(("campaign_type", campaign.type))
+        for i in range(n):
+            cost = daily if i < n - 1 else campaign.actual_cost - daily * (n - 1)
+            days.append(("salesforce_campaign", first + timedelta(days=i), campaign.name, channel,
+                         campaign.currency, cost))
+    campaign_names = {c.name.strip().lower() for c in drop.sf_campaigns}
+    for program in drop.mk_programs:
+        if not program.cost or program.name.strip().lower() in campaign_names:
+            continue
+        days.append(("marketo_program", program.cost_start_date, program.name,
+                     _channel(("marketo_program_channel", program.channel)), program.currency, program.cost))
+    return [SpendDay(source, day, campaign, channel, currency, cost,
+                     _in_reporting_currency(cost, currency, day, drop, definitions.reporting_currency))
+            for source, day, campaign, channel, currency, cost in days]
 
 
 def compute_ground_truth(drop: ExportDrop, definitions: Definitions) -> GroundTruth:
@@ -562,7 +672,8 @@ def compute_ground_truth(drop: ExportDrop, definitions: Definitions) -> GroundTr
             key = index.sf_lead_person[lead.id]
             lead_record_at[key] = _earliest(lead_record_at.get(key), lead.created_at)
 
-    opportunities = _salesforce_opportunities(drop, index) + _hubspot_opportunities(drop, index)
+    opportunities = (_salesforce_opportunities(drop, index)
+                     + _hubspot_opportunities(drop, index, definitions.reporting_timezone))
     opportunity_at: dict[str, datetime] = {}
     customer_at: dict[str, datetime] = {}
     for o in opportunities:
@@ -617,7 +728,8 @@ def compute_ground_truth(drop: ExportDrop, definitions: Definitions) -> GroundTr
         persons[key] = person
     opportunities.sort(key=lambda o: o.opportunity_id)
     return GroundTruth(definitions=definitions, persons=persons, opportunities=opportunities,
-                       regions=regions, mql_targets=list(drop.mql_targets))
+                       regions=regions, mql_targets=list(drop.mql_targets),
+                       spend=marketing_spend(drop, definitions))
 
 
 def _is_backfilled(person: PersonFunnel, stage: str) -> bool:
@@ -742,6 +854,10 @@ def ground_truth_document(truth: GroundTruth, *, seed: int, people: int, profile
         ],
         "won_revenue_reporting": _money(truth.won_revenue_reporting()),
         "won_revenue_by_currency": {cur: _money(v) for cur, v in truth.won_revenue_by_currency().items()},
+        "spend_by_channel_month": {channel: {month: _money(v) for month, v in months.items()}
+                                   for channel, months in truth.spend_by_channel_month().items()},
+        "spend_by_source_currency": {source: {cur: _money(v) for cur, v in by_currency.items()}
+                                     for source, by_currency in truth.spend_by_source_currency().items()},
         "funnel_conversion": cohort_conversion(truth),
         "mql_targets": mql_targets_vs_actual(truth),
     }

@@ -370,6 +370,16 @@ class CampaignMapping:
     channel: str
 
 
+@dataclass
+class FxRate:
+    """A row of the plain rates file: one unit of base_currency buys `rate` units of currency from
+    valid_from until the next date of the same pair."""
+    valid_from: date
+    base_currency: str
+    currency: str
+    rate: Decimal
+
+
 # --------------------------------------------------------------------------------------------
 # One export drop: everything the profile's systems hold.
 # --------------------------------------------------------------------------------------------
@@ -420,5 +430,6 @@ class ExportDrop:
     mk_programs: list[MkProgram] = field(default_factory=list)
     ad_spend: list[AdSpendDay] = field(default_factory=list)
     campaign_mapping: list[CampaignMapping] = field(default_factory=list)
+    fx_rates: list[FxRate] = field(default_factory=list)
     mql_targets: list[MqlTarget] = field(default_factory=list)
     previous: PreviousExport = field(default_factory=PreviousExport)

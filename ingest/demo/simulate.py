@@ -12,7 +12,7 @@ from .population import World, build_world
 from .records import ExportDrop
 from .sales import SalesBook, outbound_handoffs, simulate_sales
 from .salesforce import SalesforceRenderer
-from .spend import campaign_mapping, simulate_spend, spend_by_ad_campaign
+from .spend import campaign_mapping, fx_rates_file, simulate_spend, spend_by_ad_campaign
 from .targets import mql_plan
 
 
@@ -30,7 +30,8 @@ PROFILES = {
     "salesforce+marketo": Profile("salesforce+marketo", ("salesforce", "marketo", "spend", "targets"), "marketo",
                                   "salesforce"),
     "salesforce": Profile("salesforce", ("salesforce",), None, "salesforce"),
-    "hubspot": Profile("hubspot", ("hubspot",), "hubspot", "hubspot"),
+    # A HubSpot-only company that sells in EUR and USD: its ad spend and finance's rates file in spend/.
+    "hubspot": Profile("hubspot", ("hubspot", "spend"), "hubspot", "hubspot"),
 }
 
 
@@ -70,6 +71,8 @@ def simulate(people: int, seed: int, profile: str) -> Simulation:
     if "spend" in spec.systems:
         drop.ad_spend = spend
         drop.campaign_mapping = campaign_mapping(campaign_ids)
+        if "salesforce" not in spec.systems:
+            drop.fx_rates = fx_rates_file(seed)
     if "targets" in spec.systems:
         drop.mql_targets = mql_plan()
     return Simulation(world, book, drop)

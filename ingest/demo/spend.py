@@ -1,4 +1,4 @@
-"""Daily ad spend of the Google Ads and LinkedIn Ads campaigns."""
+"""Daily ad spend of the Google Ads and LinkedIn Ads campaigns; the plain exchange rates file."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from datetime import timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from . import catalog
-from .clock import AS_OF, days_between
-from .records import AdSpendDay, CampaignMapping
+from .clock import AS_OF, HISTORY_START, days_between, next_month
+from .records import AdSpendDay, CampaignMapping, FxRate
 
 CENT = Decimal("0.01")
 
@@ -45,3 +45,20 @@ def campaign_mapping(crm_campaign_ids: dict[str, str]) -> list[CampaignMapping]:
     """How marketing ties each ad campaign to its CRM campaign and UTM tag."""
     return [CampaignMapping(ad.platform, ad.name, crm_campaign_ids.get(ad.key), ad.utm_campaign, ad.channel)
             for ad in catalog.AD_CAMPAIGNS]
+
+
+def fx_rates_file(seed: int, base_currency: str = "EUR") -> list[FxRate]:
+    """Monthly rates against the base currency, as finance keeps them in a spreadsheet: USD drifts
+    around 1.09 per EUR and GBP around 0.85 (GBP is in no deal; finance lists it anyway)."""
+    rng = random.Random(f"{seed}:fx_rates_file")
+    levels = {"USD": 1.09, "GBP": 0.85}
+    bounds = {"USD": (1.04, 1.16), "GBP": (0.82, 0.89)}
+    rows = []
+    month = HISTORY_START
+    while month <= AS_OF.date():
+        for currency in sorted(levels):
+            low, high = bounds[currency]
+            levels[currency] = min(high, max(low, levels[currency] + rng.gauss(0, 0.011)))
+            rows.append(FxRate(month, base_currency, currency, Decimal(f"{levels[currency]:.6f}")))
+        month = next_month(month)
+    return rows

@@ -40,7 +40,8 @@ HUBSPOT_FILES = {
 MARKETO_FILES = {"leads": "leads.csv", "activities": "activities.csv", "programs": "programs.csv"}
 SPEND_FILES = {"google_ads": "google_ads_campaign_report.csv",
                "linkedin_ads": "linkedin_ads_campaign_performance.csv",
-               "campaign_mapping": "campaign_mapping.csv"}
+               "campaign_mapping": "campaign_mapping.csv",
+               "fx_rates": "fx_rates.csv"}
 # Saved views of the records modified in the last 7 days, exported by a Spanish-language user.
 HUBSPOT_INCREMENTAL_FILES = {
     "contacts": f"hubspot-crm-exports-contacts-modified-last-7-days-{EXPORT_DAY}.csv",
@@ -281,6 +282,10 @@ class DropWriter:
         mapping_contract = _contract("spend", SPEND_FILES["campaign_mapping"], "campaign_mapping")
         self._write("spend", SPEND_FILES["campaign_mapping"], mapping_contract, {}, drop.campaign_mapping,
                     _mapping_row)
+        if drop.fx_rates:
+            rates_contract = _contract("spend", SPEND_FILES["fx_rates"], "fx_rates")
+            self._write("spend", SPEND_FILES["fx_rates"], rates_contract, {"valid_from": "date"}, drop.fx_rates,
+                        _fx_rate_row)
 
     # ---------------------------------------------------------------- Targets (the company's own plan)
 
@@ -513,6 +518,11 @@ def _linkedin_row(r) -> dict[str, str]:
 def _mapping_row(r) -> dict[str, str]:
     return {"platform": r.platform, "ad_campaign": r.ad_campaign, "crm_campaign_id": _text(r.crm_campaign_id),
             "utm_campaign": r.utm_campaign, "channel": r.channel}
+
+
+def _fx_rate_row(r) -> dict[str, str]:
+    return {"valid_from": iso_date(r.valid_from), "base_currency": r.base_currency, "currency": r.currency,
+            "rate": fixed(r.rate, 6)}
 
 
 def _mql_target_row(r) -> dict[str, str]:

@@ -74,7 +74,11 @@ RULE_KEYS = {
     "hand_raiser_event_types", "exclusions", "personal_email_domains", "competitor_domains", "internal_domains",
     "sql", "qualifying_lead_statuses", "opportunity_created_qualifies", "evangelist", "advocacy_form_names",
     "handoff", "sla_hours", "sla_clock", "recycle", "reentry_stage",
-    "score_decay", "half_life_days", "fit", "regions", "source_score_threshold", "student_email_domain_patterns",
+    "touches", "engagement_event_types", "attended_member_statuses",
+    "attribution", "lookback_days", "models", "positions", "others", "half_life_days",
+    # the key positions of a path: names of settings the attribution SQL implements
+    "first_touch", "lead_creation", "opportunity_creation", "closed_won", "last_touch",
+    "score_decay", "fit", "regions", "source_score_threshold", "student_email_domain_patterns",
 }
 
 
@@ -128,7 +132,9 @@ def test_rule_values_are_collected(rules):
                      "demo_request", "OPEN", "mql", "Mid-Market", "EUR", "Europe/Madrid", "calendar",
                      "North America", "%.edu"):
         assert expected in texts
-    for expected in (40, 15, 199, 999, 24, 11, 180, 60):
+    for expected in ("Attended", "web_visit", "u_shaped", "time_decay"):
+        assert expected in texts
+    for expected in (40, 15, 199, 999, 24, 11, 365, 0.225, 0.4, 0.1, 180, 60):
         assert expected in numbers
     assert not texts & {"2025.1", "RevOps", "2020-01-01"}
 
@@ -150,6 +156,9 @@ def test_the_scan_covers_the_models():
         "and form_name = 'Customer referral'",
         "sum(case event_type when 'demo_request' then 40 end)",
         "select 'lead' as stage_name",
+        "power(0.5, age_seconds / (7 * 86400.0))",
+        "where attribution_model = 'u_shaped'",
+        "case when member_status = 'Attended' then 1 end",
         "{{ smarketing.sql_string('mql') }} as stage_name",
         "where region in ('Europe', 'North America')",
         "and lower(email_domain) like '%.edu'",

@@ -51,7 +51,7 @@ def test_a_different_seed_gives_a_different_company(tmp_path):
     ("salesforce+hubspot", {"salesforce", "hubspot", "spend", "targets"}),
     ("salesforce+marketo", {"salesforce", "marketo", "spend", "targets"}),
     ("salesforce", {"salesforce"}),
-    ("hubspot", {"hubspot"}),
+    ("hubspot", {"hubspot", "spend"}),
 ])
 def test_each_profile_writes_only_its_systems(drops, profile, folders):
     root = drops[profile]
@@ -65,7 +65,8 @@ def test_regenerating_another_profile_leaves_no_files_of_the_previous_one(tmp_pa
     generate(tmp_path, people=SMALL, seed=3, profile="salesforce+marketo")
     assert (tmp_path / "salesforce" / EXPORT_DAY / "Lead.csv").is_file()
     generate(tmp_path, people=SMALL, seed=3, profile="hubspot")
-    assert {p.name for p in tmp_path.iterdir()} == {"hubspot", "_ground_truth"}
+    assert {p.name for p in tmp_path.iterdir()} == {"hubspot", "spend", "_ground_truth"}
+    assert (tmp_path / "spend" / "fx_rates.csv").is_file()
 
 
 def test_unknown_profile_is_refused(tmp_path):

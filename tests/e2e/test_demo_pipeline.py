@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import json
+import shutil
 from decimal import Decimal
 from pathlib import Path
 
@@ -149,6 +150,30 @@ def assert_opportunities_match(warehouse: Path, truth: dict) -> None:
     assert won == Decimal(truth["won_revenue_reporting"])
 
 
+def assert_spend_matches(warehouse: Path, truth: dict) -> None:
+    """Spend per channel and month in the reporting currency, and per source and currency, as the oracle says."""
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        by_month = con.execute(
+            "select channel, strftime(cost_month, '%Y-%m'), sum(cost_reporting) from marts.fct_marketing_spend "
+            "group by all"
+        ).fetchall()
+        by_currency = con.execute(
+            "select cost_source, currency_code, sum(cost) from marts.fct_marketing_spend group by all"
+        ).fetchall()
+        report_total = con.execute("select sum(spend) from marts.rpt_closed_loop").fetchall()[0][0]
+    actual: dict[str, dict[str, Decimal]] = {}
+    for channel, month, amount in by_month:
+        actual.setdefault(channel, {})[month] = Decimal(amount).quantize(Decimal("0.01"))
+    expected = {channel: {month: Decimal(v) for month, v in months.items()}
+                for channel, months in truth["spend_by_channel_month"].items()}
+    assert actual == expected
+    currencies = {(source, currency): Decimal(amount).quantize(Decimal("0.01")) for source, currency, amount in by_currency}
+    assert currencies == {(source, currency): Decimal(v) for source, by in truth["spend_by_source_currency"].items()
+                          for currency, v in by.items()}
+    total = sum((v for months in expected.values() for v in months.values()), Decimal("0"))
+    assert Decimal(report_total or 0).quantize(Decimal("0.01")) == total
+
+
 @pytest.fixture(scope="module")
 def demo_run(tmp_path_factory):
     root = tmp_path_factory.mktemp("demo")
@@ -211,6 +236,39 @@ def test_demo_opportunities_and_won_revenue_match_ground_truth(demo_run):
     truth = ground_truth(drop)
     assert {o["currency"] for o in truth["opportunities"]} == {"EUR", "USD"}
     assert_opportunities_match(warehouse, truth)
+
+
+def test_demo_spend_matches_ground_truth(demo_run):
+    drop, warehouse, outcome = demo_run
+    assert outcome.success, outcome.failures
+    truth = ground_truth(drop)
+    assert {"Paid Search", "Paid Social", "Events", "Content"} <= set(truth["spend_by_channel_month"])
+    assert set(truth["spend_by_source_currency"]["google_ads"]) == {"EUR", "USD"}
+    assert_spend_matches(warehouse, truth)
+
+
+def test_demo_attribution_credits_the_simulated_won_revenue_once_per_model(demo_run):
+    drop, warehouse, outcome = demo_run
+    assert outcome.success, outcome.failures
+    truth = ground_truth(drop)
+    won = {o["opportunity_id"]: Decimal(o["amount_reporting"]) for o in truth["opportunities"] if o["is_won"]}
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        per_model = con.execute(
+            "select attribution_model, sum(attributed_revenue), count(distinct opportunity_id) "
+            "from marts.fct_attribution group by 1"
+        ).fetchall()
+        won_rows = con.execute(
+            "select attribution_model, opportunity_id, sum(attributed_revenue), sum(weight) "
+            "from marts.fct_attribution where is_won group by 1, 2"
+        ).fetchall()
+        touched = con.execute("select count(*) from marts.fct_attribution where not is_unattributed").fetchall()[0][0]
+    assert len(per_model) >= 8 and touched > 0
+    for model, revenue, opportunities in per_model:
+        assert Decimal(revenue) == Decimal(truth["won_revenue_reporting"]), model
+        assert opportunities == len(truth["opportunities"]), model
+    for model, opportunity_id, revenue, weight in won_rows:
+        assert Decimal(revenue) == won[opportunity_id], (model, opportunity_id)
+        assert weight == pytest.approx(1.0, abs=1e-9), (model, opportunity_id)
 
 
 def conversion_rows(warehouse: Path) -> dict[tuple, tuple]:
@@ -331,12 +389,34 @@ def test_every_profile_runs_end_to_end_and_matches_ground_truth(tmp_path, profil
     assert_stage_events_match(warehouse, truth)
     assert_explanations_match(warehouse, truth)
     assert_reported_dates_and_reconciliation_match(warehouse, truth)
+    if (drop / "spend").exists():
+        assert_spend_matches(warehouse, truth)
+    if profile == "hubspot":
+        # Multi-currency through the plain rates file: USD deals converted at its rates.
+        assert (drop / "spend" / "fx_rates.csv").is_file()
+        assert {o["currency"] for o in truth["opportunities"]} == {"EUR", "USD"}
 
 
-def test_a_missing_fx_rate_blocks_the_run_and_the_published_marts_stay_unchanged(tmp_path):
-    drop, warehouse = tmp_path / "exports", tmp_path / "warehouse.duckdb"
+@pytest.fixture(scope="module")
+def published_small_demo(tmp_path_factory):
+    """A 600-person drop and the warehouse a successful run published from it, built once."""
+    root = tmp_path_factory.mktemp("published_small_demo")
+    drop, warehouse = root / "exports", root / "warehouse.duckdb"
     generate(drop, people=600, seed=11)
     assert run_pipeline(drop, warehouse).success
+    return drop, warehouse
+
+
+def copy_of(published_small_demo, tmp_path: Path) -> tuple[Path, Path]:
+    """A private copy of the published demo (drop and warehouse) a test may corrupt."""
+    drop, warehouse = published_small_demo
+    shutil.copytree(drop, tmp_path / "exports")
+    shutil.copyfile(warehouse, tmp_path / "warehouse.duckdb")
+    return tmp_path / "exports", tmp_path / "warehouse.duckdb"
+
+
+def test_a_missing_fx_rate_blocks_the_run_and_the_published_marts_stay_unchanged(published_small_demo, tmp_path):
+    drop, warehouse = copy_of(published_small_demo, tmp_path)
     published = fingerprint(warehouse, schemas=("marts",))
     assert {"marts.fct_funnel", "marts.fct_opportunities", "marts.rpt_lead_sla"} <= set(published)
 
@@ -369,3 +449,27 @@ def test_a_missing_fx_rate_blocks_the_run_and_the_published_marts_stay_unchanged
                            [new_id]).fetchone() == (1,)
         assert con.execute("select count(*) from marts.fct_opportunities where opportunity_id = ?",
                            [new_id]).fetchone() == (0,)
+
+
+def test_negative_spend_blocks_the_run_and_the_published_marts_stay_unchanged(published_small_demo, tmp_path):
+    drop, warehouse = copy_of(published_small_demo, tmp_path)
+    published = fingerprint(warehouse, schemas=("marts",))
+    assert {"marts.fct_marketing_spend", "marts.rpt_closed_loop", "marts.rpt_closed_loop_attribution"} <= set(published)
+
+    # The Google Ads report is exported again with one EUR day's cost written as a refund.
+    report = drop / "spend" / "google_ads_campaign_report.csv"
+    lines = report.read_text(encoding="utf-8").splitlines(keepends=True)
+    row = next(i for i, line in enumerate(lines) if ",EUR," in line)
+    fields = lines[row].rstrip("\r\n").split(",")
+    cost_column = next(i for i, value in enumerate(fields) if value == "EUR") + 1
+    fields[cost_column] = "-" + fields[cost_column]
+    lines[row] = ",".join(fields) + "\n"
+    report.write_text("".join(lines), encoding="utf-8")
+
+    outcome = run_pipeline(drop, warehouse)
+    assert not outcome.success
+    spend = [m for m in outcome.failures if "spend_reconciles_to_inputs" in m]
+    assert len(spend) == 1, outcome.failures
+    assert "google_ads EUR: 1 negative input costs" in spend[0] and "USD" not in spend[0]
+    assert any("negative amount: fct_marketing_spend.cost" in m for m in outcome.failures), outcome.failures
+    assert fingerprint(warehouse, schemas=("marts",)) == published

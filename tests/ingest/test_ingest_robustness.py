@@ -507,3 +507,24 @@ def test_a_file_holding_only_a_byte_order_mark_and_blank_lines_is_empty(con, dro
     load_drop(con, drop)
 
     assert ledger(con) == [("salesforce/Lead.csv", "empty", 0, 0, 0, "the file has no content")]
+
+
+# ------------------------------------------------------------------------ no recognisable header
+
+
+def test_a_named_file_without_a_recognisable_header_is_refused_and_the_rest_loads(con, drop, write):
+    write("salesforce/Lead.csv", "hello world\nfoo;bar\n")
+    write("salesforce/Contact.csv", f"Id,LastName,CreatedDate\n003000000000001,Li,{STAMP}\n")
+    write("hubspot/notes.csv", "a,b\n1,2\n")
+    report = load_drop(con, drop)
+
+    assert ledger(con) == [
+        ("salesforce/Lead.csv", "refused", 0, 0, 0,
+         "salesforce/Lead.csv: no header row found in the first 50 lines (expected the columns Id, Status, "
+         "CreatedDate)"),
+        ("salesforce/Contact.csv", "loaded", 1, 1, 0, ""),
+    ]
+    assert [u.path for u in report.unrecognised] == ["hubspot/notes.csv"]
+    assert "its header has the required columns of no hubspot object" in report.unrecognised[0].reason
+    assert rows(con, "select count(*) from raw_salesforce.lead") == [(0,)]
+    assert rows(con, "select Id from raw_salesforce.contact") == [("003000000000001",)]

@@ -52,6 +52,12 @@ def test_dbt_tests_and_the_revenue_gate_are_asset_checks_on_the_audited_marts(de
     dbt_checks = [k for k in check_keys if k.asset_key == key("marts_audit", "fct_funnel")]
     assert dbt_checks, "dbt tests on fct_funnel should surface as asset checks"
     assert graph.get_check_spec(gate).blocking
+    attribution_gate = dg.AssetCheckKey(key("marts_audit", "fct_attribution"), "attribution_reconciles_to_won_revenue")
+    assert attribution_gate in check_keys and graph.get_check_spec(attribution_gate).blocking
+    for mart, name in (("fct_marketing_spend", "spend_reconciles_to_inputs"),
+                       ("rpt_closed_loop", "closed_loop_is_consistent")):
+        closed_loop_gate = dg.AssetCheckKey(key("marts_audit", mart), name)
+        assert closed_loop_gate in check_keys and graph.get_check_spec(closed_loop_gate).blocking
 
 
 def test_what_if_job_is_defined_and_writes_the_warehouse_in_its_pool(defs):

@@ -173,3 +173,61 @@
     {{ return(smarketing.sql_rows([
         ['definition_version', 'string'], ['email_domain', 'string'], ['exclusion_list', 'string']], rows)) }}
 {% endmacro %}
+
+
+{# Engagement event types that are marketing touches (definitions `touches`): event_type. #}
+{% macro definition_touch_event_types() %}
+    {%- set rows = [] -%}
+    {%- for event_type in smarketing.definition_global('touches.engagement_event_types') or [] -%}
+        {%- do rows.append([event_type]) -%}
+    {%- endfor -%}
+    {{ return(smarketing.sql_rows([['event_type', 'string']], rows)) }}
+{% endmacro %}
+
+
+{#
+    The key positions of a path that attribution models can weight, in the order of the
+    `<position>_weight` columns of definition_attribution_models().
+#}
+{% macro attribution_positions() %}
+    {{ return(['first_touch', 'lead_creation', 'opportunity_creation', 'closed_won', 'last_touch']) }}
+{% endmacro %}
+
+
+{#
+    The attribution models of the version in force: attribution_model, model_order, one
+    <position>_weight per attribution position (0 when the model does not weight it),
+    others_weight, half_life_days (null: the others share equally). definitions/README.md
+    (Attribution) fixes what they mean.
+#}
+{% macro definition_attribution_models() %}
+    {%- set models = smarketing.definition_setting('attribution.models') or {} -%}
+    {%- set columns = [['attribution_model', 'string'], ['model_order', 'integer']] -%}
+    {%- for position in smarketing.attribution_positions() -%}
+        {%- do columns.append([position ~ '_weight', 'number']) -%}
+    {%- endfor -%}
+    {%- do columns.append(['others_weight', 'number']) -%}
+    {%- do columns.append(['half_life_days', 'number']) -%}
+    {%- set rows = [] -%}
+    {%- for name in models -%}
+        {%- set model = models[name] or {} -%}
+        {%- set positions = model.get('positions') or {} -%}
+        {%- for position in positions if position not in smarketing.attribution_positions() -%}
+            {{ exceptions.raise_compiler_error("funnel definitions: attribution model " ~ name ~ " weights an unknown position " ~ position) }}
+        {%- endfor -%}
+        {%- set row = [name, loop.index] -%}
+        {%- for position in smarketing.attribution_positions() -%}
+            {%- do row.append(positions.get(position, 0)) -%}
+        {%- endfor -%}
+        {%- do row.append(model.get('others', 0)) -%}
+        {%- do row.append(model.get('half_life_days')) -%}
+        {%- do rows.append(row) -%}
+    {%- endfor -%}
+    {{ return(smarketing.sql_rows(columns, rows)) }}
+{% endmacro %}
+
+
+{# The attribution lookback window of the version in force, in days (a validated integer literal). #}
+{% macro definition_attribution_lookback_days() %}
+    {{ return(smarketing.sql_integer(smarketing.definition_setting('attribution.lookback_days'))) }}
+{% endmacro %}

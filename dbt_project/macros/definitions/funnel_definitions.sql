@@ -48,6 +48,7 @@
         'stages': [],
         'segments': [],
         'engagement_events': {'form_event_types': [], 'email_event_types': {}, 'marketo_activity_types': {}},
+        'touches': {'engagement_event_types': [], 'attended_member_statuses': []},
         'versions': [{
             'version': 'unparsed',
             'effective_from': '0001-01-01',
@@ -64,6 +65,7 @@
             'evangelist': {'advocacy_form_names': []},
             'handoff': {'sla_hours': 0, 'sla_clock': none},
             'recycle': {'reentry_stage': none},
+            'attribution': {'lookback_days': 0, 'models': {}},
         }],
     }) }}
 {% endmacro %}

@@ -10,3 +10,21 @@
         {{ scale }}
     )
 {%- endmacro %}
+
+
+{# A double-precision float type (dbt.type_float() is single precision on some engines, DuckDB among them). #}
+{% macro type_double() -%}
+    {{ return(adapter.dispatch('type_double', 'smarketing')()) }}
+{%- endmacro %}
+
+{% macro default__type_double() -%}
+    double precision
+{%- endmacro %}
+
+{% macro spark__type_double() -%}
+    double
+{%- endmacro %}
+
+{% macro bigquery__type_double() -%}
+    float64
+{%- endmacro %}

@@ -1,6 +1,7 @@
 {#
     One row per non-deleted opportunity (Salesforce opportunities, HubSpot deals) with its person,
-    account, governed closed_at and the amount in the reporting currency of the definitions file:
+    account, governed closed_at, its creation and close day in the reporting time zone, and the
+    amount in the reporting currency of the definitions file:
     amount * rate(reporting currency) / rate(currency), rates in force on the close date, rounded
     half up to cents; the amount itself when it is in the reporting currency or has no currency
     (a single-currency CRM records none); null when a rate is missing.
@@ -44,7 +45,7 @@ opportunity_currencies as (
         opportunity_id,
         close_date,
         upper(trim(currency)) as currency_code,
-        {{ smarketing.sql_string(smarketing.definition_global('reporting.currency')) }} as reporting_currency_code
+        {{ smarketing.reporting_currency_code() }} as reporting_currency_code
     from opportunities
 
 ),
@@ -101,24 +102,17 @@ final as (
         opportunities.opportunity_name,
         opportunities.stage_name,
         opportunities.created_at,
+        {{ smarketing.reporting_date('opportunities.created_at') }} as created_date_reporting,
         opportunities.close_date,
         opportunities.closed_at,
+        {{ smarketing.reporting_date('opportunities.closed_at') }} as closed_date_reporting,
         opportunities.is_closed,
         opportunities.is_won,
         opportunities.amount,
         opportunities.currency,
-        cast(
-            case
-                when opportunities.amount is null then null
-                when conversions.currency_code is null
-                    or conversions.currency_code = conversions.reporting_currency_code
-                    then round(opportunities.amount, 2)
-                else {{ round_quotient(
-                    'opportunities.amount * conversions.reporting_currency_rate',
-                    'conversions.currency_rate') }}
-            end
-            as decimal(18, 2)
-        ) as amount_reporting,
+        {{ smarketing.amount_in_reporting_currency(
+            'opportunities.amount', 'conversions.currency_code',
+            'conversions.currency_rate', 'conversions.reporting_currency_rate') }} as amount_reporting,
         conversions.reporting_currency_code as reporting_currency
     from opportunities
     left join opportunity_persons

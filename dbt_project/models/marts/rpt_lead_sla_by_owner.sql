@@ -1,5 +1,6 @@
 {#
-    The handoff SLA rolled up by owner, region, segment and handoff month (reporting time zone).
+    The handoff SLA rolled up by owner (and the owner's team), region, segment and handoff month
+    (reporting time zone); sum the counts over owners for team, region or segment totals.
     Compliance counts only decided handoffs: touched, or breached while still untouched; an
     untouched handoff whose deadline has not passed yet is pending.
 #}
@@ -17,6 +18,7 @@ final as (
     select
         owner_id,
         owner,
+        owner_department as team,
         region,
         segment,
         handoff_month,
@@ -24,8 +26,8 @@ final as (
         sum(case when not is_untouched then 1 else 0 end) as mqls_touched,
         sum(case when is_sla_breached then 1 else 0 end) as mqls_breached,
         sum(case when is_untouched and not is_sla_breached then 1 else 0 end) as mqls_pending,
-        percentile_cont(0.5) within group (order by hours_to_first_touch_calendar) as median_hours_to_first_touch_calendar,
-        percentile_cont(0.5) within group (order by hours_to_first_touch_business) as median_hours_to_first_touch_business,
+        {{ smarketing.median('hours_to_first_touch_calendar') }} as median_hours_to_first_touch_calendar,
+        {{ smarketing.median('hours_to_first_touch_business') }} as median_hours_to_first_touch_business,
         round(
             sum(case when not is_untouched and not is_sla_breached then 1 else 0 end) * 1.0
             / nullif(sum(case when is_untouched and not is_sla_breached then 0 else 1 end), 0),
@@ -35,6 +37,7 @@ final as (
     group by
         owner_id,
         owner,
+        owner_department,
         region,
         segment,
         handoff_month

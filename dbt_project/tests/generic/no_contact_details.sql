@@ -1,14 +1,14 @@
 {#
     BI-facing models hold no contact details: fails with one row per text column that has values
-    looking like an email address (x@y.z) or a phone number (7+ characters, only digits, spaces
-    and + ( ) -). Columns of numeric identifiers (HubSpot ids are long digit strings) are named in
+    looking like an email address (x@y.z) or a phone number (min_phone_length (7) or more
+    characters, only digits, spaces and + ( ) -). Columns of numeric identifiers (HubSpot ids are long digit strings) are named in
     except_columns.
     data_tests:
       - no_contact_details:
           arguments:
             except_columns: [opportunity_id]
 #}
-{% test no_contact_details(model, except_columns=[]) %}
+{% test no_contact_details(model, except_columns=[], min_phone_length=7) %}
 
 {%- set text_columns = [] %}
 {%- if execute %}
@@ -29,7 +29,7 @@ leaks as (
     from {{ model }}
     where {{ column }} like '%@%.%'
         or (
-            length({{ column }}) >= 7
+            length({{ column }}) >= {{ min_phone_length }}
             and translate({{ column }}, '0123456789 +()-', '') = ''
         )
     having count(*) > 0

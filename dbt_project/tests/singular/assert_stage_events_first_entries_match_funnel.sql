@@ -1,7 +1,10 @@
 {#
     The first entry of every stage in fct_funnel_stage_events is the governed entry in fct_funnel
     (became_<stage>_at), and every governed entry has one. Returns the disagreements.
+    Shown in Dagster as a check on fct_funnel_stage_events.
 #}
+
+{{ config(meta={'dagster': {'ref': {'name': 'fct_funnel_stage_events'}}}) }}
 
 with
 

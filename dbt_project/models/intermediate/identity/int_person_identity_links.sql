@@ -1,9 +1,18 @@
 {#
     Which person each person record belongs to, and by which rule (definitions/README.md,
     Identity): one normalised email is one person across HubSpot contacts, Salesforce leads and
-    contacts and Marketo leads; a record without an email is a person of its own. Ids of HubSpot
-    contacts merged into another contact resolve to the surviving contact's person.
+    contacts and Marketo leads; a record without an email is a person of its own.
+
+    HubSpot merges: a contact's "Merged Record IDs" (hs_merged_object_ids) names the contacts
+    merged into it, which no longer exist as records of their own (HubSpot may give the merged
+    record a new id and list both old ids). Every listed id resolves to the surviving contact's
+    person, also when an earlier export still holds the old record: that record is then a merged
+    record, not a person of its own. A survivor that was itself merged away later is followed to
+    its own survivor, up to max_merge_hops merges; an id with no surviving contact in reach (a
+    cycle, a longer chain) stays the record it was.
 #}
+
+{%- set max_merge_hops = 5 %}
 
 with
 
@@ -73,6 +82,72 @@ person_records as (
 
 ),
 
+hubspot_merge_edges as (
+
+    select distinct
+        surviving_contact_id as merged_into_id,
+        element_id as merged_id
+    from (
+        {{ id_list_elements('hubspot_contacts', 'contact_id', 'merged_contact_ids', 'surviving_contact_id') }}
+    ) as listed
+    where element_id <> surviving_contact_id
+
+),
+
+hubspot_merge_hops_0 as (
+
+    select
+        merged_id,
+        merged_into_id as survivor_id
+    from hubspot_merge_edges
+
+),
+
+{% for hop in range(1, max_merge_hops) %}
+hubspot_merge_hops_{{ hop }} as (
+
+    select distinct
+        hops.merged_id,
+        coalesce(later.merged_into_id, hops.survivor_id) as survivor_id
+    from hubspot_merge_hops_{{ hop - 1 }} as hops
+    left join hubspot_merge_edges as later
+        on later.merged_id = hops.survivor_id
+        and later.merged_into_id <> hops.merged_id
+
+),
+
+{% endfor %}
+hubspot_merge_survivors as (
+
+    select
+        hops.merged_id,
+        hops.survivor_id,
+        survivors.created_at as survivor_created_at
+    from hubspot_merge_hops_{{ max_merge_hops - 1 }} as hops
+    inner join hubspot_contacts as survivors
+        on survivors.contact_id = hops.survivor_id
+    where hops.survivor_id not in (select merged_id from hubspot_merge_edges)
+
+),
+
+hubspot_merged_away as (
+
+    select distinct merged_id from hubspot_merge_survivors
+
+),
+
+person_records_kept as (
+
+    select person_records.*
+    from person_records
+    left join hubspot_merged_away
+        on person_records.source_system = 'hubspot'
+        and person_records.source_object = 'contact'
+        and hubspot_merged_away.merged_id = person_records.source_record_id
+    where hubspot_merged_away.merged_id is null
+
+),
+
 records_linked as (
 
     select
@@ -85,13 +160,7 @@ records_linked as (
         false as is_merged_record,
         cast(null as {{ dbt.type_string() }}) as merged_into_record_id,
         record_created_at
-    from person_records
-
-),
-
-hubspot_merged_ids as (
-
-    {{ id_list_elements('hubspot_contacts', 'contact_id', 'merged_contact_ids', 'surviving_contact_id') }}
+    from person_records_kept
 
 ),
 
@@ -101,24 +170,21 @@ merged_ids_linked as (
         surviving.person_key,
         surviving.source_system,
         surviving.source_object,
-        merged.element_id as source_record_id,
+        merged.merged_id as source_record_id,
         surviving.email,
         'hubspot_merge' as identity_rule,
         true as is_merged_record,
-        merged.surviving_contact_id as merged_into_record_id,
+        merged.survivor_id as merged_into_record_id,
         cast(null as {{ dbt.type_timestamp() }}) as record_created_at,
         row_number() over (
-            partition by merged.element_id
-            order by surviving.record_created_at desc, surviving.source_record_id desc
+            partition by merged.merged_id
+            order by merged.survivor_created_at desc, merged.survivor_id desc
         ) as merge_rank
-    from hubspot_merged_ids as merged
+    from hubspot_merge_survivors as merged
     inner join records_linked as surviving
         on surviving.source_system = 'hubspot'
         and surviving.source_object = 'contact'
-        and surviving.source_record_id = merged.surviving_contact_id
-    left join hubspot_contacts as still_exported
-        on still_exported.contact_id = merged.element_id
-    where still_exported.contact_id is null
+        and surviving.source_record_id = merged.survivor_id
 
 ),
 

@@ -2,6 +2,7 @@
     Salesforce opportunities and HubSpot deals as one set of opportunities. closed_at follows
     definitions/README.md: Salesforce, the first OpportunityHistory row reaching the current
     (closed) stage, else CloseDate at 00:00 UTC; HubSpot, closedate. Null while open.
+    close_date: Salesforce CloseDate; HubSpot, the day of closedate in the reporting time zone.
 #}
 
 with
@@ -96,7 +97,7 @@ hubspot as (
         accounts.account_key,
         deals.deal_stage as stage_name,
         deals.created_at,
-        cast(deals.close_at as date) as close_date,
+        {{ smarketing.reporting_date('deals.close_at') }} as close_date,
         case when deals.is_closed then deals.close_at end as closed_at,
         deals.is_closed,
         deals.is_won,

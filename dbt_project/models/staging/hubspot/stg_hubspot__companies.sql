@@ -8,11 +8,7 @@ source as (
 
 versions as (
 
-    select
-        *,
-        {{ latest_version_rank(['hs_object_id'], 'hs_lastmodifieddate') }} as version_rank
-    from source
-    where hs_object_id is not null
+    {{ latest_versions('source', source('hubspot', 'companies'), ['hs_object_id'], 'hs_lastmodifieddate') }}
 
 ),
 
@@ -31,7 +27,6 @@ renamed as (
         createdate as created_at,
         hs_lastmodifieddate as last_modified_at
     from versions
-    where version_rank = 1
 
 )
 

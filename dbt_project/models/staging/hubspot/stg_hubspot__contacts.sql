@@ -8,11 +8,7 @@ source as (
 
 versions as (
 
-    select
-        *,
-        {{ latest_version_rank(['hs_object_id'], 'lastmodifieddate') }} as version_rank
-    from source
-    where hs_object_id is not null
+    {{ latest_versions('source', source('hubspot', 'contacts'), ['hs_object_id'], 'lastmodifieddate') }}
 
 ),
 
@@ -46,7 +42,6 @@ renamed as (
         hs_lifecyclestage_evangelist_date as hubspot_became_evangelist_at,
         {{ clean_id('hs_merged_object_ids') }} as merged_contact_ids
     from versions
-    where version_rank = 1
 
 )
 

@@ -8,11 +8,7 @@ source as (
 
 versions as (
 
-    select
-        *,
-        {{ latest_version_rank(['hs_object_id'], 'hs_lastmodifieddate') }} as version_rank
-    from source
-    where hs_object_id is not null
+    {{ latest_versions('source', source('hubspot', 'deals'), ['hs_object_id'], 'hs_lastmodifieddate') }}
 
 ),
 
@@ -34,7 +30,6 @@ renamed as (
         {{ clean_id('associated_company_ids') }} as associated_company_ids,
         hs_lastmodifieddate as last_modified_at
     from versions
-    where version_rank = 1
 
 )
 

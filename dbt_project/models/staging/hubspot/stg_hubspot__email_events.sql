@@ -8,11 +8,7 @@ source as (
 
 versions as (
 
-    select
-        *,
-        {{ latest_version_rank(['event_id']) }} as version_rank
-    from source
-    where event_id is not null
+    {{ latest_versions('source', source('hubspot', 'email_events'), ['event_id']) }}
 
 ),
 
@@ -26,7 +22,6 @@ renamed as (
         occurred_at as occurred_at,
         url as url
     from versions
-    where version_rank = 1
 
 )
 

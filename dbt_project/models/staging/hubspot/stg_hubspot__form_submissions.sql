@@ -8,11 +8,7 @@ source as (
 
 versions as (
 
-    select
-        *,
-        {{ latest_version_rank(['conversion_id']) }} as version_rank
-    from source
-    where conversion_id is not null
+    {{ latest_versions('source', source('hubspot', 'form_submissions'), ['conversion_id']) }}
 
 ),
 
@@ -26,7 +22,6 @@ renamed as (
         page_url as page_url,
         submitted_at as submitted_at
     from versions
-    where version_rank = 1
 
 )
 

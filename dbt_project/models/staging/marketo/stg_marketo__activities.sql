@@ -8,11 +8,7 @@ source as (
 
 versions as (
 
-    select
-        *,
-        {{ latest_version_rank(['marketoGUID']) }} as version_rank
-    from source
-    where marketoGUID is not null
+    {{ latest_versions('source', source('marketo', 'activities'), ['marketoGUID']) }}
 
 ),
 
@@ -35,7 +31,6 @@ renamed as (
         primaryAttributeValue as primary_attribute_value,
         attributes as attributes
     from versions
-    where version_rank = 1
 
 )
 

@@ -8,11 +8,7 @@ source as (
 
 versions as (
 
-    select
-        *,
-        {{ latest_version_rank(['id'], 'updatedAt') }} as version_rank
-    from source
-    where id is not null
+    {{ latest_versions('source', source('marketo', 'leads'), ['id'], 'updatedAt') }}
 
 ),
 
@@ -34,7 +30,6 @@ renamed as (
         createdAt as created_at,
         updatedAt as updated_at
     from versions
-    where version_rank = 1
 
 )
 

@@ -8,11 +8,7 @@ source as (
 
 versions as (
 
-    select
-        *,
-        {{ latest_version_rank(['id', 'costStartDate']) }} as version_rank
-    from source
-    where id is not null
+    {{ latest_versions('source', source('marketo', 'programs'), ['id', 'costStartDate']) }}
 
 ),
 
@@ -29,7 +25,6 @@ renamed as (
         currency as currency_code,
         createdAt as created_at
     from versions
-    where version_rank = 1
 
 )
 

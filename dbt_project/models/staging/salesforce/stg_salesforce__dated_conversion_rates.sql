@@ -8,11 +8,7 @@ source as (
 
 versions as (
 
-    select
-        *,
-        {{ latest_version_rank(['Id'], 'SystemModstamp') }} as version_rank
-    from source
-    where Id is not null
+    {{ latest_versions('source', source('salesforce', 'dated_conversion_rate'), ['Id'], 'SystemModstamp') }}
 
 ),
 
@@ -26,7 +22,6 @@ renamed as (
         NextStartDate as next_start_date,
         SystemModstamp as system_modified_at
     from versions
-    where version_rank = 1
 
 )
 

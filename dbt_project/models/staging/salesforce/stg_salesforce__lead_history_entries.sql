@@ -8,11 +8,7 @@ source as (
 
 versions as (
 
-    select
-        *,
-        {{ latest_version_rank(['Id']) }} as version_rank
-    from source
-    where Id is not null
+    {{ latest_versions('source', source('salesforce', 'lead_history'), ['Id']) }}
 
 ),
 
@@ -29,8 +25,7 @@ renamed as (
         {{ clean_id('CreatedById') }} as created_by_id,
         CreatedDate as created_at
     from versions
-    where version_rank = 1
-        and not coalesce(IsDeleted, false)
+    where not coalesce(IsDeleted, false)
 
 )
 

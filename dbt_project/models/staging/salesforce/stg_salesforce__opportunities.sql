@@ -8,11 +8,7 @@ source as (
 
 versions as (
 
-    select
-        *,
-        {{ latest_version_rank(['Id'], 'SystemModstamp') }} as version_rank
-    from source
-    where Id is not null
+    {{ latest_versions('source', source('salesforce', 'opportunity'), ['Id'], 'SystemModstamp') }}
 
 ),
 
@@ -38,8 +34,7 @@ renamed as (
         LastModifiedDate as last_modified_at,
         SystemModstamp as system_modified_at
     from versions
-    where version_rank = 1
-        and not coalesce(IsDeleted, false)
+    where not coalesce(IsDeleted, false)
 
 )
 

@@ -8,11 +8,7 @@ source as (
 
 versions as (
 
-    select
-        *,
-        {{ latest_version_rank(['platform', 'ad_campaign']) }} as version_rank
-    from source
-    where platform is not null
+    {{ latest_versions('source', source('spend', 'campaign_mapping'), ['platform', 'ad_campaign']) }}
 
 ),
 
@@ -25,7 +21,6 @@ renamed as (
         utm_campaign as utm_campaign,
         channel as channel
     from versions
-    where version_rank = 1
 
 )
 

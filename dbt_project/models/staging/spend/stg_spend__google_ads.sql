@@ -8,11 +8,7 @@ source as (
 
 versions as (
 
-    select
-        *,
-        {{ latest_version_rank(['day', 'campaign_id']) }} as version_rank
-    from source
-    where day is not null
+    {{ latest_versions('source', source('spend', 'google_ads'), ['day', 'campaign_id']) }}
 
 ),
 
@@ -27,7 +23,6 @@ renamed as (
         clicks as clicks,
         impressions as impressions
     from versions
-    where version_rank = 1
 
 )
 

@@ -1,0 +1,260 @@
+{#
+    Multi-touch attribution of every opportunity under every model of `attribution.models` in the
+    definitions version in force (definitions/README.md, Attribution). One row per opportunity,
+    model and credited touch; an opportunity with no credited touch under a model gets ONE
+    unattributed row (touch_id null, weight 1), so per opportunity and model the weights sum to 1
+    and no amount is lost.
+
+    A touch's raw credit is the sum of the model's weights of the positions it holds, plus, when
+    it holds none of the model's weighted positions, its share of the model's `others` weight
+    (equal shares, or shares proportional to 0.5 ^ (age before the last eligible touch /
+    half_life_days)). weight = raw credit / the opportunity's total raw credit under the model.
+
+    attributed_pipeline = weight * amount_reporting (every opportunity); attributed_revenue = the
+    same for won opportunities, 0 otherwise. Each is rounded half up to cents and the rounding
+    remainder goes to the row with the largest weight (then the earliest touch, then touch_id),
+    so per opportunity and model they add up to amount_reporting to the cent.
+#}
+
+with
+
+opportunities as (
+
+    select * from {{ ref('fct_opportunities') }}
+
+),
+
+opportunity_touches as (
+
+    select * from {{ ref('int_opportunity_touches') }}
+
+),
+
+models as (
+
+    {{ smarketing.definition_attribution_models() }}
+
+),
+
+touch_credits as (
+
+    select
+        models.attribution_model,
+        models.model_order,
+        models.others_weight,
+        opportunity_touches.*,
+        {%- for position in smarketing.attribution_positions() %}
+        case when opportunity_touches.is_{{ position }} then models.{{ position }}_weight else 0 end
+        {%- if not loop.last %} +{% endif %}
+        {%- endfor %}
+            as position_credit,
+        not (
+            {%- for position in smarketing.attribution_positions() %}
+            (opportunity_touches.is_{{ position }} and models.{{ position }}_weight > 0)
+            {%- if not loop.last %} or{% endif %}
+            {%- endfor %}
+        ) as is_other_touch,
+        case
+            when models.half_life_days is null then 1
+            else power(0.5, opportunity_touches.seconds_before_last_touch / (models.half_life_days * 86400.0))
+        end as decay_factor
+    from opportunity_touches
+    cross join models
+
+),
+
+other_shares as (
+
+    select
+        *,
+        sum(case when is_other_touch then decay_factor else 0 end) over (
+            partition by attribution_model, opportunity_source_system, opportunity_id
+        ) as others_decay_total
+    from touch_credits
+
+),
+
+raw_credits as (
+
+    select
+        *,
+        position_credit
+            + case
+                when is_other_touch and others_decay_total > 0 then others_weight * decay_factor / others_decay_total
+                else 0
+            end as raw_credit
+    from other_shares
+
+),
+
+credited_touches as (
+
+    select
+        *,
+        raw_credit / sum(raw_credit) over (
+            partition by attribution_model, opportunity_source_system, opportunity_id
+        ) as weight
+    from raw_credits
+    where raw_credit > 0
+
+),
+
+credited_opportunities as (
+
+    select distinct
+        attribution_model,
+        opportunity_source_system,
+        opportunity_id
+    from credited_touches
+
+),
+
+attribution_rows as (
+
+    select
+        credited_touches.attribution_model,
+        credited_touches.model_order,
+        credited_touches.opportunity_source_system,
+        credited_touches.opportunity_id,
+        credited_touches.touch_id,
+        false as is_unattributed,
+        cast(credited_touches.weight as {{ smarketing.type_double() }}) as weight,
+        credited_touches.person_key,
+        credited_touches.account_key,
+        credited_touches.touch_at,
+        credited_touches.touch_type,
+        credited_touches.team,
+        credited_touches.channel,
+        credited_touches.campaign_id,
+        credited_touches.campaign_name,
+        credited_touches.content_asset,
+        credited_touches.touch_source_system,
+        {%- for position in smarketing.attribution_positions() %}
+        credited_touches.is_{{ position }},
+        {%- endfor %}
+        credited_touches.touch_sequence
+    from credited_touches
+
+    union all
+
+    select
+        models.attribution_model,
+        models.model_order,
+        opportunities.source_system as opportunity_source_system,
+        opportunities.opportunity_id,
+        cast(null as {{ dbt.type_string() }}) as touch_id,
+        true as is_unattributed,
+        cast(1 as {{ smarketing.type_double() }}) as weight,
+        opportunities.person_key,
+        opportunities.account_key,
+        cast(null as {{ dbt.type_timestamp() }}) as touch_at,
+        cast(null as {{ dbt.type_string() }}) as touch_type,
+        cast(null as {{ dbt.type_string() }}) as team,
+        cast(null as {{ dbt.type_string() }}) as channel,
+        cast(null as {{ dbt.type_string() }}) as campaign_id,
+        cast(null as {{ dbt.type_string() }}) as campaign_name,
+        cast(null as {{ dbt.type_string() }}) as content_asset,
+        cast(null as {{ dbt.type_string() }}) as touch_source_system,
+        {%- for position in smarketing.attribution_positions() %}
+        false as is_{{ position }},
+        {%- endfor %}
+        cast(null as {{ dbt.type_int() }}) as touch_sequence
+    from opportunities
+    cross join models
+    left join credited_opportunities
+        on credited_opportunities.attribution_model = models.attribution_model
+        and credited_opportunities.opportunity_source_system = opportunities.source_system
+        and credited_opportunities.opportunity_id = opportunities.opportunity_id
+    where credited_opportunities.opportunity_id is null
+
+),
+
+amounts as (
+
+    select
+        attribution_rows.*,
+        opportunities.amount_reporting,
+        opportunities.reporting_currency,
+        opportunities.is_won,
+        opportunities.is_closed,
+        opportunities.created_at as opportunity_created_at,
+        opportunities.closed_at,
+        case when opportunities.is_won then opportunities.amount_reporting else 0 end as won_amount_reporting,
+        row_number() over (
+            partition by attribution_rows.attribution_model, attribution_rows.opportunity_source_system, attribution_rows.opportunity_id
+            order by attribution_rows.weight desc, attribution_rows.touch_at, attribution_rows.touch_id
+        ) as remainder_rank
+    from attribution_rows
+    inner join opportunities
+        on opportunities.source_system = attribution_rows.opportunity_source_system
+        and opportunities.opportunity_id = attribution_rows.opportunity_id
+
+),
+
+rounded as (
+
+    select
+        *,
+        cast(round(cast(round(weight * amount_reporting, 9) as decimal(38, 9)), 2) as decimal(18, 2)) as rounded_pipeline,
+        cast(round(cast(round(weight * won_amount_reporting, 9) as decimal(38, 9)), 2) as decimal(18, 2)) as rounded_revenue
+    from amounts
+
+),
+
+remainders as (
+
+    select
+        *,
+        amount_reporting - sum(rounded_pipeline) over (
+            partition by attribution_model, opportunity_source_system, opportunity_id
+        ) as pipeline_remainder,
+        won_amount_reporting - sum(rounded_revenue) over (
+            partition by attribution_model, opportunity_source_system, opportunity_id
+        ) as revenue_remainder
+    from rounded
+
+),
+
+final as (
+
+    select
+        opportunity_id,
+        touch_id,
+        attribution_model,
+        weight,
+        cast(
+            rounded_revenue + case when remainder_rank = 1 then revenue_remainder else 0 end
+            as decimal(18, 2)
+        ) as attributed_revenue,
+        cast(
+            rounded_pipeline + case when remainder_rank = 1 then pipeline_remainder else 0 end
+            as decimal(18, 2)
+        ) as attributed_pipeline,
+        reporting_currency,
+        is_unattributed,
+        opportunity_source_system as source_system,
+        model_order,
+        person_key,
+        account_key,
+        touch_at,
+        touch_type,
+        team,
+        channel,
+        campaign_id,
+        campaign_name,
+        content_asset,
+        touch_source_system,
+        {%- for position in smarketing.attribution_positions() %}
+        is_{{ position }},
+        {%- endfor %}
+        touch_sequence,
+        is_won,
+        is_closed,
+        amount_reporting,
+        opportunity_created_at,
+        closed_at
+    from remainders
+
+)
+
+select * from final

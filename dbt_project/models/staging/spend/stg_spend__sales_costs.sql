@@ -1,0 +1,31 @@
+with
+
+source as (
+
+    select * from {{ source('spend', 'sales_costs') }}
+
+),
+
+versions as (
+
+    select
+        *,
+        {{ latest_version_rank(['cost_month', 'category', 'currency']) }} as version_rank
+    from source
+    where cost_month is not null
+
+),
+
+renamed as (
+
+    select
+        cast({{ dbt.date_trunc('month', 'cost_month') }} as date) as cost_month,
+        trim(category) as category,
+        upper(trim(currency)) as currency_code,
+        amount as amount
+    from versions
+    where version_rank = 1
+
+)
+
+select * from renamed

@@ -1,0 +1,323 @@
+"""Great Expectations gates on spend and the closed-loop marts, run as blocking Dagster asset checks.
+
+Same pattern as ``quality_checks``: each gate builds a small aggregate with SQL, validates it with a
+GX suite on a pandas batch, and says which metric is off, by how much, and for which rows. The
+gates check the marts where dbt wrote them, in the audit schema, before they are published
+(orchestration/publish.py): a failing gate leaves the published marts as they were.
+
+- ``spend_reconciles_to_inputs`` (marts.fct_marketing_spend): per cost source and currency, the
+  spend in the mart equals the spend in the latest raw rows (ad platform exports, Salesforce
+  Campaign ActualCost, Marketo program costs), less the campaign costs that mapped ad spend
+  already carries; no input cost is negative; every spend row has an FX rate on its day.
+- ``closed_loop_is_consistent`` (marts.rpt_closed_loop): within each cohort (people by the month
+  they entered the first stage), stage counts never increase down the funnel; rates and weights
+  lie in [0, 1]; no won opportunity lacks an account; every open or lost opportunity amount has an
+  FX rate on its close date (won ones are the won revenue gate's); no reported amount is negative.
+"""
+
+from __future__ import annotations
+
+import dagster as dg
+import pandas as pd
+
+from ingest.contracts import contracts_for, quote_ident
+from orchestration.funnel_definitions import FUNNEL_STAGES, load_definitions
+from orchestration.publish import audit_schema, audited_relation
+from orchestration.quality_checks import GateOutcome, latest_rows_sql, markdown_table
+from orchestration.resources import WarehouseResource
+
+FCT_MARKETING_SPEND = dg.AssetKey([audit_schema(), "fct_marketing_spend"])
+RPT_CLOSED_LOOP = dg.AssetKey([audit_schema(), "rpt_closed_loop"])
+
+# Ad platform exports: (raw contract = cost source, campaign name column, cost column).
+_AD_SOURCES = (
+    ("google_ads", "campaign", "cost"),
+    ("linkedin_ads", "campaign_name", "total_spent"),
+    ("meta_ads", "campaign_name", "amount_spent"),
+)
+
+
+def _contract(source: str, obj: str):
+    return next(c for c in contracts_for(source) if c.object == obj)
+
+
+def _latest(source: str, obj: str) -> str:
+    return f"({latest_rows_sql(_contract(source, obj))})"
+
+
+def spend_inputs_sql() -> str:
+    """Cost per source and currency straight from the latest raw rows, with what is counted elsewhere."""
+    ad_rows = " union all ".join(
+        f"select '{obj}' as platform, trim(campaign_id) as campaign_id, "
+        f"lower(trim({quote_ident(name)})) as campaign_name, upper(trim(currency)) as currency, "
+        f"{quote_ident(cost)} as cost from {_latest('spend', obj)}"
+        for obj, name, cost in _AD_SOURCES
+    )
+    return f"""
+        with ad as ({ad_rows}),
+        mapping as (
+            select lower(trim(platform)) as platform, trim(ad_campaign) as ad_campaign,
+                   nullif(trim(crm_campaign_id), '') as crm_campaign_id
+            from {_latest('spend', 'campaign_mapping')}
+        ),
+        campaigns_with_ad_spend as (
+            select distinct mapping.crm_campaign_id
+            from mapping join ad on ad.platform = mapping.platform
+                and (ad.campaign_id = mapping.ad_campaign or ad.campaign_name = lower(mapping.ad_campaign))
+            where mapping.crm_campaign_id is not null
+        ),
+        campaigns as (
+            select trim("Id") as id, lower(trim("Name")) as name, upper(trim("CurrencyIsoCode")) as currency,
+                   "ActualCost" as cost, coalesce("StartDate", cast("CreatedDate" as date)) as first_day
+            from {_latest('salesforce', 'campaign')}
+        ),
+        programs as (
+            select lower(trim(name)) as name, upper(trim(currency)) as currency, cost, "costStartDate" as day
+            from {_latest('marketo', 'programs')}
+        ),
+        inputs as (
+            select platform as cost_source, currency, cost, false as counted_elsewhere from ad
+            union all
+            select 'salesforce_campaign', currency, cost,
+                   id in (select crm_campaign_id from campaigns_with_ad_spend)
+            from campaigns where cost is not null and cost <> 0 and first_day is not null
+            union all
+            select 'marketo_program', currency, cost, name in (select name from campaigns)
+            from programs where cost is not null and cost <> 0 and day is not null
+        )
+        select cost_source, coalesce(currency, '(none)') as currency,
+               sum(cost) as input_cost,
+               coalesce(sum(cost) filter (where counted_elsewhere), 0) as counted_elsewhere,
+               count(*) filter (where cost < 0) as negative_input_rows
+        from inputs group by 1, 2
+    """
+
+
+def spend_frame(con) -> pd.DataFrame:
+    """Per cost source and currency: inputs, mart, negative input rows and days without an FX rate."""
+    sql = f"""
+        with inputs as ({spend_inputs_sql()}),
+        mart as (
+            select cost_source, coalesce(currency_code, '(none)') as currency,
+                   sum(cost) as mart_cost,
+                   count(*) - count(cost_reporting) as rows_without_rate,
+                   min(cost_date) filter (where cost_reporting is null) as first_day_without_rate
+            from {audited_relation("fct_marketing_spend")} group by 1, 2
+        )
+        select coalesce(inputs.cost_source, mart.cost_source) as cost_source,
+               coalesce(inputs.currency, mart.currency) as currency,
+               cast(coalesce(input_cost, 0) as decimal(18, 2)) as input_cost,
+               cast(coalesce(counted_elsewhere, 0) as decimal(18, 2)) as counted_elsewhere,
+               cast(coalesce(input_cost, 0) - coalesce(counted_elsewhere, 0) as decimal(18, 2)) as expected_cost,
+               cast(coalesce(mart_cost, 0) as decimal(18, 2)) as mart_cost,
+               coalesce(negative_input_rows, 0) as negative_input_rows,
+               coalesce(rows_without_rate, 0) as rows_without_rate,
+               cast(first_day_without_rate as varchar) as first_day_without_rate
+        from inputs full outer join mart
+            on inputs.cost_source = mart.cost_source and inputs.currency = mart.currency
+        order by 1, 2
+    """
+    frame = con.execute(sql).df()
+    for col in ("input_cost", "counted_elsewhere", "expected_cost", "mart_cost"):
+        frame[col] = frame[col].map(lambda value: f"{value:.2f}")
+    return frame
+
+
+def _suite_result(frame: pd.DataFrame, asset: str, suite_name: str, expectations) -> bool:
+    import great_expectations as gx
+    from great_expectations.data_context.types.base import ProgressBarsConfig
+
+    context = gx.get_context(mode="ephemeral")
+    context.variables.progress_bars = ProgressBarsConfig(globally=False)
+    batch = (
+        context.data_sources.add_pandas("closed_loop")
+        .add_dataframe_asset(asset)
+        .add_batch_definition_whole_dataframe("all")
+        .get_batch(batch_parameters={"dataframe": frame})
+    )
+    return bool(batch.validate(gx.ExpectationSuite(name=suite_name, expectations=expectations)).success)
+
+
+def validate_spend(frame: pd.DataFrame) -> GateOutcome:
+    """GX suite: mart spend = expected input spend per source and currency; no negative inputs; every day converted."""
+    import great_expectations.expectations as gxe
+
+    passed = _suite_result(frame, "spend_by_source_and_currency", "spend_reconciles", [
+        gxe.ExpectColumnPairValuesToBeEqual(column_A="mart_cost", column_B="expected_cost"),
+        gxe.ExpectColumnValuesToBeBetween(column="negative_input_rows", max_value=0),
+        gxe.ExpectColumnValuesToBeBetween(column="rows_without_rate", max_value=0),
+    ])
+    failing = frame[(frame.mart_cost != frame.expected_cost) | (frame.negative_input_rows > 0)
+                    | (frame.rows_without_rate > 0)]
+    rows = failing.to_dict(orient="records")
+    if passed:
+        return GateOutcome(True, "spend in marts.fct_marketing_spend equals the spend inputs in every source and "
+                                 "currency, none negative, every day converted", rows, frame)
+    parts = []
+    for r in rows:
+        issues = []
+        if r["mart_cost"] != r["expected_cost"]:
+            off = pd.to_numeric(r["mart_cost"]) - pd.to_numeric(r["expected_cost"])
+            issues.append(f"spend in mart {r['mart_cost']} vs inputs {r['expected_cost']} (off by {off:+.2f})")
+        if r["negative_input_rows"] > 0:
+            issues.append(f"{r['negative_input_rows']} negative input costs")
+        if r["rows_without_rate"] > 0:
+            issues.append(f"{r['rows_without_rate']} spend rows without an FX rate "
+                          f"(first on {r['first_day_without_rate']})")
+        parts.append(f"{r['cost_source']} {r['currency']}: " + ", ".join(issues))
+    return GateOutcome(False, "spend does not reconcile: " + "; ".join(parts), rows, frame)
+
+
+# --------------------------------------------------------------------------------------------
+# Closed-loop invariants: one row per violation, a GX suite expecting none.
+# --------------------------------------------------------------------------------------------
+
+# Rates and weights in the marts that must lie in [0, 1]: (table, column).
+RATE_COLUMNS = (
+    ("fct_attribution", "weight"),
+    ("rpt_lead_sla_by_owner", "sla_compliance_rate"),
+    ("rpt_lead_rejections", "share_of_slice"),
+    ("rpt_lead_rejections", "share_of_type"),
+)
+# Amounts in the marts that are never negative: (table, column).
+NON_NEGATIVE_COLUMNS = (
+    ("fct_marketing_spend", "cost"),
+    ("fct_marketing_spend", "cost_reporting"),
+    ("rpt_closed_loop", "spend"),
+    ("rpt_closed_loop", "pipeline"),
+    ("rpt_closed_loop", "won_revenue"),
+    ("fct_opportunities", "amount"),
+    ("fct_opportunities", "amount_reporting"),
+)
+
+
+def _existing_columns(con) -> set[tuple[str, str]]:
+    rows = con.execute(
+        "select table_name, column_name from information_schema.columns where table_schema = ?", [audit_schema()]
+    ).fetchall()
+    return {(t, c) for t, c in rows}
+
+
+def invariants_frame(con) -> pd.DataFrame:
+    """One row per violation: metric, rows (which), value, limit and how far off."""
+    reporting = load_definitions()["reporting"]
+    time_zone = reporting.get("timezone") or "UTC"
+    currency = reporting["currency"]
+    existing = _existing_columns(con)
+    parts = []
+    # Within a cohort (month of the first stage, reporting time zone), counts never increase.
+    first = f"became_{FUNNEL_STAGES[0]}_at"
+    counts = ", ".join(f"count(became_{s}_at) as {quote_ident(s)}" for s in FUNNEL_STAGES)
+    for earlier, later in zip(FUNNEL_STAGES, FUNNEL_STAGES[1:]):
+        parts.append(f"""
+            select 'stage count increases down the funnel' as metric,
+                   'cohort ' || cohort || ': ' || '{earlier} -> {later}' as rows,
+                   cast({quote_ident(later)} as double) as value, cast({quote_ident(earlier)} as double) as limit_value
+            from (select strftime(date_trunc('month', timezone(?, timezone('UTC', {first}))), '%Y-%m') as cohort,
+                         {counts}
+                  from {audited_relation("fct_funnel")} group by 1) cohorts
+            where {quote_ident(later)} > {quote_ident(earlier)}
+        """)
+    for table, column in RATE_COLUMNS:
+        if (table, column) in existing:
+            parts.append(f"""
+                select 'rate outside [0, 1]: {table}.{column}', string_agg(distinct cast({quote_ident(column)} as varchar), ', '),
+                       cast(max(abs({quote_ident(column)})) as double), 1.0
+                from {audited_relation(table)} where {quote_ident(column)} < 0 or {quote_ident(column)} > 1
+                having count(*) > 0
+            """)
+    for table, column in NON_NEGATIVE_COLUMNS:
+        if (table, column) in existing:
+            parts.append(f"""
+                select 'negative amount: {table}.{column}', count(*) || ' rows',
+                       cast(min({quote_ident(column)}) as double), 0.0
+                from {audited_relation(table)} where {quote_ident(column)} < 0
+                having count(*) > 0
+            """)
+    opportunities = audited_relation("fct_opportunities")
+    parts.append(f"""
+        select 'won opportunity without an account', string_agg(opportunity_id, ', ' order by opportunity_id),
+               cast(count(*) as double), 0.0
+        from {opportunities} where is_won and account_key is null
+        having count(*) > 0
+    """)
+    # Won deals without a rate are the won revenue gate's (one cause, one failure); open and lost here.
+    parts.append(f"""
+        select 'no FX rate for an open or lost opportunity amount',
+               coalesce(currency, '(none)') || ' on ' || string_agg(distinct cast(close_date as varchar), ', '
+                   order by cast(close_date as varchar)),
+               cast(count(*) as double), 0.0
+        from {opportunities}
+        where amount is not null and amount_reporting is null and not is_won
+        group by currency
+    """)
+    sql = " union all ".join(f"select * from ({p})" for p in parts)
+    params = [time_zone] * (len(FUNNEL_STAGES) - 1)
+    frame = con.execute(f"select * from ({sql}) order by 1, 2", params).df()
+    frame.columns = ["metric", "rows", "value", "limit"]
+    frame["off_by"] = frame["value"] - frame["limit"]
+    frame.attrs["reporting_currency"] = currency
+    return frame
+
+
+def validate_invariants(frame: pd.DataFrame) -> GateOutcome:
+    import great_expectations.expectations as gxe
+
+    passed = _suite_result(frame, "closed_loop_violations", "closed_loop_is_consistent",
+                           [gxe.ExpectTableRowCountToEqual(value=0)])
+    rows = frame.to_dict(orient="records")
+    if passed:
+        return GateOutcome(True, "funnel cohorts never grow down the funnel, rates lie in [0, 1], amounts are not "
+                                 "negative, every won opportunity has an account and every amount an FX rate",
+                           rows, frame)
+    parts = [f"{r['metric']}: {r['rows']} ({r['value']:g} vs limit {r['limit']:g}, off by {r['off_by']:+g})"
+             for r in rows]
+    return GateOutcome(False, "closed loop is inconsistent: " + "; ".join(parts), rows, frame)
+
+
+@dg.asset_check(
+    asset=FCT_MARKETING_SPEND,
+    name="spend_reconciles_to_inputs",
+    blocking=True,
+    description=(
+        "Great Expectations: per cost source and currency, spend in marts.fct_marketing_spend equals the latest "
+        "raw spend inputs (ad platform exports, Salesforce Campaign ActualCost, Marketo program costs) less the "
+        "campaign costs mapped ad spend already carries; no negative input; an FX rate on every spend day."
+    ),
+)
+def spend_reconciles_to_inputs(warehouse: WarehouseResource) -> dg.AssetCheckResult:
+    with warehouse.connect(read_only=True) as con:
+        outcome = validate_spend(spend_frame(con))
+    return dg.AssetCheckResult(
+        passed=outcome.passed,
+        severity=dg.AssetCheckSeverity.ERROR,
+        description=outcome.summary,
+        metadata={"by_source_and_currency": dg.MetadataValue.md(markdown_table(outcome.frame)),
+                  "failing_rows": len(outcome.failing_rows)},
+    )
+
+
+@dg.asset_check(
+    asset=RPT_CLOSED_LOOP,
+    name="closed_loop_is_consistent",
+    blocking=True,
+    description=(
+        "Great Expectations: within each cohort stage counts never increase down the funnel; rates and weights "
+        "lie in [0, 1]; no negative amounts; no won opportunity without an account; an FX rate for every "
+        "open or lost opportunity amount on its close date (won ones: won_revenue_reconciles_to_crm)."
+    ),
+)
+def closed_loop_is_consistent(warehouse: WarehouseResource) -> dg.AssetCheckResult:
+    with warehouse.connect(read_only=True) as con:
+        outcome = validate_invariants(invariants_frame(con))
+    return dg.AssetCheckResult(
+        passed=outcome.passed,
+        severity=dg.AssetCheckSeverity.ERROR,
+        description=outcome.summary,
+        metadata={"violations": dg.MetadataValue.md(markdown_table(outcome.frame)) if len(outcome.frame) else
+                  dg.MetadataValue.text("none"),
+                  "violation_count": len(outcome.failing_rows)},
+    )
+
+
+closed_loop_checks = [spend_reconciles_to_inputs, closed_loop_is_consistent]
