@@ -207,9 +207,16 @@ def _version_problems(v: dict[str, Any]):
         if unknown:
             yield f"mql.{key} names event types without a weight: {sorted(unknown)}"
     exclusions = mql.get("exclusions") or {}
-    for key, domains in exclusions.items():
-        if not isinstance(domains, list) or not all(isinstance(x, str) and "." in x for x in domains):
+    if not isinstance(exclusions, dict):
+        yield "mql.exclusions must be a mapping of named lists"
+        exclusions = {}
+    for key, values in exclusions.items():
+        if str(key).endswith("_patterns"):
+            if not isinstance(values, list) or not all(isinstance(x, str) and x.strip() for x in values):
+                yield f"mql.exclusions.{key} must be a list of LIKE patterns on the email domain (e.g. \"%.edu\")"
+        elif not isinstance(values, list) or not all(isinstance(x, str) and "." in x for x in values):
             yield f"mql.exclusions.{key} must be a list of domains"
+    yield from _mql_option_problems(mql)
     lead = v.get("lead") or {}
     unknown = set(lead.get("conversion_event_types") or []) - set(weights)
     if unknown:
@@ -243,6 +250,28 @@ def _version_problems(v: dict[str, Any]):
     recycle = v.get("recycle")
     if recycle is not None and (not isinstance(recycle, dict) or recycle.get("reentry_stage") not in REENTRY_STAGES):
         yield f"recycle.reentry_stage must be one of {list(REENTRY_STAGES)} (the stages whose rule can fire again)"
+
+
+def _mql_option_problems(mql: dict[str, Any]):
+    """The optional parts of the MQL rule: score decay, fit, source score (null or absent = off)."""
+    if "score_decay" in mql and mql["score_decay"] is not None:
+        decay = mql["score_decay"]
+        half_life = decay.get("half_life_days") if isinstance(decay, dict) else None
+        if not isinstance(decay, dict) or set(decay) - {"half_life_days"}:
+            yield "mql.score_decay must be a mapping {half_life_days: N} (or null for no decay)"
+        elif half_life is not None and (not _is_number(half_life) or half_life <= 0):
+            yield "mql.score_decay.half_life_days must be a positive number of days (or null for no decay)"
+    if "fit" in mql and mql["fit"] is not None:
+        fit = mql["fit"]
+        if not isinstance(fit, dict) or set(fit) - {"regions"}:
+            yield "mql.fit must be a mapping {regions: [...]} (or null for no fit criteria)"
+        elif fit.get("regions") is not None and (
+                not isinstance(fit["regions"], list) or not fit["regions"]
+                or not all(isinstance(x, str) and x.strip() for x in fit["regions"])):
+            yield "mql.fit.regions must be a non-empty list of sales regions (or null for any region)"
+    threshold = mql.get("source_score_threshold")
+    if threshold is not None and (not _is_number(threshold) or threshold <= 0):
+        yield "mql.source_score_threshold must be a positive number (or null to switch the rule off)"
 
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")

@@ -35,6 +35,8 @@ HUBSPOT_LIFECYCLE_STAGES = {"subscriber": "subscriber", "lead": "lead", "marketi
                             "evangelist": "evangelist"}
 RECONCILIATION_REASONS = ("agree", "different_day", "reported_only", "defined_only")
 CENT = Decimal("0.01")
+SCORE_DECIMALS = 4          # MQL scores (decayed) are rounded to this many decimals, then compared
+MARKETO_CHANGE_SCORE = 22   # Marketo activity type "Change Score"; its "New Value" is the lead score after it
 
 
 # --------------------------------------------------------------------------------------------
@@ -65,6 +67,10 @@ class Definitions:
     recycled_lead_statuses: frozenset[str] = frozenset()
     reentry_stage: str | None = None
     version_starts: tuple[tuple[date, str], ...] = ()    # (effective_from, version) of every version, sorted
+    excluded_domain_patterns: tuple[str, ...] = ()      # LIKE patterns on the email domain (exclusions *_patterns)
+    score_half_life_days: float | None = None           # mql.score_decay.half_life_days; None = no decay
+    fit_regions: frozenset[str] | None = None           # mql.fit.regions; None = any region
+    source_score_threshold: float | None = None         # mql.source_score_threshold; None = off
 
     def version_on(self, day: date) -> str | None:
         """The version in force on `day`: the latest effective_from on or before it."""
@@ -83,9 +89,12 @@ def definitions_from_document(document: dict, on: date) -> Definitions:
         raise ValueError(f"no funnel definition version is in force on {on}")
     version = max(in_force, key=lambda v: _as_date(v["effective_from"]))
     events = document["engagement_events"]
-    exclusions = version["mql"]["exclusions"]
-    excluded = [*exclusions.get("personal_email_domains", []), *exclusions.get("competitor_domains", []),
-                *exclusions.get("internal_domains", [])]
+    mql = version["mql"]
+    exclusions = mql["exclusions"] or {}
+    excluded = [d for key, values in exclusions.items() if not key.endswith("_patterns") for d in values or []]
+    patterns = [p for key, values in exclusions.items() if key.endswith("_patterns") for p in values or []]
+    half_life = (mql.get("score_decay") or {}).get("half_life_days")
+    fit_regions = (mql.get("fit") or {}).get("regions")
     return Definitions(
         version=str(version["version"]),
         effective_from=_as_date(version["effective_from"]),
@@ -108,6 +117,11 @@ def definitions_from_document(document: dict, on: date) -> Definitions:
         recycled_lead_statuses=frozenset((version.get("handoff") or {}).get("recycled_lead_statuses") or ()),
         reentry_stage=(version.get("recycle") or {}).get("reentry_stage"),
         version_starts=tuple(sorted((_as_date(v["effective_from"]), str(v["version"])) for v in document["versions"])),
+        excluded_domain_patterns=tuple(patterns),
+        score_half_life_days=None if half_life is None else float(half_life),
+        fit_regions=None if fit_regions is None else frozenset(fit_regions),
+        source_score_threshold=None if mql.get("source_score_threshold") is None
+        else float(mql["source_score_threshold"]),
     )
 
 
@@ -224,8 +238,10 @@ class PersonFunnel:
     own: dict[str, datetime | None]
     stages: dict[str, datetime | None]
     excluded: bool = False
-    mql_reason: str | None = None          # hand_raiser | score | None
-    score_at_mql: int | None = None
+    mql_reason: str | None = None          # hand_raiser | score | source_score | None
+    score_at_mql: float | None = None
+    fits: bool = True                      # passes the MQL fit criteria
+    source_scores: list[tuple[datetime, float]] = field(default_factory=list)   # source score changes
     sql_reason: str | None = None          # lead_status | opportunity | None
     events: list[EngagementEvent] = field(default_factory=list)
     stage_events: list[StageEvent] = field(default_factory=list)
@@ -377,25 +393,80 @@ def _engagement(drop: ExportDrop, index: _Index, definitions: Definitions):
     return events, forms
 
 
-def _mql(events: list[EngagementEvent], definitions: Definitions) -> tuple[datetime | None, str | None, int | None]:
-    """First hand-raiser event or first instant the running score (same-instant events summed) reaches the
-    threshold, whichever is first. Returns (time, reason, score at that time)."""
-    hand_raise = next((e.occurred_at for e in events if e.event_type in definitions.hand_raiser_event_types), None)
-    by_instant: dict[datetime, int] = defaultdict(int)
+def decayed_score(events: list[EngagementEvent], at: datetime, definitions: Definitions,
+                  after: datetime | None = None) -> float:
+    """The engagement score at `at`: each event at or before it (and strictly after `after`) weighs its
+    weight times 0.5 ** (days since the event / half-life), or its weight without decay. Rounded."""
+    half_life = definitions.score_half_life_days
+    total = 0.0
     for e in events:
-        by_instant[e.occurred_at] += definitions.engagement_weights.get(e.event_type, 0)
-    running, scored_at, score = 0, None, None
-    for instant in sorted(by_instant):
-        running += by_instant[instant]
-        if running >= definitions.score_threshold:
-            scored_at, score = instant, running
-            break
-    if hand_raise is not None and (scored_at is None or hand_raise <= scored_at):
-        running_at_hand_raise = sum(w for t, w in by_instant.items() if t <= hand_raise)
-        return hand_raise, "hand_raiser", running_at_hand_raise
-    if scored_at is not None:
-        return scored_at, "score", score
-    return None, None, None
+        if e.occurred_at <= at and (after is None or e.occurred_at > after):
+            weight = definitions.engagement_weights.get(e.event_type, 0)
+            if half_life is not None:
+                weight *= 0.5 ** ((at - e.occurred_at).total_seconds() / (half_life * 86400))
+            total += weight
+    return round(total, SCORE_DECIMALS)
+
+
+def first_trigger(events: list[EngagementEvent], definitions: Definitions, *, fits: bool = True,
+                  source_scores: list[tuple[datetime, float]] = (), after: datetime | None = None,
+                  until: datetime | None = None) -> tuple[datetime | None, str | None]:
+    """The first instant, among events strictly after `after` and at or before `until`, at which an MQL rule
+    fires: a hand-raiser event; the decayed score of those events (same-instant events together) reaching the
+    threshold, for people who fit; a source score change to a value reaching source_score_threshold, for people
+    who fit. The score only falls between events (weights are non-negative), so event instants are the only
+    candidates. Ties: hand_raiser, then score, then source_score."""
+    def inside(t: datetime) -> bool:
+        return (after is None or t > after) and (until is None or t <= until)
+
+    window = [e for e in events if inside(e.occurred_at)]
+    hand_raise = min((e.occurred_at for e in window if e.event_type in definitions.hand_raiser_event_types),
+                     default=None)
+    scored = source = None
+    if fits:
+        scored = next((t for t in sorted({e.occurred_at for e in window})
+                       if decayed_score(window, t, definitions) >= definitions.score_threshold), None)
+        if definitions.source_score_threshold is not None:
+            source = min((t for t, value in source_scores
+                          if inside(t) and value >= definitions.source_score_threshold), default=None)
+    fired = [(t, order, reason) for order, (t, reason) in
+             enumerate(((hand_raise, "hand_raiser"), (scored, "score"), (source, "source_score"))) if t is not None]
+    if not fired:
+        return None, None
+    when, _, reason = min(fired)
+    return when, reason
+
+
+def _mql(events: list[EngagementEvent], definitions: Definitions, *, fits: bool = True,
+         source_scores: list[tuple[datetime, float]] = ()) -> tuple[datetime | None, str | None, float | None]:
+    """The person's first MQL trigger. Returns (time, reason, decayed score at that time)."""
+    when, reason = first_trigger(events, definitions, fits=fits, source_scores=source_scores)
+    if when is None:
+        return None, None, None
+    return when, reason, decayed_score(events, when, definitions)
+
+
+def is_excluded(email: str | None, definitions: Definitions) -> bool:
+    """Email domain in an excluded domain list, or matching a *_patterns LIKE pattern."""
+    domain = email_domain(email)
+    if domain is None:
+        return False
+    return domain in definitions.excluded_domains or any(
+        ilike(domain, pattern) for pattern in definitions.excluded_domain_patterns)
+
+
+def is_fit(region: str | None, definitions: Definitions) -> bool:
+    return definitions.fit_regions is None or region in definitions.fit_regions
+
+
+def source_score_changes(drop: ExportDrop, index: _Index) -> dict[str, list[tuple[datetime, float]]]:
+    """Each person's Marketo lead score changes: (time, the score after the change)."""
+    changes: dict[str, list[tuple[datetime, float]]] = defaultdict(list)
+    for activity in drop.mk_activities:
+        value = (activity.attributes or {}).get("New Value")
+        if activity.type_id == MARKETO_CHANGE_SCORE and value is not None:
+            changes[index.mk_lead_person[activity.lead_id]].append((activity.occurred_at, float(value)))
+    return changes
 
 
 def _rate(drop: ExportDrop, currency: str, on: date) -> Decimal | None:
@@ -618,13 +689,17 @@ def compute_ground_truth(drop: ExportDrop, definitions: Definitions) -> GroundTr
         if submission.form_name in definitions.advocacy_form_names:
             advocacy[submission.person_key].append(submission.submitted_at)
 
+    regions = person_regions(drop, index)
+    source_scores = source_score_changes(drop, index)
     persons = {}
     for key in sorted(index.created):
         person_events = events_by_person.get(key, [])
-        excluded = email_domain(index.emails.get(key)) in definitions.excluded_domains
+        excluded = is_excluded(index.emails.get(key), definitions)
+        fits = is_fit(regions.get(key), definitions)
         lead_event = next((e.occurred_at for e in person_events
                            if e.event_type in definitions.conversion_event_types), None)
-        mql_at, mql_reason, score = (None, None, None) if excluded else _mql(person_events, definitions)
+        mql_at, mql_reason, score = (None, None, None) if excluded else _mql(
+            person_events, definitions, fits=fits, source_scores=source_scores.get(key, []))
         opportunity = opportunity_at.get(key)
         sql_status = sql_from_status.get(key)
         sql_opportunity = opportunity if definitions.opportunity_created_qualifies else None
@@ -644,7 +719,7 @@ def compute_ground_truth(drop: ExportDrop, definitions: Definitions) -> GroundTr
         }
         person = PersonFunnel(
             person_key=key, own=own, stages=backfill(own, definitions.stages), excluded=excluded,
-            mql_reason=mql_reason, score_at_mql=score,
+            mql_reason=mql_reason, score_at_mql=score, fits=fits, source_scores=source_scores.get(key, []),
             sql_reason=None if sql_at is None else ("lead_status" if sql_at == sql_status else "opportunity"),
             events=person_events)
         person.reported = dict(reported.get(key, {}))
@@ -653,7 +728,7 @@ def compute_ground_truth(drop: ExportDrop, definitions: Definitions) -> GroundTr
         persons[key] = person
     opportunities.sort(key=lambda o: o.opportunity_id)
     return GroundTruth(definitions=definitions, persons=persons, opportunities=opportunities,
-                       regions=person_regions(drop, index), mql_targets=list(drop.mql_targets),
+                       regions=regions, mql_targets=list(drop.mql_targets),
                        spend=marketing_spend(drop, definitions))
 
 
@@ -662,15 +737,14 @@ def _is_backfilled(person: PersonFunnel, stage: str) -> bool:
     return own is None or own > person.stages[stage]
 
 
-def _score_until(events: list[EngagementEvent], until: datetime, definitions: Definitions) -> int:
-    return sum(definitions.engagement_weights.get(e.event_type, 0) for e in events if e.occurred_at <= until)
 
 
 def reentries(person: PersonFunnel, recycles: list[datetime], definitions: Definitions) -> list[datetime]:
     """Re-entries into the re-entry stage: each recycle at or after the first entry starts a cycle that lasts
     until the next one; the person re-enters at the first instant in it (events strictly after the recycle, up to
-    and including the next recycle's instant) with a hand-raiser event or with the score since the recycle,
-    same-instant events summed, reaching the threshold."""
+    and including the next recycle's instant) at which an MQL rule fires on the cycle's events alone: a
+    hand-raiser event, the decayed score since the recycle reaching the threshold, or a source score change
+    reaching the source threshold (both for people who fit)."""
     stage = definitions.reentry_stage
     first = person.stages.get(stage) if stage else None
     if first is None or person.excluded:
@@ -679,17 +753,10 @@ def reentries(person: PersonFunnel, recycles: list[datetime], definitions: Defin
     found = []
     for i, start in enumerate(starts):
         end = starts[i + 1] if i + 1 < len(starts) else None
-        by_instant: dict[datetime, list[str]] = defaultdict(list)
-        for e in person.events:
-            if e.occurred_at > start and (end is None or e.occurred_at <= end):
-                by_instant[e.occurred_at].append(e.event_type)
-        running = 0
-        for instant in sorted(by_instant):
-            types = by_instant[instant]
-            running += sum(definitions.engagement_weights.get(t, 0) for t in types)
-            if running >= definitions.score_threshold or any(t in definitions.hand_raiser_event_types for t in types):
-                found.append(instant)
-                break
+        when, _ = first_trigger(person.events, definitions, fits=person.fits, source_scores=person.source_scores,
+                                after=start, until=end)
+        if when is not None:
+            found.append(when)
     return found
 
 
@@ -719,13 +786,14 @@ def explanation(person: PersonFunnel, definitions: Definitions) -> dict[str, obj
     mql_rule = sql_rule = None
     if mql_at is not None:
         mql_rule = "backfilled" if _is_backfilled(person, "mql") else {
-            "hand_raiser": "hand_raiser", "score": "engagement_score"}[person.mql_reason]
+            "hand_raiser": "hand_raiser", "score": "engagement_score",
+            "source_score": "source_score"}[person.mql_reason]
     if sql_at is not None:
         sql_rule = "backfilled" if _is_backfilled(person, "sql") else {
             "lead_status": "qualifying_lead_status", "opportunity": "opportunity_created"}[person.sql_reason]
     return {
         "mql_rule": mql_rule,
-        "mql_score": None if mql_at is None else _score_until(person.events, mql_at, definitions),
+        "mql_score": None if mql_at is None else decayed_score(person.events, mql_at, definitions),
         "mql_definition_version": None if mql_at is None else definitions.version_on(mql_at.astimezone(zone).date()),
         "sql_rule": sql_rule,
         "sql_definition_version": None if sql_at is None else definitions.version_on(sql_at.astimezone(zone).date()),

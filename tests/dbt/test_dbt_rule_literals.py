@@ -78,6 +78,7 @@ RULE_KEYS = {
     "attribution", "lookback_days", "models", "positions", "others", "half_life_days",
     # the key positions of a path: names of settings the attribution SQL implements
     "first_touch", "lead_creation", "opportunity_creation", "closed_won", "last_touch",
+    "score_decay", "fit", "regions", "source_score_threshold", "student_email_domain_patterns",
 }
 
 
@@ -128,11 +129,12 @@ def rules() -> tuple[set[str], set[float]]:
 def test_rule_values_are_collected(rules):
     texts, numbers = rules
     for expected in ("gmail.com", "rivalmetrics.io", "Sales Qualified", "Customer referral", "%demo%",
-                     "demo_request", "OPEN", "mql", "Mid-Market", "EUR", "Europe/Madrid", "calendar"):
+                     "demo_request", "OPEN", "mql", "Mid-Market", "EUR", "Europe/Madrid", "calendar",
+                     "North America", "%.edu"):
         assert expected in texts
     for expected in ("Attended", "web_visit", "u_shaped", "time_decay"):
         assert expected in texts
-    for expected in (40, 15, 199, 999, 24, 11, 365, 0.225, 0.4, 0.1):
+    for expected in (40, 15, 199, 999, 24, 11, 365, 0.225, 0.4, 0.1, 180, 60):
         assert expected in numbers
     assert not texts & {"2025.1", "RevOps", "2020-01-01"}
 
@@ -158,6 +160,10 @@ def test_the_scan_covers_the_models():
         "where attribution_model = 'u_shaped'",
         "case when member_status = 'Attended' then 1 end",
         "{{ smarketing.sql_string('mql') }} as stage_name",
+        "where region in ('Europe', 'North America')",
+        "and lower(email_domain) like '%.edu'",
+        "power(0.5, days / 180)",
+        "and new_score >= 60",
     ],
 )
 def test_the_scan_catches_written_rules(sql, rules):

@@ -617,3 +617,128 @@ def test_reported_dates_come_from_hubspot_became_dates_and_salesforce_qualificat
     # 22:30 and 23:30 UTC are 23:30 on 6 Jan and 00:30 on 7 Jan in Madrid: a different day.
     assert reasons == {("subscriber", "defined_only"): 1, ("lead", "different_day"): 1,
                        ("mql", "different_day"): 1, ("sql", "agree"): 1}
+
+
+# ------------------------------------------------------------------------------------------------ decay, fit, source score, students
+
+
+def _with(**mql):
+    return definitions_from_document(definitions_document(**mql), date(2026, 11, 1))
+
+
+def test_a_decayed_score_reaching_the_threshold_exactly_makes_an_mql_at_that_instant():
+    # Half-life 10 days. Two ebooks (30) on 1 Jan weigh 15 ten days later; a webinar (10) and an ebook
+    # (15) then give exactly 40, the threshold. Luis does the same one minute later: 39.9993, no MQL.
+    defs = _with(score_decay={"half_life_days": 10})
+    truth = compute_ground_truth(drop(
+        hs_contacts=[hs_contact("101", ANA, "2026-01-01 09:00"), hs_contact("102", "luis@acme.es", "2026-01-01 09:00")],
+        hs_form_submissions=[
+            # Ana: 2 ebooks (30) on 1 Jan -> 15 on 11 Jan, + webinar (10) + ebook (15) = 40 == threshold.
+            form("101", ANA, "Ebook download: A", "2026-01-01 09:00"),
+            form("101", ANA, "Ebook download: B", "2026-01-01 09:00"),
+            form("101", ANA, "Webinar registration: X", "2026-01-11 09:00"),
+            form("101", ANA, "Ebook download: C", "2026-01-11 09:00"),
+            # Luis: the same, one minute later on 11 Jan: the 1 Jan ebooks have decayed a bit more.
+            form("102", "luis@acme.es", "Ebook download: A", "2026-01-01 09:00"),
+            form("102", "luis@acme.es", "Ebook download: B", "2026-01-01 09:00"),
+            form("102", "luis@acme.es", "Webinar registration: X", "2026-01-11 09:01"),
+            form("102", "luis@acme.es", "Ebook download: C", "2026-01-11 09:01"),
+        ],
+    ), defs)
+    assert funnel(truth, ANA)["mql"] == "2026-01-11 09:00"
+    assert truth.persons[key(ANA)].score_at_mql == 40
+    assert truth.persons[key(ANA)].explanation["mql_score"] == 40
+    assert funnel(truth, "luis@acme.es")["mql"] is None
+    # Without decay Luis qualifies on the webinar alone (30 + 10 = 40).
+    undecayed = compute_ground_truth(drop(
+        hs_contacts=[hs_contact("102", "luis@acme.es", "2026-01-01 09:00")],
+        hs_form_submissions=[form("102", "luis@acme.es", "Ebook download: A", "2026-01-01 09:00"),
+                             form("102", "luis@acme.es", "Ebook download: B", "2026-01-01 09:00"),
+                             form("102", "luis@acme.es", "Webinar registration: X", "2026-01-11 09:01")]), DEFS)
+    assert funnel(undecayed, "luis@acme.es")["mql"] == "2026-01-11 09:01"
+
+
+def test_the_decayed_score_at_the_mql_is_the_explanation_score():
+    # Half-life 1 day: ebook (15) at day 0, demo (40) at day 2 -> 15 * 0.25 + 40 = 43.75.
+    defs = _with(score_decay={"half_life_days": 1})
+    truth = compute_ground_truth(drop(
+        hs_contacts=[hs_contact("101", ANA, "2026-01-01 09:00")],
+        hs_form_submissions=[form("101", ANA, "Ebook download: A", "2026-01-01 09:00"),
+                             form("101", ANA, "Demo request", "2026-01-03 09:00")],
+    ), defs)
+    person = truth.persons[key(ANA)]
+    assert (person.mql_reason, person.explanation["mql_rule"], person.explanation["mql_score"]) == (
+        "hand_raiser", "hand_raiser", 43.75)
+
+
+def test_a_person_outside_the_fit_regions_is_no_mql_by_score_but_a_hand_raiser_still_is():
+    defs = _with(fit={"regions": ["North America"]})
+    ebooks = [("Ebook download: A", "2026-01-06 10:00"), ("Ebook download: B", "2026-01-07 10:00"),
+              ("Webinar registration: X", "2026-01-08 10:00")]              # 40
+    us = dataclasses.replace(hs_contact("103", "joe@acme.com", "2026-01-05 09:00"), country="United States")
+    truth = compute_ground_truth(drop(
+        hs_contacts=[hs_contact("101", ANA, "2026-01-05 09:00"),                        # no country: no region
+                     dataclasses.replace(hs_contact("102", "luis@acme.es", "2026-01-05 09:00"), country="Spain"), us],
+        hs_form_submissions=[form(c, e, n, w) for c, e in (("101", ANA), ("102", "luis@acme.es"),
+                                                           ("103", "joe@acme.com")) for n, w in ebooks]
+        + [form("102", "luis@acme.es", "Demo request", "2026-01-09 10:00")],
+    ), defs)
+    assert funnel(truth, ANA)["mql"] is None
+    assert funnel(truth, "luis@acme.es")["mql"] == "2026-01-09 10:00"                  # Europe: hand-raiser only
+    assert truth.persons[key("luis@acme.es")].mql_reason == "hand_raiser"
+    assert funnel(truth, "joe@acme.com")["mql"] == "2026-01-08 10:00"
+    assert funnel(compute_ground_truth(drop(
+        hs_contacts=[hs_contact("101", ANA, "2026-01-05 09:00")],
+        hs_form_submissions=[form("101", ANA, n, w) for n, w in ebooks]), DEFS), ANA)["mql"] == "2026-01-08 10:00"
+
+
+def _score_change(lead_id: str, when: str, new_value: int):
+    return dataclasses.replace(mk_activity(lead_id, 22, when, "Lead Score"), attributes={"New Value": new_value})
+
+
+def test_the_source_score_reaching_its_threshold_qualifies_when_the_rule_is_on():
+    activities = [_score_change("7", "2026-01-06 10:00", 59), _score_change("7", "2026-01-07 10:00", 60),
+                  mk_activity("7", 2, "2026-01-08 10:00", "Demo request")]
+    records = dict(mk_leads=[mk_lead("7", ANA, "2026-01-05 09:00")], mk_activities=activities)
+    on = compute_ground_truth(drop(**records), _with(source_score_threshold=60))
+    assert funnel(on, ANA)["mql"] == "2026-01-07 10:00"                                 # 60 >= 60
+    assert on.persons[key(ANA)].explanation["mql_rule"] == "source_score"
+    assert on.persons[key(ANA)].explanation["mql_score"] == 0
+    off = compute_ground_truth(drop(**records), DEFS)
+    assert funnel(off, ANA)["mql"] == "2026-01-08 10:00"
+    unfit = compute_ground_truth(drop(**records), _with(source_score_threshold=60, fit={"regions": ["Nowhere"]}))
+    assert funnel(unfit, ANA)["mql"] == "2026-01-08 10:00"
+
+
+@pytest.mark.parametrize("email, excluded", [
+    ("ana@cs.stanford.EDU", True), ("ana@unam.edu.mx", True), ("ana@ox.ac.uk", True),
+    ("ana@education.com", False), ("ana@acme.es", False)])
+def test_student_email_domains_are_excluded_by_like_pattern(email, excluded):
+    defs = _with(exclusions={"personal_email_domains": ["gmail.com"],
+                             "student_email_domain_patterns": ["%.edu", "%.edu.__", "%.ac.__"]})
+    normalised = email.lower()
+    truth = compute_ground_truth(drop(
+        hs_contacts=[hs_contact("101", email, "2026-01-05 09:00")],
+        hs_form_submissions=[form("101", email, "Demo request", "2026-01-06 10:00")],
+    ), defs)
+    assert truth.persons[key(normalised)].excluded is excluded
+    assert (funnel(truth, normalised)["mql"] is None) is excluded
+
+
+def test_a_recycled_person_reenters_on_the_decayed_score_since_the_recycle():
+    # Half-life 10 days. MQL by demo on 1 Feb, recycled 2 Feb. Two ebooks (30) on 3 Feb decay to 15 by
+    # 13 Feb; a webinar (10) and an ebook (15) together then give 40: re-entry on 13 Feb. Before the
+    # recycle, the demo's 40 does not count.
+    defs = _with(score_decay={"half_life_days": 10})
+    truth = compute_ground_truth(drop(
+        hs_contacts=[hs_contact("101", ANA, "2026-01-05 09:00")],
+        hs_form_submissions=[form("101", ANA, "Demo request", "2026-02-01 10:00"),
+                             form("101", ANA, "Ebook download: A", "2026-02-03 10:00"),
+                             form("101", ANA, "Ebook download: B", "2026-02-03 10:00"),
+                             form("101", ANA, "Webinar registration: X", "2026-02-13 10:00"),
+                             form("101", ANA, "Ebook download: C", "2026-02-13 10:00")],
+        sf_leads=[sf_lead("00QA", ANA, "2026-02-01 10:10")],
+        sf_lead_history=[status("00QA", "Working - Contacted", "Recycled", "2026-02-02 09:00")],
+    ), defs)
+    entries = [e for e in events_of(truth, ANA) if e[0] == "mql" and e[1] == "entry"]
+    assert entries == [("mql", "entry", 1, "2026-02-01 10:00", False), ("mql", "entry", 2, "2026-02-13 10:00", False)]

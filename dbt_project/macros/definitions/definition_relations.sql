@@ -72,11 +72,11 @@
 {% endmacro %}
 
 
-{# Email domains excluded from MQL in the version in force: email_domain (lower case), exclusion_list. #}
+{# Email domains excluded from MQL in the version in force: email_domain (lower case), exclusion_list (not the *_patterns lists). #}
 {% macro definition_excluded_email_domains() %}
     {%- set rows = [] -%}
     {%- set exclusions = smarketing.definition_setting('mql.exclusions') or {} -%}
-    {%- for exclusion_list in exclusions | sort -%}
+    {%- for exclusion_list in exclusions | sort if not smarketing.is_pattern_exclusion(exclusion_list) -%}
         {%- for domain in exclusions[exclusion_list] or [] -%}
             {%- do rows.append([domain | string | trim | lower, exclusion_list]) -%}
         {%- endfor -%}
@@ -115,7 +115,10 @@
 {% endmacro %}
 
 
-{# definition_version, effective_from, effective_to (null for the latest), score_threshold. #}
+{#
+    definition_version, effective_from, effective_to (null for the latest), score_threshold,
+    half_life_days (null: no decay), source_score_threshold (null: off), has_fit_regions.
+#}
 {% macro definition_mql_versions() %}
     {%- set rows = [] -%}
     {%- set versions = smarketing.definition_sorted_versions() -%}
@@ -126,11 +129,15 @@
             (version.get('effective_from') | string)[:10],
             (versions[loop.index0 + 1].get('effective_from') | string)[:10] if not loop.last else none,
             smarketing.definition_lookup(version, 'mql.score_threshold', where),
+            smarketing.mql_half_life_days(version),
+            smarketing.mql_optional(version, 'source_score_threshold'),
+            smarketing.mql_optional(version, 'fit.regions') is not none,
         ]) -%}
     {%- endfor -%}
     {{ return(smarketing.sql_rows([
         ['definition_version', 'string'], ['effective_from', 'date'], ['effective_to', 'date'],
-        ['score_threshold', 'number']], rows)) }}
+        ['score_threshold', 'number'], ['half_life_days', 'number'], ['source_score_threshold', 'number'],
+        ['has_fit_regions', 'boolean']], rows)) }}
 {% endmacro %}
 
 
@@ -157,7 +164,7 @@
     {%- for version in smarketing.definition_sorted_versions() -%}
         {%- set where = 'versions[' ~ version.get('version') ~ '].' -%}
         {%- set exclusions = smarketing.definition_lookup(version, 'mql.exclusions', where) or {} -%}
-        {%- for exclusion_list in exclusions | sort -%}
+        {%- for exclusion_list in exclusions | sort if not smarketing.is_pattern_exclusion(exclusion_list) -%}
             {%- for domain in exclusions[exclusion_list] or [] -%}
                 {%- do rows.append([version.get('version') | string, domain | string | trim | lower, exclusion_list]) -%}
             {%- endfor -%}

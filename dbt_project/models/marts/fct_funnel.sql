@@ -110,7 +110,9 @@ scores_at_mql as (
 
     select
         stages_pivoted.person_key,
-        sum(coalesce(engagement_weights.engagement_weight, 0)) as mql_score
+        {{ smarketing.mql_round_score('sum(' ~ smarketing.mql_decayed_weight(
+            'coalesce(engagement_weights.engagement_weight, 0)', 'engagement_events.occurred_at',
+            'stages_pivoted.became_mql_at', smarketing.definition_mql_half_life_sql()) ~ ')') }} as mql_score
     from stages_pivoted
     inner join engagement_events
         on engagement_events.person_key = stages_pivoted.person_key

@@ -1,9 +1,13 @@
 {#
     MQL own entry time (definitions/README.md, Stage entry): for people whose email domain is not
-    excluded, the first of
-      (a) the first event whose type is a hand-raiser type, and
-      (b) the first instant at which the running engagement score (sum of the event weights, events
-          at the same instant summed together) reaches the score threshold.
+    excluded (an excluded domain, or a domain matching an excluded pattern), the first of
+      (a) the first event whose type is a hand-raiser type,
+      (b) for people who fit, the first event instant at which the engagement score (event weights,
+          decayed by the score's half-life, events at the same instant together) reaches the
+          threshold; weights are non-negative, so the score only falls between events and the
+          event instants are the only ones to check,
+      (c) for people who fit, when the source score rule is on, the first source score change to a
+          score reaching the source score threshold.
 #}
 
 with
@@ -20,6 +24,12 @@ persons as (
 
 ),
 
+source_score_changes as (
+
+    select * from {{ ref('int_source_score_changes') }}
+
+),
+
 engagement_weights as (
 
     {{ smarketing.definition_engagement_weights() }}
@@ -32,15 +42,54 @@ excluded_domains as (
 
 ),
 
-person_exclusions as (
+excluded_domain_patterns as (
+
+    {{ smarketing.definition_excluded_email_domain_patterns() }}
+
+),
+
+{%- set half_life_days = smarketing.definition_mql_half_life_sql() %}
+{%- set source_score_threshold = smarketing.definition_mql_source_score_threshold_sql() %}
+
+domain_exclusions as (
 
     select
         persons.person_key,
-        min(excluded_domains.exclusion_list) as exclusion_list
+        excluded_domains.exclusion_list
     from persons
     inner join excluded_domains
         on excluded_domains.email_domain = persons.email_domain
-    group by persons.person_key
+
+    union all
+
+    select
+        persons.person_key,
+        excluded_domain_patterns.exclusion_list
+    from persons
+    inner join excluded_domain_patterns
+        on lower(persons.email_domain) like excluded_domain_patterns.email_domain_pattern
+
+),
+
+person_exclusions as (
+
+    select
+        person_key,
+        min(exclusion_list) as exclusion_list
+    from domain_exclusions
+    group by person_key
+
+),
+
+eligible_persons as (
+
+    select
+        persons.person_key,
+        {{ smarketing.definition_mql_fit_predicate('persons.region') }} as is_fit
+    from persons
+    left join person_exclusions
+        on person_exclusions.person_key = persons.person_key
+    where person_exclusions.person_key is null
 
 ),
 
@@ -51,11 +100,8 @@ eligible_events as (
         engagement_events.event_type,
         engagement_events.occurred_at
     from engagement_events
-    inner join persons
-        on persons.person_key = engagement_events.person_key
-    left join person_exclusions
-        on person_exclusions.person_key = engagement_events.person_key
-    where person_exclusions.person_key is null
+    inner join eligible_persons
+        on eligible_persons.person_key = engagement_events.person_key
 
 ),
 
@@ -83,28 +129,50 @@ instant_scores as (
 
 ),
 
-running_scores as (
+scores as (
 
     select
-        person_key,
-        occurred_at,
-        sum(instant_score) over (
-            partition by person_key
-            order by occurred_at
-            rows between unbounded preceding and current row
-        ) as running_score
-    from instant_scores
+        instants.person_key,
+        instants.occurred_at,
+        {{ smarketing.mql_round_score('sum(' ~ smarketing.mql_decayed_weight(
+            'earlier.instant_score', 'earlier.occurred_at', 'instants.occurred_at', half_life_days) ~ ')') }} as score
+    from instant_scores as instants
+    inner join instant_scores as earlier
+        on earlier.person_key = instants.person_key
+        and earlier.occurred_at <= instants.occurred_at
+    group by instants.person_key, instants.occurred_at
 
 ),
 
 threshold_reached as (
 
     select
-        person_key,
-        min(occurred_at) as score_reached_at
-    from running_scores
-    where running_score >= {{ smarketing.sql_number(smarketing.definition_setting('mql.score_threshold')) }}
-    group by person_key
+        scores.person_key,
+        min(scores.occurred_at) as score_reached_at
+    from scores
+    inner join eligible_persons
+        on eligible_persons.person_key = scores.person_key
+    where eligible_persons.is_fit
+        and scores.score >= {{ smarketing.sql_number(smarketing.definition_setting('mql.score_threshold')) }}
+    group by scores.person_key
+
+),
+
+source_score_reached as (
+
+    select
+        source_score_changes.person_key,
+        min(source_score_changes.changed_at) as source_score_reached_at
+    from source_score_changes
+    inner join eligible_persons
+        on eligible_persons.person_key = source_score_changes.person_key
+    where eligible_persons.is_fit
+        {%- if source_score_threshold is none %}
+        and 1 = 0
+        {%- else %}
+        and source_score_changes.new_score >= {{ source_score_threshold }}
+        {%- endif %}
+    group by source_score_changes.person_key
 
 ),
 
@@ -114,25 +182,35 @@ final as (
         persons.person_key,
         person_exclusions.person_key is not null as is_excluded,
         person_exclusions.exclusion_list,
+        coalesce(eligible_persons.is_fit, false) as is_fit,
         hand_raises.hand_raised_at,
         threshold_reached.score_reached_at,
-        {{ smarketing.earliest_of(['hand_raises.hand_raised_at', 'threshold_reached.score_reached_at']) }} as mql_own_at,
+        source_score_reached.source_score_reached_at,
+        {{ smarketing.earliest_of([
+            'hand_raises.hand_raised_at',
+            'threshold_reached.score_reached_at',
+            'source_score_reached.source_score_reached_at']) }} as mql_own_at,
         case
             when hand_raises.hand_raised_at is not null
-                and (
-                    threshold_reached.score_reached_at is null
-                    or hand_raises.hand_raised_at <= threshold_reached.score_reached_at
-                )
+                and (threshold_reached.score_reached_at is null or hand_raises.hand_raised_at <= threshold_reached.score_reached_at)
+                and (source_score_reached.source_score_reached_at is null or hand_raises.hand_raised_at <= source_score_reached.source_score_reached_at)
                 then 'hand_raiser'
-            when threshold_reached.score_reached_at is not null then 'engagement_score'
+            when threshold_reached.score_reached_at is not null
+                and (source_score_reached.source_score_reached_at is null or threshold_reached.score_reached_at <= source_score_reached.source_score_reached_at)
+                then 'engagement_score'
+            when source_score_reached.source_score_reached_at is not null then 'source_score'
         end as mql_trigger
     from persons
     left join person_exclusions
         on person_exclusions.person_key = persons.person_key
+    left join eligible_persons
+        on eligible_persons.person_key = persons.person_key
     left join hand_raises
         on hand_raises.person_key = persons.person_key
     left join threshold_reached
         on threshold_reached.person_key = persons.person_key
+    left join source_score_reached
+        on source_score_reached.person_key = persons.person_key
 
 )
 

@@ -1,9 +1,11 @@
 {#
     MQL re-entries after recycles (definitions/README.md, Lifecycle events): a recycle at or after
     the person's governed MQL entry starts a new cycle; the person re-enters MQL at the first of
-    (a) a hand-raiser event and (b) the first instant the engagement score counted from the recycle
-    (events strictly after it, same-instant events summed together) reaches the threshold, before
-    the next recycle. Excluded people never re-enter. Rules of the version in force.
+    (a) a hand-raiser event, (b) for people who fit, the first event instant at which the decayed
+    engagement score counted from the recycle (events strictly after it, same-instant events
+    together) reaches the threshold and (c) for people who fit, when the rule is on, a source score
+    change reaching the source score threshold, before the next recycle (that instant included).
+    Excluded people never re-enter. Rules of the version in force.
 #}
 
 with
@@ -32,11 +34,20 @@ engagement_events as (
 
 ),
 
+source_score_changes as (
+
+    select * from {{ ref('int_source_score_changes') }}
+
+),
+
 engagement_weights as (
 
     {{ smarketing.definition_engagement_weights() }}
 
 ),
+
+{%- set half_life_days = smarketing.definition_mql_half_life_sql() %}
+{%- set source_score_threshold = smarketing.definition_mql_source_score_threshold_sql() %}
 
 {%- set reentry_stage = smarketing.definition_setting('recycle.reentry_stage') %}
 
@@ -73,10 +84,13 @@ recycles as (
 cycles as (
 
     select
-        person_key,
-        recycled_at,
-        lead(recycled_at) over (partition by person_key order by recycled_at) as next_recycled_at
+        recycles.person_key,
+        recycles.recycled_at,
+        lead(recycles.recycled_at) over (partition by recycles.person_key order by recycles.recycled_at) as next_recycled_at,
+        mql_entries.is_fit
     from recycles
+    inner join mql_entries
+        on mql_entries.person_key = recycles.person_key
 
 ),
 
@@ -116,16 +130,77 @@ instant_scores as (
 running_scores as (
 
     select
-        person_key,
-        recycled_at,
-        occurred_at,
-        has_hand_raise,
-        sum(instant_score) over (
-            partition by person_key, recycled_at
-            order by occurred_at
-            rows between unbounded preceding and current row
-        ) as running_score
-    from instant_scores
+        instants.person_key,
+        instants.recycled_at,
+        instants.occurred_at,
+        instants.has_hand_raise,
+        {{ smarketing.mql_round_score('sum(' ~ smarketing.mql_decayed_weight(
+            'earlier.instant_score', 'earlier.occurred_at', 'instants.occurred_at', half_life_days) ~ ')') }} as running_score
+    from instant_scores as instants
+    inner join instant_scores as earlier
+        on earlier.person_key = instants.person_key
+        and earlier.recycled_at = instants.recycled_at
+        and earlier.occurred_at <= instants.occurred_at
+    group by instants.person_key, instants.recycled_at, instants.occurred_at, instants.has_hand_raise
+
+),
+
+cycle_source_scores as (
+
+    select
+        cycles.person_key,
+        cycles.recycled_at,
+        source_score_changes.changed_at as occurred_at
+    from cycles
+    inner join source_score_changes
+        on source_score_changes.person_key = cycles.person_key
+        and source_score_changes.changed_at > cycles.recycled_at
+        and (cycles.next_recycled_at is null or source_score_changes.changed_at <= cycles.next_recycled_at)
+    where cycles.is_fit
+        {%- if source_score_threshold is none %}
+        and 1 = 0
+        {%- else %}
+        and source_score_changes.new_score >= {{ source_score_threshold }}
+        {%- endif %}
+
+),
+
+candidates as (
+
+    select
+        running_scores.person_key,
+        running_scores.recycled_at,
+        running_scores.occurred_at,
+        running_scores.running_score,
+        case
+            when running_scores.has_hand_raise = 1 then 'hand_raiser'
+            else 'engagement_score'
+        end as reentry_rule,
+        case when running_scores.has_hand_raise = 1 then 1 else 2 end as rule_order
+    from running_scores
+    inner join cycles
+        on cycles.person_key = running_scores.person_key
+        and cycles.recycled_at = running_scores.recycled_at
+    where running_scores.has_hand_raise = 1
+        or (
+            cycles.is_fit
+            and running_scores.running_score >= {{ smarketing.sql_number(smarketing.definition_setting('mql.score_threshold')) }}
+        )
+
+    union all
+
+    select
+        cycle_source_scores.person_key,
+        cycle_source_scores.recycled_at,
+        cycle_source_scores.occurred_at,
+        coalesce(running_scores.running_score, 0) as running_score,
+        'source_score' as reentry_rule,
+        3 as rule_order
+    from cycle_source_scores
+    left join running_scores
+        on running_scores.person_key = cycle_source_scores.person_key
+        and running_scores.recycled_at = cycle_source_scores.recycled_at
+        and running_scores.occurred_at = cycle_source_scores.occurred_at
 
 ),
 
@@ -136,14 +211,9 @@ triggers as (
         recycled_at,
         occurred_at,
         running_score,
-        case
-            when has_hand_raise = 1 then 'hand_raiser'
-            else 'engagement_score'
-        end as reentry_rule,
-        row_number() over (partition by person_key, recycled_at order by occurred_at) as trigger_rank
-    from running_scores
-    where has_hand_raise = 1
-        or running_score >= {{ smarketing.sql_number(smarketing.definition_setting('mql.score_threshold')) }}
+        reentry_rule,
+        row_number() over (partition by person_key, recycled_at order by occurred_at, rule_order) as trigger_rank
+    from candidates
 
 ),
 

@@ -21,6 +21,11 @@ renamed as (
         activityTypeId as activity_type_id,
         activityTypeName as activity_type_name,
         coalesce(activityTypeId = 2, false) as is_form_fill_out,
+        coalesce(activityTypeId = 22, false) as is_score_change,
+        case
+            when activityTypeId = 22
+                then {{ dbt.safe_cast(smarketing.json_text_field('attributes', 'New Value'), dbt.type_float()) }}
+        end as new_score,
         {{ clean_id('campaignId') }} as campaign_id,
         primaryAttributeValueId as primary_attribute_value_id,
         primaryAttributeValue as primary_attribute_value,

@@ -1,7 +1,7 @@
 {#
     Monthly MQL targets: one row per month and grain (all, a region, a channel, or a region and a
     channel). A blank region or channel means all of them. Region and channel are compared
-    case-insensitively and without surrounding spaces, so 'Europe' and ' europe' are one target:
+    case-insensitively and without surrounding spaces, so 'Latam' and ' latam' are one target:
     the latest version (file order, then line) wins. A date inside the month names that month.
 #}
 
