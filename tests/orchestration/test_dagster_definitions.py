@@ -96,3 +96,18 @@ def test_dagster_cli_validates_the_code_location():
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "All code locations passed validation" in result.stdout + result.stderr
+
+
+def test_dbt_resource_skips_the_version_probe_and_the_in_process_adapter():
+    """The overrides only work while dagster-dbt still calls these two members before each invocation."""
+    from importlib.metadata import version as installed_version
+
+    from dagster_dbt import DbtCliResource
+    from packaging.version import Version
+
+    from orchestration.dbt_assets import dbt_resource
+
+    assert {"_cli_version", "_initialize_dbt_core_adapter"} <= set(dir(DbtCliResource))
+    resource = dbt_resource()
+    assert resource._cli_version == Version(installed_version("dbt-core"))
+    assert resource._initialize_dbt_core_adapter(["build"]) is None
