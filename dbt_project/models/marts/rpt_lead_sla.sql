@@ -312,6 +312,8 @@ final as (
         elapsed.sla_clock,
         on_sla_clock.sla_due_at,
         elapsed.first_touch_at is null as is_untouched,
+        handoffs.last_touch_before_handoff_at,
+        handoffs.last_touch_before_handoff_at is not null as was_worked_before_handoff,
         coalesce(
             on_sla_clock.seconds_to_first_touch_on_sla_clock,
             on_sla_clock.seconds_to_as_of_on_sla_clock

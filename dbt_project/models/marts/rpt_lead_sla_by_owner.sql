@@ -26,6 +26,7 @@ final as (
         sum(case when not is_untouched then 1 else 0 end) as mqls_touched,
         sum(case when is_sla_breached then 1 else 0 end) as mqls_breached,
         sum(case when is_untouched and not is_sla_breached then 1 else 0 end) as mqls_pending,
+        sum(case when is_untouched and was_worked_before_handoff then 1 else 0 end) as mqls_untouched_worked_before_handoff,
         {{ smarketing.median('hours_to_first_touch_calendar') }} as median_hours_to_first_touch_calendar,
         {{ smarketing.median('hours_to_first_touch_business') }} as median_hours_to_first_touch_business,
         round(

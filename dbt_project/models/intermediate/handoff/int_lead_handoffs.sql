@@ -6,7 +6,8 @@
     an MQL is handed off at the MQL time). The owner is the lead's owner at handoff, or, when a
     queue owned it then, the first user it was assigned to afterwards. The first sales touch is
     the earliest Task (completed, else created) or Event (start) on any of the person's
-    Salesforce leads or contacts at or after handoff.
+    Salesforce leads or contacts at or after handoff; the latest one before handoff is kept
+    apart (sales already working the person when marketing handed it over).
 #}
 
 with
@@ -259,6 +260,21 @@ touches_after_handoff as (
 
 ),
 
+touches_before_handoff as (
+
+    select
+        handoffs.person_key,
+        max(sales_touches.touched_at) as last_touch_before_handoff_at
+    from handoffs
+    inner join person_records
+        on person_records.person_key = handoffs.person_key
+    inner join sales_touches
+        on sales_touches.who_id = person_records.who_id
+    where sales_touches.touched_at < handoffs.handed_off_at
+    group by handoffs.person_key
+
+),
+
 final as (
 
     select
@@ -281,7 +297,8 @@ final as (
         first_touches.touched_at as first_touch_at,
         first_touches.touch_object as first_touch_object,
         first_touches.touch_type as first_touch_type,
-        first_touches.touch_id as first_touch_id
+        first_touches.touch_id as first_touch_id,
+        touches_before_handoff.last_touch_before_handoff_at
     from handoffs
     inner join funnel
         on funnel.person_key = handoffs.person_key
@@ -292,6 +309,8 @@ final as (
     left join touches_after_handoff as first_touches
         on first_touches.person_key = handoffs.person_key
         and first_touches.touch_rank = 1
+    left join touches_before_handoff
+        on touches_before_handoff.person_key = handoffs.person_key
 
 )
 
