@@ -34,7 +34,7 @@ renamed as (
         coalesce(activityTypeId = 32, false) as is_lead_merge,
         case
             when activityTypeId = 32
-                then nullif(trim(replace(replace(replace({{ merge_ids_json }}, '[', ''), ']', ''), '"', '')), '')
+                then nullif(replace(replace(replace(replace({{ merge_ids_json }}, '[', ''), ']', ''), '"', ''), ' ', ''), '')
         end as merged_lead_ids,
         {{ clean_id('campaignId') }} as campaign_id,
         primaryAttributeValueId as primary_attribute_value_id,
