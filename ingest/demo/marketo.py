@@ -31,7 +31,7 @@ PROGRESSION_CAMPAIGN_ID = "5133"
 # Marketing operations merges the duplicate leads of the database three days after the weekly exports.
 MERGE_DAY: date = (PREVIOUS_EXPORT_AT + timedelta(days=3)).date()
 DUPLICATE_SHARE = 0.02
-DUPLICATE_LIST = "Trade show badge scans"
+DUPLICATE_EBOOK = next(p for p in catalog.PROGRAMS if p.key == "ebook_lead_scoring")
 USER_AGENTS = ("Mozilla/5.0 (Windows NT 10.0; Win64; x64)", "Mozilla/5.0 (Macintosh; Intel Mac OS X 14_5)",
                "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X)")
 
@@ -130,11 +130,13 @@ class MarketoRenderer:
         return lead
 
     def _merge_duplicates(self, rendered: list[tuple[Person, MkLead]]) -> None:
-        """A few people were also imported from a badge-scan list under another address, and visited the
-        website as that duplicate lead; marketing operations merges each duplicate into the person's lead
-        on MERGE_DAY. Marketo deletes the losing lead: its activities stay, the winning lead gets a
-        "Merge Leads" activity listing it in "Merge IDs", and the leads export no longer holds it."""
+        """A few people also downloaded the lead-scoring ebook under another address (before or after
+        their lead was created), which made a duplicate lead that then visited the website; marketing
+        operations merges each duplicate into the person's lead on MERGE_DAY. Marketo deletes the losing
+        lead: its activities stay, the winning lead gets a "Merge Leads" activity listing it in "Merge
+        IDs", and the leads export no longer holds it."""
         start = at_local("Europe/Madrid", MERGE_DAY, 11, 0)
+        ebook = DUPLICATE_EBOOK
         merges = 0
         for person, lead in rendered:
             rng = self._rng("duplicate", person.index)
@@ -143,13 +145,17 @@ class MarketoRenderer:
             merged_at = start + timedelta(minutes=3 * merges)
             merges += 1
             duplicate_id = self.lead_ids.new()
-            imported = merged_at - timedelta(days=rng.randint(7, 60), minutes=rng.randint(0, 600))
-            self._add(duplicate_id, imported, 12, NEW_LEAD_CAMPAIGN_ID, None, None,
-                      {"Source Type": "List import", "List Name": DUPLICATE_LIST})
-            minutes = int((merged_at - imported).total_seconds() // 60)
+            created = lead.created_at + timedelta(days=rng.randint(-60, 30), minutes=rng.randint(0, 600))
+            created = min(max(created, at_local("Europe/Madrid", ebook.start, 9, 0)), merged_at - timedelta(days=2))
+            self._add(duplicate_id, created, 12, NEW_LEAD_CAMPAIGN_ID, None, None,
+                      {"Source Type": "Web form fillout", "Form Name": ebook.form_name})
+            self._add(duplicate_id, created, 2, None, self._asset_id("form", ebook.form_name), ebook.form_name,
+                      {"Webpage ID": int(self._asset_id("page", ebook.page)), "Query Parameters": "",
+                       "Referrer URL": "", "User Agent": rng.choice(USER_AGENTS)})
+            minutes = int((merged_at - created).total_seconds() // 60)
             for offset in sorted(rng.sample(range(5, minutes - 5), rng.randint(1, 3))):
                 page = rng.choice(("/pricing", "/product", "/customers"))
-                self._add(duplicate_id, imported + timedelta(minutes=offset), 1, None, self._asset_id("page", page),
+                self._add(duplicate_id, created + timedelta(minutes=offset), 1, None, self._asset_id("page", page),
                           f"www.smarketing-demo.com{page}",
                           {"Webpage URL": page, "Query Parameters": "", "Client IP Address": "",
                            "User Agent": rng.choice(USER_AGENTS)})
