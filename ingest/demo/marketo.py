@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import random
 from collections import defaultdict
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from . import catalog
 from .catalog import Program
-from .clock import AS_OF, SIM_START, at_local, month_start
+from .clock import AS_OF, PREVIOUS_EXPORT_AT, SIM_START, at_local, month_start
 from .ids import NumericIds
 from .marketing import MARKETO_LEAD_SOURCES, MARKETO_SCORING, marketing_created_at, vendor_mql_at
 from .population import Person, Touch, World
@@ -18,7 +18,7 @@ from .sales import DISQUALIFIED, QUALIFIED, RECYCLED, WORKING, SalesBook
 
 ACTIVITY_TYPES = {1: "Visit Webpage", 2: "Fill Out Form", 7: "Email Delivered", 8: "Email Bounced",
                   10: "Open Email", 11: "Click Email", 12: "New Lead", 22: "Change Score",
-                  104: "Change Status in Progression"}
+                  32: "Merge Leads", 104: "Change Status in Progression"}
 TOUCH_ACTIVITY = {"web_visit": 1, "form": 2, "email_delivered": 7, "email_bounce": 8, "email_open": 10,
                   "email_click": 11}
 PROGRAM_TYPES = {"Content": ("Default", "Content"), "Webinar": ("Event with Webinar", "Webinar"),
@@ -28,6 +28,10 @@ LOG_ORDER = {12: 0, 1: 1, 2: 2, 104: 8, 22: 9}   # within one minute: new lead f
 SCORING_CAMPAIGN_ID = "5120"
 NEW_LEAD_CAMPAIGN_ID = "5104"
 PROGRESSION_CAMPAIGN_ID = "5133"
+# Marketing operations merges the duplicate leads of the database three days after the weekly exports.
+MERGE_DAY: date = (PREVIOUS_EXPORT_AT + timedelta(days=3)).date()
+DUPLICATE_SHARE = 0.02
+DUPLICATE_EBOOK = next(p for p in catalog.PROGRAMS if p.key == "ebook_lead_scoring")
 USER_AGENTS = ("Mozilla/5.0 (Windows NT 10.0; Win64; x64)", "Mozilla/5.0 (Macintosh; Intel Mac OS X 14_5)",
                "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X)")
 
@@ -63,8 +67,9 @@ class MarketoRenderer:
     def render(self) -> None:
         self._programs()
         people = [(created, p) for p in self.world.people if (created := self._created_at(p)) is not None]
-        for created, person in sorted(people, key=lambda cp: (cp[0], cp[1].index)):
-            self._lead(person, created)
+        rendered = [(person, self._lead(person, created))
+                    for created, person in sorted(people, key=lambda cp: (cp[0], cp[1].index))]
+        self._merge_duplicates(rendered)
         self.activities.sort(key=lambda a: (a.occurred_at, int(a.lead_id), LOG_ORDER.get(a.type_id, 5)))
         for guid, activity in enumerate(self.activities, start=self._rng("guid").randrange(10**7, 2 * 10**7)):
             activity.guid = str(guid)
@@ -98,7 +103,7 @@ class MarketoRenderer:
                     RECYCLED: "Recycled"}.get(leads[0].status, "MQL")
         return "MQL" if mql is not None else "Inquiry"
 
-    def _lead(self, person: Person, created: datetime) -> None:
+    def _lead(self, person: Person, created: datetime) -> MkLead:
         lead_id = self.lead_ids.new()
         touches = [t for t in person.touches if created <= t.at < AS_OF]
         score = MARKETO_SCORING.changes(person, created, touches)
@@ -106,14 +111,15 @@ class MarketoRenderer:
         from_marketing = marketing_created_at(person) == created
         leads = [lead for lead in self.book.leads_of(person) if not lead.is_duplicate]
         sf_lead = self.sf_lead_ids.get(id(leads[0])) if leads else None
-        self.drop.mk_leads.append(MkLead(
+        lead = MkLead(
             id=lead_id, email=person.typed_email if from_marketing else person.crm_email,
             first_name=person.first_name, last_name=person.last_name, company=person.account.name,
             title=person.title.name, country=person.market.name,
             lead_source=MARKETO_LEAD_SOURCES.get(person.channel, "Salesforce") if from_marketing else "Salesforce",
             lead_status=self._status(person, mql), lead_score=score[-1].total if score else 0,
             sfdc_lead_id=sf_lead, sfdc_contact_id=self.sf_contact_ids.get(person.index), created_at=created,
-            updated_at=max([created] + [t.at for t in touches])))
+            updated_at=max([created] + [t.at for t in touches]))
+        self.drop.mk_leads.append(lead)
         self._new_lead_activity(lead_id, person, created, from_marketing)
         for touch in touches:
             self._touch_activity(lead_id, person, touch)
@@ -121,6 +127,42 @@ class MarketoRenderer:
             self._add(lead_id, change.at, 22, SCORING_CAMPAIGN_ID, None, "Lead Score",
                       {"Change Value": f"{change.delta:+d}", "Old Value": change.total - change.delta,
                        "New Value": change.total, "Reason": change.reason})
+        return lead
+
+    def _merge_duplicates(self, rendered: list[tuple[Person, MkLead]]) -> None:
+        """A few people also downloaded the lead-scoring ebook under another address (before or after
+        their lead was created), which made a duplicate lead that then visited the website; marketing
+        operations merges each duplicate into the person's lead on MERGE_DAY. Marketo deletes the losing
+        lead: its activities stay, the winning lead gets a "Merge Leads" activity listing it in "Merge
+        IDs", and the leads export no longer holds it."""
+        start = at_local("Europe/Madrid", MERGE_DAY, 11, 0)
+        ebook = DUPLICATE_EBOOK
+        merges = 0
+        for person, lead in rendered:
+            rng = self._rng("duplicate", person.index)
+            if person.email is None or lead.created_at >= start - timedelta(days=14) or rng.random() >= DUPLICATE_SHARE:
+                continue
+            merged_at = start + timedelta(minutes=3 * merges)
+            merges += 1
+            duplicate_id = self.lead_ids.new()
+            created = lead.created_at + timedelta(days=rng.randint(-60, 30), minutes=rng.randint(0, 600))
+            created = min(max(created, at_local("Europe/Madrid", ebook.start, 9, 0)), merged_at - timedelta(days=2))
+            self._add(duplicate_id, created, 12, NEW_LEAD_CAMPAIGN_ID, None, None,
+                      {"Source Type": "Web form fillout", "Form Name": ebook.form_name})
+            self._add(duplicate_id, created, 2, None, self._asset_id("form", ebook.form_name), ebook.form_name,
+                      {"Webpage ID": int(self._asset_id("page", ebook.page)), "Query Parameters": "",
+                       "Referrer URL": "", "User Agent": rng.choice(USER_AGENTS)})
+            minutes = int((merged_at - created).total_seconds() // 60)
+            for offset in sorted(rng.sample(range(5, minutes - 5), rng.randint(1, 3))):
+                page = rng.choice(("/pricing", "/product", "/customers"))
+                self._add(duplicate_id, created + timedelta(minutes=offset), 1, None, self._asset_id("page", page),
+                          f"www.smarketing-demo.com{page}",
+                          {"Webpage URL": page, "Query Parameters": "", "Client IP Address": "",
+                           "User Agent": rng.choice(USER_AGENTS)})
+            self._add(lead.id, merged_at, 32, None, lead.id, f"{person.first_name} {person.last_name}",
+                      {"Merge IDs": [int(duplicate_id)], "Merge Source": "Lead Database", "Merged in Sales": False,
+                       "Master Updated": True})
+            lead.updated_at = max(lead.updated_at, merged_at)
 
     # ---------------------------------------------------------------- activities
 

@@ -37,6 +37,7 @@ RECONCILIATION_REASONS = ("agree", "different_day", "reported_only", "defined_on
 CENT = Decimal("0.01")
 SCORE_DECIMALS = 4          # MQL scores (decayed) are rounded to this many decimals, then compared
 MARKETO_CHANGE_SCORE = 22   # Marketo activity type "Change Score"; its "New Value" is the lead score after it
+MARKETO_MERGE_LEADS = 32    # Marketo activity type "Merge Leads", on the winning lead; "Merge IDs" lists the losers
 
 
 # --------------------------------------------------------------------------------------------
@@ -340,8 +341,12 @@ class _Index:
         for contact in drop.hs_contacts:
             self.hs_contact_person[contact.id] = self._add(contact.email, "hubspot_contact", contact.id,
                                                            contact.created_at)
+        winners = marketo_lead_winners(drop)
         for lead in drop.mk_leads:
-            self.mk_lead_person[lead.id] = self._add(lead.email, "marketo_lead", lead.id, lead.created_at)
+            if lead.id not in winners:
+                self.mk_lead_person[lead.id] = self._add(lead.email, "marketo_lead", lead.id, lead.created_at)
+        for merged_id, winner in winners.items():
+            self.mk_lead_person[merged_id] = self.mk_lead_person[winner]
 
     def _add(self, email: str | None, system_object: str, record_id: str, created_at: datetime) -> str:
         key = person_key(email, system_object, record_id)
@@ -355,6 +360,28 @@ class _Index:
         self.created.setdefault(key, [])
         self.emails.setdefault(key, normalise_email(email))
         return key
+
+
+def marketo_lead_winners(drop: ExportDrop) -> dict[str, str]:
+    """Marketo lead id merged away -> the lead it now belongs to: the winning lead of the "Merge Leads"
+    activity listing it, followed through later merges of that lead, when the last one is a lead of the
+    export. A lead listing its own id is not merged away; an id caught in a cycle stays itself."""
+    merged_into: dict[str, str] = {}
+    for activity in drop.mk_activities:
+        if activity.type_id == MARKETO_MERGE_LEADS:
+            for merged_id in (activity.attributes or {}).get("Merge IDs") or []:
+                if str(merged_id) != activity.lead_id:
+                    merged_into[str(merged_id)] = activity.lead_id
+    leads = {lead.id for lead in drop.mk_leads}
+    winners: dict[str, str] = {}
+    for merged_id in merged_into:
+        seen, current = {merged_id}, merged_into[merged_id]
+        while current in merged_into and current not in seen:
+            seen.add(current)
+            current = merged_into[current]
+        if current in leads and current not in merged_into:
+            winners[merged_id] = current
+    return winners
 
 
 def live_leads(drop: ExportDrop) -> list:

@@ -154,6 +154,34 @@ def test_same_instant_events_cross_the_threshold_together():
     assert truth.persons[key(ANA)].score_at_mql == 44
 
 
+def merge_leads(winner: str, when: str, *merged_ids: int):
+    return dataclasses.replace(mk_activity(winner, 32, when, "Ana García"), attributes={"Merge IDs": list(merged_ids)})
+
+
+def test_activities_of_merged_marketo_leads_count_for_the_winning_leads_person():
+    # 9 was merged into 8, 8 into 7 (7 lists itself too); 8 is still in the leads under an old address.
+    # The sign-up on 9 makes 40 (15 + 15 + 10): only counted for Ana through the merges.
+    records = dict(
+        mk_leads=[mk_lead("7", ANA, "2026-01-05 09:00"), mk_lead("8", "ana@old-mail.es", "2026-01-02 09:00")],
+        mk_activities=[
+            mk_activity("7", 2, "2026-01-06 10:00", "Ebook download: A"),
+            mk_activity("7", 2, "2026-01-07 10:00", "Ebook download: B"),
+            mk_activity("9", 2, "2026-01-09 12:00", "Partner event sign-up"),
+            merge_leads("8", "2026-02-01 10:00", 9),
+            merge_leads("7", "2026-02-02 10:00", 7, 8),
+        ],
+    )
+    truth = compute_ground_truth(drop(**records), DEFS)
+    assert funnel(truth, ANA)["mql"] == "2026-01-09 12:00"
+    # The merged lead is no person of its own, and its creation is not Ana's.
+    assert key("ana@old-mail.es") not in truth.persons
+    assert funnel(truth, ANA)["subscriber"] == "2026-01-05 09:00"
+    # Without the merges the sign-up is another person's and Ana stays below 40.
+    records["mk_activities"] = records["mk_activities"][:3]
+    records["mk_leads"].append(mk_lead("9", None, "2026-01-08 09:00"))
+    assert funnel(compute_ground_truth(drop(**records), DEFS), ANA)["mql"] is None
+
+
 def test_a_hand_raiser_qualifies_at_once_whatever_the_score():
     # The demo weighs 20 here, below the threshold of 40: only the hand-raiser rule makes Ana an MQL.
     defs = definitions_from_document(definitions_document(engagement_weights={

@@ -122,7 +122,12 @@ def test_hubspot_and_marketo_records_are_consistent(drop):
         assert all(c in contacts for c in deal.contact_ids)
         assert not deal.is_closed or deal.close_at >= deal.created_at
     leads = {lead.id for lead in drop.mk_leads}
-    assert all(a.lead_id in leads for a in drop.mk_activities)
+    # A lead merged away is gone from the leads; its activities stay, and the winning lead's Merge Leads
+    # activity lists it.
+    merged = {str(i): a for a in drop.mk_activities if a.type_id == 32 for i in a.attributes["Merge IDs"]}
+    assert all(a.lead_id in leads or a.lead_id in merged for a in drop.mk_activities)
+    assert all(m not in leads and a.lead_id in leads for m, a in merged.items())
+    assert all(a.occurred_at <= merged[a.lead_id].occurred_at for a in drop.mk_activities if a.lead_id in merged)
     assert len({a.guid for a in drop.mk_activities}) == len(drop.mk_activities)
 
 

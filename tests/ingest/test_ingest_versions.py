@@ -1,5 +1,5 @@
 """Several files per object, raw -> staging -> identity: columns a later export did not carry, and
-HubSpot merges.
+HubSpot and Marketo merges.
 
 Expected values are written by hand from the fixture files below; person keys are computed here
 with hashlib as definitions/README.md fixes them (md5('email:' || normalised email)).
@@ -206,3 +206,106 @@ def test_merged_record_ids_resolve_to_the_surviving_contact(built):
     persons = {row[0] for row in query(warehouse, "select distinct person_key from intermediate.int_person_identity_links")}
     assert person_key("ann@old-mail.com") not in persons
     assert person_key("dan@hooli.com") not in persons and person_key("dan@hooli.io") not in persons
+
+
+# Marketo. January leads export: 5001 and 5002 are Mia under two addresses; 6001, 6002, 6003 are
+# Noah; 7001 is Zoe. The bulk activity extract (the real extract columns, no activityTypeName; an
+# empty field is the text null) holds "Merge Leads" activities (type 32) on the winning lead,
+# whose "Merge IDs" attribute lists the losing leads: 5001 into 5002; a chain 6001 -> 6002 -> 6003
+# (the second one spelled "Merge Ids"); 7001 lists itself and 7002, an id no export holds. The
+# March leads export no longer holds the merged leads. Web visits (type 1) were logged on 5001 and
+# 6001 before they were merged away.
+MKTO_LEADS = "id,email,firstName,lastName,createdAt,updatedAt\n"
+MKTO_ACTIVITIES = ("marketoGUID,leadId,activityDate,activityTypeId,campaignId,primaryAttributeValueId,"
+                   "primaryAttributeValue,attributes\n")
+MERGE_ATTRIBUTES = '"{{""{key}"":{ids},""Merge Source"":""Web"",""Merged in Sales"":false,""Master Updated"":true}}"'
+MKTO_FILES = {
+    "marketo/leads-2026-01-15.csv": MKTO_LEADS
+    + "5001,mia@old-mail.com,Mia,Ames,2025-05-01T10:00:00Z,2026-01-15T10:00:00Z\n"
+    + "5002,Mia@Acme.com,Mia,Ames,2025-08-01T10:00:00Z,2026-01-15T10:00:00Z\n"
+    + "6001,noah@hooli.com,Noah,Bell,2025-05-01T10:00:00Z,2026-01-15T10:00:00Z\n"
+    + "6002,noah@hooli.io,Noah,Bell,2025-06-01T10:00:00Z,2026-01-15T10:00:00Z\n"
+    + "6003,noah@hooli.net,Noah,Bell,2025-07-01T10:00:00Z,2026-01-15T10:00:00Z\n"
+    + "7001,zoe@initech.com,Zoe,Cole,2025-05-01T10:00:00Z,2026-01-15T10:00:00Z\n",
+    "marketo/leads-2026-03-15.csv": MKTO_LEADS
+    + "5002,mia@acme.com,Mia,Ames,2025-08-01T10:00:00Z,2026-02-01T10:00:00Z\n"
+    + "6003,noah@hooli.net,Noah,Bell,2025-07-01T10:00:00Z,2026-03-05T10:00:00Z\n"
+    + "7001,zoe@initech.com,Zoe,Cole,2025-05-01T10:00:00Z,2026-03-06T10:00:00Z\n",
+    "marketo/activities-2026-03-20.csv": MKTO_ACTIVITIES
+    + "g1,5001,2026-01-10T10:00:00Z,1,null,null,www.example.com/pricing,"
+    + '"{""Client IP Address"":""10.0.0.1"",""Referrer URL"":""https://www.google.com/""}"\n'
+    + "g2,5002,2026-02-01T10:00:00Z,32,null,5002,Mia Ames," + MERGE_ATTRIBUTES.format(key="Merge IDs", ids="[5001]") + "\n"
+    + "g3,6002,2026-02-05T10:00:00Z,32,null,6002,Noah Bell," + MERGE_ATTRIBUTES.format(key="Merge IDs", ids="[6001]") + "\n"
+    + "g4,6003,2026-03-05T10:00:00Z,32,null,6003,Noah Bell," + MERGE_ATTRIBUTES.format(key="Merge Ids", ids="[6002]") + "\n"
+    + "g5,7001,2026-03-06T10:00:00Z,32,null,7001,Zoe Cole," + MERGE_ATTRIBUTES.format(key="Merge IDs", ids="[7001, 7002]") + "\n"
+    + "g6,6001,2026-01-11T10:00:00Z,1,null,null,www.example.com/docs,null\n",
+}
+
+
+@pytest.fixture(scope="module")
+def built_marketo(tmp_path_factory):
+    root = tmp_path_factory.mktemp("marketo_merges")
+    drop, warehouse = root / "exports", root / "warehouse.duckdb"
+    for relative, text in MKTO_FILES.items():
+        write(drop, relative, text)
+    with duckdb.connect(str(warehouse)) as con:
+        report = load_drop(con, drop, load_id="load-1")
+    result = run_dbt(["build", "--select", "+int_person_identity_links", "+int_engagement_events",
+                      "+int_definition_event_types"], warehouse, root)
+    return report, result, warehouse
+
+
+def test_marketo_merge_leads_activities_stage_their_merge_ids(built_marketo):
+    report, result, warehouse = built_marketo
+    assert [(r.file, r.status, r.rows_loaded) for r in report.results] == [
+        ("marketo/leads-2026-01-15.csv", "loaded", 6),
+        ("marketo/leads-2026-03-15.csv", "loaded", 3),
+        ("marketo/activities-2026-03-20.csv", "loaded", 6),
+    ]
+    assert result.returncode == 0, result.stdout[-5000:]
+    assert query(warehouse, """
+        select activity_id, lead_id, is_lead_merge, merged_lead_ids, campaign_id
+        from staging.stg_marketo__activities order by activity_id""") == [
+        ("g1", "5001", False, None, None),
+        ("g2", "5002", True, "5001", None),
+        ("g3", "6002", True, "6001", None),
+        ("g4", "6003", True, "6002", None),
+        ("g5", "7001", True, "7001,7002", None),
+        ("g6", "6001", False, None, None),
+    ]
+
+
+def test_merged_marketo_leads_resolve_to_the_winning_lead(built_marketo):
+    _, result, warehouse = built_marketo
+    assert result.returncode == 0, result.stdout[-5000:]
+    mia, noah, zoe = person_key("mia@acme.com"), person_key("noah@hooli.net"), person_key("zoe@initech.com")
+    assert query(warehouse, """
+        select source_record_id, person_key, identity_rule, is_merged_record, merged_into_record_id
+        from intermediate.int_person_identity_links
+        where source_system = 'marketo' order by source_record_id""") == [
+        # The losing lead the January export still holds belongs to the winner's person.
+        ("5001", mia, "marketo_merge", True, "5002"),
+        ("5002", mia, "email", False, None),
+        # A chain of merges is followed to the last winner.
+        ("6001", noah, "marketo_merge", True, "6003"),
+        ("6002", noah, "marketo_merge", True, "6003"),
+        ("6003", noah, "email", False, None),
+        # A lead listing itself keeps its own record; an id no export holds still resolves.
+        ("7001", zoe, "email", False, None),
+        ("7002", zoe, "marketo_merge", True, "7001"),
+    ]
+    persons = {row[0] for row in query(warehouse, "select distinct person_key from intermediate.int_person_identity_links")}
+    assert person_key("mia@old-mail.com") not in persons
+    assert person_key("noah@hooli.com") not in persons and person_key("noah@hooli.io") not in persons
+
+
+def test_activities_of_a_merged_marketo_lead_count_for_the_winners_person(built_marketo):
+    _, result, warehouse = built_marketo
+    assert result.returncode == 0, result.stdout[-5000:]
+    web_visit = yaml.safe_load(DEFINITIONS.read_text(encoding="utf-8"))["engagement_events"]["marketo_activity_types"][1]
+    assert query(warehouse, """
+        select source_record_id, person_key, event_type from intermediate.int_engagement_events
+        where source_system = 'marketo' order by source_record_id""") == [
+        ("g1", person_key("mia@acme.com"), web_visit),
+        ("g6", person_key("noah@hooli.net"), web_visit),
+    ]

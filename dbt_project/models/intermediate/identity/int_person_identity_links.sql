@@ -10,6 +10,11 @@
     record, not a person of its own. A survivor that was itself merged away later is followed to
     its own survivor, up to max_merge_hops merges; an id with no surviving contact in reach (a
     cycle, a longer chain) stays the record it was.
+
+    Marketo merges: the "Merge Leads" activity on the winning lead lists the leads merged into it
+    (int_marketo_lead_merges); they resolve to the winning lead's person by the same rule (the
+    same hops, macro merge_survivor_ctes), so an earlier leads export row and the activities of a
+    merged lead id count for the winning lead's person.
 #}
 
 {%- set max_merge_hops = 5 %}
@@ -37,6 +42,12 @@ salesforce_contacts as (
 marketo_leads as (
 
     select * from {{ ref('stg_marketo__leads') }}
+
+),
+
+marketo_lead_merges as (
+
+    select * from {{ ref('int_marketo_lead_merges') }}
 
 ),
 
@@ -94,45 +105,50 @@ hubspot_merge_edges as (
 
 ),
 
-hubspot_merge_hops_0 as (
+{{ smarketing.merge_survivor_ctes('hubspot', 'hubspot_merge_edges', 'hubspot_contacts', 'contact_id', 'created_at', max_merge_hops) }},
 
-    select
-        merged_id,
-        merged_into_id as survivor_id
-    from hubspot_merge_edges
-
-),
-
-{% for hop in range(1, max_merge_hops) %}
-hubspot_merge_hops_{{ hop }} as (
+marketo_merge_edges as (
 
     select distinct
-        hops.merged_id,
-        coalesce(later.merged_into_id, hops.survivor_id) as survivor_id
-    from hubspot_merge_hops_{{ hop - 1 }} as hops
-    left join hubspot_merge_edges as later
-        on later.merged_id = hops.survivor_id
-        and later.merged_into_id <> hops.merged_id
+        lead_id as merged_into_id,
+        merged_lead_id as merged_id
+    from marketo_lead_merges
 
 ),
 
-{% endfor %}
-hubspot_merge_survivors as (
+{{ smarketing.merge_survivor_ctes('marketo', 'marketo_merge_edges', 'marketo_leads', 'lead_id', 'created_at', max_merge_hops) }},
+
+merge_survivors as (
 
     select
-        hops.merged_id,
-        hops.survivor_id,
-        survivors.created_at as survivor_created_at
-    from hubspot_merge_hops_{{ max_merge_hops - 1 }} as hops
-    inner join hubspot_contacts as survivors
-        on survivors.contact_id = hops.survivor_id
-    where hops.survivor_id not in (select merged_id from hubspot_merge_edges)
+        'hubspot' as source_system,
+        'contact' as source_object,
+        'hubspot_merge' as identity_rule,
+        merged_id,
+        survivor_id,
+        survivor_created_at
+    from hubspot_merge_survivors
+
+    union all
+
+    select
+        'marketo' as source_system,
+        'lead' as source_object,
+        'marketo_merge' as identity_rule,
+        merged_id,
+        survivor_id,
+        survivor_created_at
+    from marketo_merge_survivors
 
 ),
 
-hubspot_merged_away as (
+merged_away as (
 
-    select distinct merged_id from hubspot_merge_survivors
+    select distinct
+        source_system,
+        source_object,
+        merged_id
+    from merge_survivors
 
 ),
 
@@ -140,11 +156,11 @@ person_records_kept as (
 
     select person_records.*
     from person_records
-    left join hubspot_merged_away
-        on person_records.source_system = 'hubspot'
-        and person_records.source_object = 'contact'
-        and hubspot_merged_away.merged_id = person_records.source_record_id
-    where hubspot_merged_away.merged_id is null
+    left join merged_away
+        on merged_away.source_system = person_records.source_system
+        and merged_away.source_object = person_records.source_object
+        and merged_away.merged_id = person_records.source_record_id
+    where merged_away.merged_id is null
 
 ),
 
@@ -172,18 +188,18 @@ merged_ids_linked as (
         surviving.source_object,
         merged.merged_id as source_record_id,
         surviving.email,
-        'hubspot_merge' as identity_rule,
+        merged.identity_rule,
         true as is_merged_record,
         merged.survivor_id as merged_into_record_id,
         cast(null as {{ dbt.type_timestamp() }}) as record_created_at,
         row_number() over (
-            partition by merged.merged_id
+            partition by merged.source_system, merged.source_object, merged.merged_id
             order by merged.survivor_created_at desc, merged.survivor_id desc
         ) as merge_rank
-    from hubspot_merge_survivors as merged
+    from merge_survivors as merged
     inner join records_linked as surviving
-        on surviving.source_system = 'hubspot'
-        and surviving.source_object = 'contact'
+        on surviving.source_system = merged.source_system
+        and surviving.source_object = merged.source_object
         and surviving.source_record_id = merged.survivor_id
 
 ),

@@ -1,3 +1,8 @@
+{#- "Merge IDs" of a Merge Leads activity: a JSON array of lead ids ([1234] or [1234,5678]),
+    spelled "Merge Ids" by some instances. -#}
+{%- set merge_ids_json = "coalesce(" ~ smarketing.json_text_field('attributes', 'Merge IDs') ~ ", "
+    ~ smarketing.json_text_field('attributes', 'Merge Ids') ~ ")" %}
+
 with
 
 source as (
@@ -26,6 +31,11 @@ renamed as (
             when activityTypeId = 22
                 then {{ dbt.safe_cast(smarketing.json_text_field('attributes', 'New Value'), dbt.type_float()) }}
         end as new_score,
+        coalesce(activityTypeId = 32, false) as is_lead_merge,
+        case
+            when activityTypeId = 32
+                then nullif(replace(replace(replace(replace({{ merge_ids_json }}, '[', ''), ']', ''), '"', ''), ' ', ''), '')
+        end as merged_lead_ids,
         {{ clean_id('campaignId') }} as campaign_id,
         primaryAttributeValueId as primary_attribute_value_id,
         primaryAttributeValue as primary_attribute_value,
