@@ -239,39 +239,49 @@ sales_touches as (
 
 ),
 
-touches_after_handoff as (
+handoff_touches as (
 
+    {# every sales touch on the person's Salesforce records, with the handoff it is measured against #}
     select
         handoffs.person_key,
+        handoffs.handed_off_at,
         sales_touches.touch_id,
         sales_touches.touch_object,
         sales_touches.touch_type,
-        sales_touches.touched_at,
-        row_number() over (
-            partition by handoffs.person_key
-            order by sales_touches.touched_at, sales_touches.touch_object desc, sales_touches.touch_id
-        ) as touch_rank
+        sales_touches.touched_at
     from handoffs
     inner join person_records
         on person_records.person_key = handoffs.person_key
     inner join sales_touches
         on sales_touches.who_id = person_records.who_id
-    where sales_touches.touched_at >= handoffs.handed_off_at
+
+),
+
+touches_after_handoff as (
+
+    select
+        person_key,
+        touch_id,
+        touch_object,
+        touch_type,
+        touched_at,
+        row_number() over (
+            partition by person_key
+            order by touched_at, touch_object desc, touch_id
+        ) as touch_rank
+    from handoff_touches
+    where touched_at >= handed_off_at
 
 ),
 
 touches_before_handoff as (
 
     select
-        handoffs.person_key,
-        max(sales_touches.touched_at) as last_touch_before_handoff_at
-    from handoffs
-    inner join person_records
-        on person_records.person_key = handoffs.person_key
-    inner join sales_touches
-        on sales_touches.who_id = person_records.who_id
-    where sales_touches.touched_at < handoffs.handed_off_at
-    group by handoffs.person_key
+        person_key,
+        max(touched_at) as last_touch_before_handoff_at
+    from handoff_touches
+    where touched_at < handed_off_at
+    group by person_key
 
 ),
 
