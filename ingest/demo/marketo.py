@@ -14,17 +14,17 @@ from .ids import NumericIds
 from .marketing import MARKETO_LEAD_SOURCES, MARKETO_SCORING, marketing_created_at, vendor_mql_at
 from .population import Person, Touch, World
 from .records import AdSpendDay, ExportDrop, MkActivity, MkLead, MkProgram
-from .sales import DISQUALIFIED, QUALIFIED, RECYCLED, WORKING, SalesBook
+from .sales import Lead, SalesBook
 
 ACTIVITY_TYPES = {1: "Visit Webpage", 2: "Fill Out Form", 7: "Email Delivered", 8: "Email Bounced",
-                  10: "Open Email", 11: "Click Email", 12: "New Lead", 22: "Change Score",
+                  10: "Open Email", 11: "Click Email", 12: "New Lead", 13: "Change Data Value", 22: "Change Score",
                   32: "Merge Leads", 104: "Change Status in Progression"}
 TOUCH_ACTIVITY = {"web_visit": 1, "form": 2, "email_delivered": 7, "email_bounce": 8, "email_open": 10,
                   "email_click": 11}
 PROGRAM_TYPES = {"Content": ("Default", "Content"), "Webinar": ("Event with Webinar", "Webinar"),
                  "Event": ("Event", "Tradeshow"), "Email": ("Email", "Email Send"),
                  "Paid Search": ("Default", "Paid Search"), "Paid Social": ("Default", "Paid Social")}
-LOG_ORDER = {12: 0, 1: 1, 2: 2, 104: 8, 22: 9}   # within one minute: new lead first, score changes last
+LOG_ORDER = {12: 0, 1: 1, 2: 2, 13: 7, 104: 8, 22: 9}   # within one minute: new lead first, score changes last
 SCORING_CAMPAIGN_ID = "5120"
 NEW_LEAD_CAMPAIGN_ID = "5104"
 PROGRESSION_CAMPAIGN_ID = "5133"
@@ -99,8 +99,7 @@ class MarketoRenderer:
             return "Opportunity"
         leads = [lead for lead in self.book.leads_of(person) if not lead.is_duplicate]
         if leads:
-            return {WORKING: "Working", QUALIFIED: "SQL", DISQUALIFIED: "Disqualified",
-                    RECYCLED: "Recycled"}.get(leads[0].status, "MQL")
+            return leads[0].status_at(AS_OF)        # Lead Status is synced with the Salesforce lead's Status
         return "MQL" if mql is not None else "Inquiry"
 
     def _lead(self, person: Person, created: datetime) -> MkLead:
@@ -111,12 +110,13 @@ class MarketoRenderer:
         from_marketing = marketing_created_at(person) == created
         leads = [lead for lead in self.book.leads_of(person) if not lead.is_duplicate]
         sf_lead = self.sf_lead_ids.get(id(leads[0])) if leads else None
+        status_changes = self._status_changes(person, created, leads[0] if leads else None)
         lead = MkLead(
             id=lead_id, email=person.typed_email if from_marketing else person.crm_email,
             first_name=person.first_name, last_name=person.last_name, company=person.account.name,
             title=person.title.name, country=person.market.name,
             lead_source=MARKETO_LEAD_SOURCES.get(person.channel, "Salesforce") if from_marketing else "Salesforce",
-            lead_status=self._status(person, mql), lead_score=score[-1].total if score else 0,
+            lead_status=status_changes[-1][1] if status_changes else self._status(person, mql), lead_score=score[-1].total if score else 0,
             sfdc_lead_id=sf_lead, sfdc_contact_id=self.sf_contact_ids.get(person.index), created_at=created,
             updated_at=max([created] + [t.at for t in touches]))
         self.drop.mk_leads.append(lead)
@@ -127,6 +127,9 @@ class MarketoRenderer:
             self._add(lead_id, change.at, 22, SCORING_CAMPAIGN_ID, None, "Lead Score",
                       {"Change Value": f"{change.delta:+d}", "Old Value": change.total - change.delta,
                        "New Value": change.total, "Reason": change.reason})
+        for at, new_status, old_status, reason, source in status_changes:
+            self._add(lead_id, at, 13, None, None, "Lead Status",
+                      {"New Value": new_status, "Old Value": old_status, "Reason": reason, "Source": source})
         return lead
 
     def _merge_duplicates(self, rendered: list[tuple[Person, MkLead]]) -> None:
@@ -170,6 +173,34 @@ class MarketoRenderer:
              value: str | None, attributes: dict) -> None:
         self.activities.append(MkActivity("", lead_id, at, type_id, ACTIVITY_TYPES[type_id], campaign_id, value_id,
                                           value, attributes))
+
+    def _status_changes(self, person: Person, created: datetime, sf_lead: Lead | None) -> list[tuple]:
+        """Marketo's Lead Status changes after the lead exists, as (time, new, old, reason, source): the
+        synced Salesforce lead's Status changes, which the sync brings over minutes later, and the
+        lifecycle smart campaign's moves to Opportunity and Customer when the person's deal opens and
+        is won. Old Value is Marketo's own previous status."""
+        rng = self._rng("status", person.index)
+        moves = []
+        for change in sf_lead.status_changes if sf_lead is not None else ():
+            moves.append((change.at, change.at + timedelta(minutes=rng.randint(1, 9)), change.new,
+                          "Updated from Salesforce", "sfdc"))
+        deals = self.deals_of.get(person.index, [])
+        if deals:
+            opened = min(d.created_at for d in deals)
+            moves.append((opened, opened + timedelta(minutes=rng.randint(1, 9)), "Opportunity",
+                          "Lifecycle.Opportunity Created: Change Data Value", "Smart Campaign"))
+        won = [d.closed_at for d in deals if d.is_won and d.closed_at is not None]
+        if won:
+            moves.append((min(won), min(won) + timedelta(minutes=rng.randint(1, 9)), "Customer",
+                          "Lifecycle.Closed Won: Change Data Value", "Smart Campaign"))
+        status = sf_lead.status_at(created) if sf_lead is not None else None
+        changes = []
+        for happened, at, new, reason, source in sorted(moves, key=lambda m: m[1]):
+            if happened < created or at >= AS_OF or new == status:
+                continue
+            changes.append((at, new, status, reason, source))
+            status = new
+        return changes
 
     def _new_lead_activity(self, lead_id: str, person: Person, created: datetime, from_marketing: bool) -> None:
         if not from_marketing:

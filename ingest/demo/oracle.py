@@ -38,6 +38,8 @@ CENT = Decimal("0.01")
 SCORE_DECIMALS = 4          # MQL scores (decayed) are rounded to this many decimals, then compared
 MARKETO_CHANGE_SCORE = 22   # Marketo activity type "Change Score"; its "New Value" is the lead score after it
 MARKETO_MERGE_LEADS = 32    # Marketo activity type "Merge Leads", on the winning lead; "Merge IDs" lists the losers
+MARKETO_CHANGE_DATA_VALUE = 13   # Marketo "Change Data Value": a lead field changed (primary attribute: its name)
+MARKETO_LEAD_STATUS_FIELD = "Lead Status"
 
 
 # --------------------------------------------------------------------------------------------
@@ -248,6 +250,7 @@ class PersonFunnel:
     stage_events: list[StageEvent] = field(default_factory=list)
     explanation: dict[str, object] = field(default_factory=dict)
     reported: dict[str, datetime | None] = field(default_factory=dict)
+    reported_by_system: dict[tuple[str, str], datetime] = field(default_factory=dict)   # (stage, system)
 
 
 @dataclass
@@ -496,6 +499,19 @@ def source_score_changes(drop: ExportDrop, index: _Index) -> dict[str, list[tupl
     return changes
 
 
+def marketo_sql_from_status(drop: ExportDrop, index: _Index, definitions: Definitions) -> dict[str, datetime]:
+    """Marketo's own SQL date per person: the first "Change Data Value" of a lead's Lead Status field
+    to a qualifying lead status."""
+    first: dict[str, datetime] = {}
+    for activity in drop.mk_activities:
+        if (activity.type_id == MARKETO_CHANGE_DATA_VALUE
+                and activity.primary_attribute_value == MARKETO_LEAD_STATUS_FIELD
+                and (activity.attributes or {}).get("New Value") in definitions.qualifying_lead_statuses):
+            key = index.mk_lead_person[activity.lead_id]
+            first[key] = _earliest(first.get(key), activity.occurred_at)
+    return first
+
+
 def _rate(drop: ExportDrop, currency: str, on: date) -> Decimal | None:
     """The rate in force on `on`: from the plain rates file when the drop has one (its base currency
     at 1 from the file's first date), else from Salesforce DatedConversionRate."""
@@ -684,14 +700,20 @@ def compute_ground_truth(drop: ExportDrop, definitions: Definitions) -> GroundTr
             key = index.sf_lead_person[row.lead_id]
             sql_from_status[key] = _earliest(sql_from_status.get(key), row.created_at)
 
-    reported: dict[str, dict[str, datetime]] = defaultdict(dict)
+    by_system: dict[str, dict[tuple[str, str], datetime]] = defaultdict(dict)   # person -> (stage, system)
     for contact in drop.hs_contacts:
         key = index.hs_contact_person[contact.id]
         for hubspot_stage, when in contact.stage_dates.items():
             stage = HUBSPOT_LIFECYCLE_STAGES[hubspot_stage]
-            reported[key][stage] = _earliest(reported[key].get(stage), when)
+            by_system[key][(stage, "hubspot")] = _earliest(by_system[key].get((stage, "hubspot")), when)
     for key, when in sql_from_status.items():
-        reported[key]["sql"] = _earliest(reported[key].get("sql"), when)
+        by_system[key][("sql", "salesforce")] = when
+    for key, when in marketo_sql_from_status(drop, index, definitions).items():
+        by_system[key][("sql", "marketo")] = when
+    reported: dict[str, dict[str, datetime]] = defaultdict(dict)
+    for key, dates in by_system.items():
+        for (stage, _), when in dates.items():
+            reported[key][stage] = _earliest(reported[key].get(stage), when)
 
     lead_record_at: dict[str, datetime] = {}
     if definitions.crm_lead_record_counts:
@@ -750,6 +772,7 @@ def compute_ground_truth(drop: ExportDrop, definitions: Definitions) -> GroundTr
             sql_reason=None if sql_at is None else ("lead_status" if sql_at == sql_status else "opportunity"),
             events=person_events)
         person.reported = dict(reported.get(key, {}))
+        person.reported_by_system = dict(by_system.get(key, {}))
         person.stage_events = stage_events(person, sorted(rejections.get(key, [])), definitions)
         person.explanation = explanation(person, definitions)
         persons[key] = person
@@ -865,6 +888,10 @@ def ground_truth_document(truth: GroundTruth, *, seed: int, people: int, profile
              **p.explanation,
              **{f"reported_{stage}_at": iso_utc(p.reported.get(stage)) for stage in truth.definitions.stages}}
             for p in truth.persons.values()
+        ],
+        "reported_stage_entries": [
+            {"person_key": p.person_key, "stage_name": stage, "source_system": system, "reported_at": iso_utc(when)}
+            for p in truth.persons.values() for (stage, system), when in sorted(p.reported_by_system.items())
         ],
         "definition_reconciliation": truth.definition_reconciliation(),
         "stage_events": [

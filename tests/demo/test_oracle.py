@@ -647,6 +647,34 @@ def test_reported_dates_come_from_hubspot_became_dates_and_salesforce_qualificat
                        ("mql", "different_day"): 1, ("sql", "agree"): 1}
 
 
+def _lead_status_change(lead_id: str, when: str, old: str, new: str, field: str = "Lead Status"):
+    return dataclasses.replace(mk_activity(lead_id, 13, when, field),
+                               attributes={"New Value": new, "Old Value": old, "Reason": "Updated from Salesforce",
+                                           "Source": "sfdc"})
+
+
+def test_marketo_reports_its_first_lead_status_change_to_a_qualifying_status():
+    # Marketo's own SQL date: 8 Jan, the first of its two qualifying Lead Status changes; the move to
+    # Working and a qualifying value written to another field do not count. Salesforce's own date
+    # (9 Jan) stays its own; the reported SQL date is the earlier of the two.
+    truth = compute_ground_truth(drop(
+        mk_leads=[mk_lead("7", ANA, "2026-01-05 09:00")],
+        mk_activities=[
+            _lead_status_change("7", "2026-01-06 10:00", "Open - Not Contacted", "Working - Contacted"),
+            _lead_status_change("7", "2026-01-07 10:00", "", "Sales Qualified", field="Job Title"),
+            _lead_status_change("7", "2026-01-10 10:00", "Recycled", "Sales Qualified"),
+            _lead_status_change("7", "2026-01-08 10:00", "Working - Contacted", "Sales Qualified"),
+        ],
+        sf_leads=[sf_lead("00QA", ANA, "2026-01-05 08:00")],
+        sf_lead_history=[status("00QA", "Working - Contacted", "Sales Qualified", "2026-01-09 09:00")],
+    ), DEFS)
+    person = truth.persons[key(ANA)]
+    assert {k: t.strftime("%m-%d %H:%M") for k, t in person.reported_by_system.items()} == {
+        ("sql", "marketo"): "01-08 10:00", ("sql", "salesforce"): "01-09 09:00"}
+    assert person.reported["sql"].strftime("%m-%d %H:%M") == "01-08 10:00"
+    assert funnel(truth, ANA)["sql"] == "2026-01-09 09:00"      # the governed SQL reads Salesforce only
+
+
 # ------------------------------------------------------------------------------------------------ decay, fit, source score, students
 
 

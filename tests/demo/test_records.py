@@ -92,6 +92,38 @@ def test_lead_status_history_chains_to_the_current_status(drop):
             assert lead.status == "Sales Qualified"
 
 
+def test_marketo_lead_status_changes_mirror_the_synced_salesforce_lead_minutes_later(drop):
+    if "marketo" not in drop.systems or "salesforce" not in drop.systems:
+        pytest.skip("Marketo syncs its Lead Status with Salesforce only when both are in the profile")
+    sf_leads = {lead.id: lead for lead in drop.sf_leads}
+    sf_changes: dict[str, list] = {}
+    for row in drop.sf_lead_history:
+        if row.field == "Status":
+            sf_changes.setdefault(row.lead_id, []).append(row)
+    changes = [a for a in drop.mk_activities if a.type_id == 13]
+    sources = Counter(a.attributes["Source"] for a in changes)
+    assert sources["sfdc"] and sources["Smart Campaign"], sources
+    by_lead: dict[str, list] = {}
+    for activity in changes:
+        assert activity.primary_attribute_value == "Lead Status"
+        assert set(activity.attributes) == {"New Value", "Old Value", "Reason", "Source"}
+        by_lead.setdefault(activity.lead_id, []).append(activity)
+    for lead in drop.mk_leads:
+        own = sorted(by_lead.get(lead.id, []), key=lambda a: a.occurred_at)
+        for previous, activity in zip([None, *own], own):
+            assert activity.occurred_at >= lead.created_at
+            if previous is not None:
+                assert activity.attributes["Old Value"] == previous.attributes["New Value"]
+            if activity.attributes["Source"] == "sfdc":
+                assert any(r.new_value == activity.attributes["New Value"]
+                           and 0 < (activity.occurred_at - r.created_at).total_seconds() <= 9 * 60
+                           for r in sf_changes[lead.sfdc_lead_id]), activity
+            else:
+                assert activity.attributes["New Value"] in ("Opportunity", "Customer")
+        if own:
+            assert own[-1].attributes["New Value"] == lead.lead_status
+
+
 def test_opportunity_history_starts_at_creation_and_ends_in_the_current_stage(drop):
     history: dict[str, list] = {}
     for row in drop.sf_opportunity_history:

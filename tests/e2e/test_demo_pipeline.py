@@ -118,13 +118,24 @@ RECONCILIATION_COLUMNS = ["people", "reported_earlier_people", "reported_later_p
 
 
 def assert_reported_dates_and_reconciliation_match(warehouse: Path, truth: dict) -> None:
-    """The sources' own lifecycle dates per person, and the audit of reported vs governed per stage."""
+    """The sources' own lifecycle dates per person and system, the earliest of them per person, and the
+    audit of reported vs governed per stage."""
     with duckdb.connect(str(warehouse), read_only=True) as con:
+        by_system = con.execute(
+            "select person_key, stage_name, source_system, reported_at from intermediate.int_funnel_reported_stage_entries"
+        ).fetchall()
         rows = con.execute(f"select person_key, {', '.join(REPORTED_COLUMNS)} from marts.fct_funnel").fetchall()
         reconciliation = con.execute(
             f"select stage_name, reconciliation_reason, {', '.join(RECONCILIATION_COLUMNS)} "
             "from marts.rpt_definition_reconciliation"
         ).fetchall()
+    expected_by_system = {(r["person_key"], r["stage_name"], r["source_system"]): r["reported_at"]
+                          for r in truth["reported_stage_entries"]}
+    actual_by_system = {tuple(r[:3]): iso(r[3]) for r in by_system}
+    differing = {k: (actual_by_system.get(k), expected_by_system.get(k))
+                 for k in expected_by_system.keys() | actual_by_system.keys()
+                 if actual_by_system.get(k) != expected_by_system.get(k)}
+    assert not differing, f"{len(differing)} system dates differ, e.g. {next(iter(differing.items()))}"
     actual = {row[0]: dict(zip(REPORTED_COLUMNS, map(iso, row[1:]))) for row in rows}
     expected = {p["person_key"]: {c: p[c] for c in REPORTED_COLUMNS} for p in truth["persons"]}
     mismatches = {k: (actual.get(k), expected[k]) for k in expected if actual.get(k) != expected[k]}

@@ -19,6 +19,12 @@ lead_history as (
 
 ),
 
+marketo_status_changes as (
+
+    select * from {{ ref('int_marketo_lead_status_changes') }}
+
+),
+
 identity_links as (
 
     select * from {{ ref('int_person_identity_links') }}
@@ -39,6 +45,9 @@ person_contacts as (
 
 ),
 
+{%- set sql_stage = smarketing.definition_section_stage('sql.qualifying_lead_statuses') %}
+{%- set qualifying_statuses = smarketing.definition_setting('sql.qualifying_lead_statuses') %}
+
 reported as (
 
     {%- for stage in smarketing.definition_stage_names() %}
@@ -56,7 +65,7 @@ reported as (
 
     select
         links.person_key,
-        {{ smarketing.sql_string(smarketing.definition_section_stage('sql.qualifying_lead_statuses')) }} as stage_name,
+        {{ smarketing.sql_string(sql_stage) }} as stage_name,
         'salesforce' as source_system,
         history.created_at as reported_at
     from lead_history as history
@@ -65,7 +74,21 @@ reported as (
         and links.source_object = 'lead'
         and links.source_record_id = history.lead_id
     where history.is_status_change
-        and {{ smarketing.sql_in('history.new_value', smarketing.definition_setting('sql.qualifying_lead_statuses')) }}
+        and {{ smarketing.sql_in('history.new_value', qualifying_statuses) }}
+
+    union all
+
+    select
+        links.person_key,
+        {{ smarketing.sql_string(sql_stage) }} as stage_name,
+        'marketo' as source_system,
+        changes.changed_at as reported_at
+    from marketo_status_changes as changes
+    inner join identity_links as links
+        on links.source_system = 'marketo'
+        and links.source_object = 'lead'
+        and links.source_record_id = changes.lead_id
+    where {{ smarketing.sql_in('changes.new_status', qualifying_statuses) }}
 
 ),
 

@@ -27,6 +27,7 @@ renamed as (
         activityTypeName as activity_type_name,
         coalesce(activityTypeId = 2, false) as is_form_fill_out,
         coalesce(activityTypeId = 22, false) as is_score_change,
+        coalesce(activityTypeId = 13, false) as is_data_value_change,
         case
             when activityTypeId = 22
                 then {{ dbt.safe_cast(smarketing.json_text_field('attributes', 'New Value'), dbt.type_float()) }}
@@ -36,6 +37,14 @@ renamed as (
             when activityTypeId = 32
                 then nullif(replace(replace(replace(replace({{ merge_ids_json }}, '[', ''), ']', ''), '"', ''), ' ', ''), '')
         end as merged_lead_ids,
+        case
+            when activityTypeId = 13
+                then {{ smarketing.json_text_field('attributes', 'Old Value') }}
+        end as old_field_value,
+        case
+            when activityTypeId = 13
+                then {{ smarketing.json_text_field('attributes', 'New Value') }}
+        end as new_field_value,
         {{ clean_id('campaignId') }} as campaign_id,
         primaryAttributeValueId as primary_attribute_value_id,
         primaryAttributeValue as primary_attribute_value,
