@@ -111,3 +111,19 @@ def test_dbt_resource_skips_the_version_probe_and_the_in_process_adapter():
     resource = dbt_resource()
     assert resource._cli_version == Version(installed_version("dbt-core"))
     assert resource._initialize_dbt_core_adapter(["build"]) is None
+
+
+def test_saved_dbt_parse_state_is_readable_by_dbt_so_runs_parse_partially():
+    """dbt reloads target/partial_parse.msgpack before every invocation; when it cannot (a YAML
+    mapping with integer keys in any model file is enough) it silently re-parses the whole project,
+    which costs every pipeline run, what-if and test several seconds."""
+    from dbt.contracts.graph.manifest import Manifest
+    from dbt.parser.manifest import extended_mashumuro_decoder
+
+    from orchestration.dbt_assets import dbt_project
+
+    state = dbt_project().project_dir / "target" / "partial_parse.msgpack"
+    assert state.exists(), "smarketing prepare writes the parse state"
+    manifest = Manifest.from_msgpack(state.read_bytes(), decoder=extended_mashumuro_decoder)
+    assert any(node.startswith("model.smarketing.fct_funnel") for node in manifest.nodes)
+    assert manifest.unit_tests, "unit tests (and their var overrides) are part of the parse state"
