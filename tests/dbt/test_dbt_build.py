@@ -150,3 +150,29 @@ def test_demo_opportunities_equal_ground_truth(demo_build):
     assert set(actual) == set(expected)
     differing = {key: (actual[key], expected[key]) for key in expected if actual[key] != expected[key]}
     assert not differing, f"{len(differing)} opportunities differ, e.g. {next(iter(differing.items()))}"
+
+
+def test_not_null_columns_names_each_required_column_holding_nulls_and_how_many(demo_build, tmp_path):
+    """fct_funnel declares channel, segment and person_key not null (column constraints); nulls put
+    into two of them are reported per column, and a column without the constraint is not checked."""
+    result, warehouse, _ = demo_build
+    assert result.returncode == 0, result.stdout[-5000:]
+    broken = tmp_path / "broken.duckdb"
+    broken.write_bytes(warehouse.read_bytes())
+    with duckdb.connect(str(broken)) as con:
+        keys = [row[0] for row in con.execute(
+            "select person_key from marts_audit.fct_funnel order by person_key limit 3").fetchall()]
+        con.execute("update marts_audit.fct_funnel set channel = null where person_key in (?, ?, ?)", keys)
+        con.execute("update marts_audit.fct_funnel set segment = null where person_key = ?", keys[:1])
+        con.execute("update marts_audit.fct_funnel set owner = null")  # not declared not null
+    failed = run_dbt(["test", "--select", "fct_funnel,test_name:not_null_columns", "--store-failures"],
+                     broken, tmp_path)
+    assert failed.returncode != 0 and "not_null_columns_fct_funnel" in failed.stdout, failed.stdout[-3000:]
+    with duckdb.connect(str(broken), read_only=True) as con:
+        (schema,) = con.execute(
+            "select distinct table_schema from information_schema.tables"
+            " where table_name = 'not_null_columns_fct_funnel_'").fetchall()[0]
+        rows = con.execute(
+            f"select column_name, null_rows from {quote_ident(schema)}.not_null_columns_fct_funnel_"
+            " order by column_name").fetchall()
+    assert rows == [("channel", 3), ("segment", 1)]
