@@ -113,4 +113,8 @@ def dbt_build_args() -> list[str]:
     pool=WAREHOUSE_POOL,
 )
 def smarketing_dbt_assets(context: dg.AssetExecutionContext, dbt: DbtCliResource) -> Iterator[Any]:
-    yield from dbt.cli(dbt_build_args(), context=context).stream()
+    from orchestration.pipeline import warm_up_quality_gates
+
+    invocation = dbt.cli(dbt_build_args(), context=context)  # starts the dbt process
+    warm_up_quality_gates()
+    yield from invocation.stream()

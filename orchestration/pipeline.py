@@ -31,12 +31,22 @@ def _instance() -> dg.DagsterInstance:
     return dg.DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else dg.DagsterInstance.ephemeral()
 
 
-def _warm_up_quality_gates() -> None:
-    """Import Great Expectations in the background while ingest and dbt run.
+# Set by run_pipeline: this process runs every step, the quality gates included.
+_gates_run_here = threading.Event()
 
-    The quality gates run last and GX takes seconds to import; the pipeline spends most of the dbt
-    step waiting on the dbt process, so the import costs no wall time there.
+
+def warm_up_quality_gates() -> None:
+    """Import Great Expectations in the background while dbt builds, when this process runs the gates.
+
+    The gates run last and GX takes seconds to import. The dbt step calls this once its dbt process
+    has started: from then on this process mostly waits for dbt's output, so the import costs no
+    wall time, whereas started with the run it would hold the interpreter while the plan and the
+    ingest steps run. A run started elsewhere (the schedule, the sensor, the UI: each step in its own
+    process) imports nothing here.
     """
+    if not _gates_run_here.is_set():
+        return
+    _gates_run_here.clear()
 
     def _import() -> None:
         try:
@@ -66,14 +76,17 @@ def run_pipeline(
     if ingest_only:
         selection = [key for key in defs.resolve_all_asset_keys() if key.path[0].startswith("raw_")]
     if not ingest_only:
-        _warm_up_quality_gates()
-    with _instance() as instance:
-        result = job.execute_in_process(
-            instance=instance,
-            raise_on_error=False,
-            asset_selection=selection,
-            run_config={"loggers": {"console": {"config": {"log_level": log_level}}}},
-        )
+        _gates_run_here.set()
+    try:
+        with _instance() as instance:
+            result = job.execute_in_process(
+                instance=instance,
+                raise_on_error=False,
+                asset_selection=selection,
+                run_config={"loggers": {"console": {"config": {"log_level": log_level}}}},
+            )
+    finally:
+        _gates_run_here.clear()
 
     outcome = PipelineOutcome(success=result.success, warehouse=settings.warehouse_path())
     outcome.notes = plan.notes()
