@@ -15,6 +15,7 @@ from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtC
 
 from orchestration import settings
 from orchestration.funnel_definitions import dbt_vars, load_definitions
+from orchestration.gate_warm_up import warm_up_quality_gates
 from orchestration.resources import WAREHOUSE_POOL
 
 # dbt is installed beside this interpreter; make sure it is the one dagster-dbt starts, whether or
@@ -113,8 +114,6 @@ def dbt_build_args() -> list[str]:
     pool=WAREHOUSE_POOL,
 )
 def smarketing_dbt_assets(context: dg.AssetExecutionContext, dbt: DbtCliResource) -> Iterator[Any]:
-    from orchestration.pipeline import warm_up_quality_gates
-
     invocation = dbt.cli(dbt_build_args(), context=context)  # starts the dbt process
     warm_up_quality_gates()
     yield from invocation.stream()

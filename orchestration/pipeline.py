@@ -7,7 +7,6 @@ the same job the daily schedule and the export-drop sensor start.
 from __future__ import annotations
 
 import os
-import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -15,6 +14,7 @@ import dagster as dg
 import duckdb
 
 from orchestration import settings
+from orchestration.gate_warm_up import gates_run_in_this_process
 
 
 @dataclass
@@ -29,32 +29,6 @@ class PipelineOutcome:
 def _instance() -> dg.DagsterInstance:
     # With DAGSTER_HOME set (as `make ui` does) runs land in the instance the UI shows.
     return dg.DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else dg.DagsterInstance.ephemeral()
-
-
-# Set by run_pipeline: this process runs every step, the quality gates included.
-_gates_run_here = threading.Event()
-
-
-def warm_up_quality_gates() -> None:
-    """Import Great Expectations in the background while dbt builds, when this process runs the gates.
-
-    The gates run last and GX takes seconds to import. The dbt step calls this once its dbt process
-    has started: from then on this process mostly waits for dbt's output, so the import costs no
-    wall time, whereas started with the run it would hold the interpreter while the plan and the
-    ingest steps run. A run started elsewhere (the schedule, the sensor, the UI: each step in its own
-    process) imports nothing here.
-    """
-    if not _gates_run_here.is_set():
-        return
-    _gates_run_here.clear()
-
-    def _import() -> None:
-        try:
-            import great_expectations.expectations  # noqa: F401
-        except Exception:  # the gate itself reports an unusable GX install
-            pass
-
-    threading.Thread(target=_import, name="gx-warm-up", daemon=True).start()
 
 
 def run_pipeline(
@@ -75,18 +49,14 @@ def run_pipeline(
     selection = None
     if ingest_only:
         selection = [key for key in defs.resolve_all_asset_keys() if key.path[0].startswith("raw_")]
-    if not ingest_only:
-        _gates_run_here.set()
-    try:
-        with _instance() as instance:
-            result = job.execute_in_process(
-                instance=instance,
-                raise_on_error=False,
-                asset_selection=selection,
-                run_config={"loggers": {"console": {"config": {"log_level": log_level}}}},
-            )
-    finally:
-        _gates_run_here.clear()
+    # An ingest-only run has no dbt step, so nothing warms up.
+    with gates_run_in_this_process(), _instance() as instance:
+        result = job.execute_in_process(
+            instance=instance,
+            raise_on_error=False,
+            asset_selection=selection,
+            run_config={"loggers": {"console": {"config": {"log_level": log_level}}}},
+        )
 
     outcome = PipelineOutcome(success=result.success, warehouse=settings.warehouse_path())
     outcome.notes = plan.notes()
