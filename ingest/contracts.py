@@ -11,6 +11,8 @@ HubSpot internal property names, Marketo REST field names); staging models renam
 
 Column types:
     id         text identifier (Salesforce 15/18-char ids, HubSpot numeric ids as text)
+    number_id  an identifier the vendor defines as a whole number (Marketo's lead, campaign,
+               program and asset ids: ``integer`` in its REST API), digits only, ``bigint``
     text       free text
     timestamp  instant, stored as UTC ``timestamp``
     date       calendar date
@@ -329,7 +331,7 @@ MARKETO = (
         primary_key=("id",),
         modified_column="updatedAt",
         columns=(
-            C("id", "id", True), C("email"), C("firstName"), C("lastName"), C("company"),
+            C("id", "number_id", True), C("email"), C("firstName"), C("lastName"), C("company"),
             C("title"), C("country"), C("leadSource"), C("leadStatus"), C("leadScore", "integer"),
             C("sfdcLeadId", "id"), C("sfdcContactId", "id"),
             C("createdAt", "timestamp", True), C("updatedAt", "timestamp"),
@@ -341,9 +343,10 @@ MARKETO = (
         file_patterns=("*activit*.csv",),
         primary_key=("marketoGUID",),
         columns=(
-            C("marketoGUID", "id", True), C("leadId", "id", True), C("activityDate", "timestamp", True),
-            C("activityTypeId", "integer", True), C("activityTypeName"), C("campaignId", "id"),
-            C("primaryAttributeValueId", "id"), C("primaryAttributeValue"), C("attributes"),
+            # marketoGUID is a string in the REST API, the other ids integers.
+            C("marketoGUID", "id", True), C("leadId", "number_id", True), C("activityDate", "timestamp", True),
+            C("activityTypeId", "integer", True), C("activityTypeName"), C("campaignId", "number_id"),
+            C("primaryAttributeValueId", "number_id"), C("primaryAttributeValue"), C("attributes"),
         ),
     ),
     Contract(
@@ -352,7 +355,7 @@ MARKETO = (
         file_patterns=("*program*.csv",),
         primary_key=("id", "costStartDate"),
         columns=(
-            C("id", "id", True), C("name", "text", True), C("type"), C("channel"),
+            C("id", "number_id", True), C("name", "text", True), C("type"), C("channel"),
             C("costStartDate", "date"), C("cost", "decimal"), C("costNote"), C("currency"),
             C("createdAt", "timestamp"),
         ),
@@ -496,9 +499,13 @@ def contract_for_file(source: str, file_name: str) -> Contract | None:
     return None
 
 
+# Column types whose values are kept as written (not parsed).
+TEXT_TYPES = ("text", "id_list")
+
 # DuckDB / portable SQL type of each contract column type in the raw tables.
 RAW_SQL_TYPES = {
     "id": "varchar",
+    "number_id": "bigint",
     "text": "varchar",
     "id_list": "varchar",
     "timestamp": "timestamp",

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from ingest.contracts import Contract
+from ingest.contracts import TEXT_TYPES, Contract
 
 
 @dataclass(frozen=True)
@@ -189,10 +189,12 @@ def _plain_number(value_sql: str, fmt: ValueFormat) -> str:
 def parse_sql(column_type: str, value_sql: str, fmt: ValueFormat) -> str:
     """SQL turning ``value_sql`` (trimmed, non-empty text or NULL) into the contract type; NULL if invalid."""
     v = value_sql
-    if column_type in ("text", "id_list"):
+    if column_type in TEXT_TYPES:
         return v
     if column_type == "id":
         return f"case when {_id_check(v, fmt)} then {v} end"
+    if column_type == "number_id":
+        return f"case when regexp_full_match({v}, '[0-9]+') then try_cast({v} as bigint) end"
     if column_type == "integer":
         pattern = sql_string(_number_pattern(fmt, fraction=False))
         return f"case when regexp_full_match({v}, {pattern}) then try_cast({_plain_number(v, fmt)} as bigint) end"
@@ -236,9 +238,8 @@ def _strptime_sql(v: str, candidates: list[tuple[str, str]]) -> str:
 
 
 def _id_check(v: str, fmt: ValueFormat) -> str:
-    """True for a valid id: searching for one wrong character is cheaper than matching the whole value."""
-    wrong = f"[^{fmt.id_chars}]" + (f"|^[^{fmt.id_first}]" if fmt.id_first != fmt.id_chars else "")
-    check = f"not regexp_matches({v}, {sql_string(wrong)})"
+    """True for a valid id: the first character from ``id_first``, the rest from ``id_chars``."""
+    check = f"regexp_full_match({v}, {sql_string(f'[{fmt.id_first}][{fmt.id_chars}]*')})"
     if fmt.id_lengths:
         check = f"strlen({v}) in ({', '.join(map(str, fmt.id_lengths))}) and {check}"
     return check
@@ -301,6 +302,8 @@ def invalid_reason(column_type: str, fmt: ValueFormat) -> str:
     """Why a value was quarantined, naming the format the export is expected to use."""
     if column_type == "id":
         return f"invalid id: expected {fmt.id_example}"
+    if column_type == "number_id":
+        return f"invalid id: expected a {fmt.name} numeric id (digits only)"
     if column_type == "integer":
         sep = f", '{fmt.group_mark}' between thousands allowed" if fmt.group_mark else ""
         return f"invalid integer: expected whole number digits{sep}"

@@ -292,3 +292,14 @@ def test_ids_are_letters_and_digits_then_separators(text, fmt):
     valid = re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.:-]*", trimmed)
     expected = trimmed if valid and trimmed not in fmt.null_values else None
     assert parse(text, "id", fmt) == expected
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(st.text(alphabet="0123456789+-.,e lL", max_size=22),
+                 st.integers(min_value=0, max_value=2**64).map(str)))
+def test_marketo_numeric_ids_are_digits_that_fit_a_bigint(text):
+    trimmed = text.strip(" ")
+    digits = re.fullmatch(r"[0-9]+", trimmed)
+    expected = int(trimmed) if digits and int(trimmed) < 2**63 else None
+    assert parse(text, "number_id", MARKETO) == expected
+    assert parse("null", "number_id", MARKETO) is None

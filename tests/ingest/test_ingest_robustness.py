@@ -457,7 +457,9 @@ def test_marketo_literal_null_is_empty_and_program_dates_with_z_and_offset_load(
         "attributes,customField\n"
         '783957693,5414087,2022-02-13T14:06:20Z,104,8497,1670,MembershipTest1,"{""Reason"":""Changed""}",null\n'
         "783957694,5414087,2013-09-26T06:56:35+0000,1,null,null,null,null,x\n"
-        "null,5414088,2022-02-13T14:06:20Z,104,null,null,null,null,null\n",
+        "null,5414088,2022-02-13T14:06:20Z,104,null,null,null,null,null\n"
+        # Lead, campaign and asset ids are integers in Marketo's API: a lead id with letters is not one.
+        "783957695,L-5414089,2022-02-13T14:06:20Z,1,-8497,null,null,null,null\n",
     )
     write(
         "marketo/programs.csv",
@@ -470,26 +472,30 @@ def test_marketo_literal_null_is_empty_and_program_dates_with_z_and_offset_load(
 
     assert [row[:5] for row in ledger(con)] == [
         ("marketo/leads.csv", "loaded", 1, 1, 0),
-        ("marketo/activities.csv", "loaded", 3, 2, 1),
+        ("marketo/activities.csv", "loaded", 4, 2, 2),
         ("marketo/programs.csv", "loaded", 2, 2, 0),
     ]
     assert rows(con, """
-        select marketoGUID, activityDate, campaignId, primaryAttributeValueId, primaryAttributeValue, attributes,
-               customField
+        select marketoGUID, leadId, activityDate, campaignId, primaryAttributeValueId, primaryAttributeValue,
+               attributes, customField
         from raw_marketo.activities order by 1""") == [
-        ("783957693", T(2022, 2, 13, 14, 6, 20), "8497", "1670", "MembershipTest1", '{"Reason":"Changed"}', None),
-        ("783957694", T(2013, 9, 26, 6, 56, 35), None, None, None, None, "x"),
+        ("783957693", 5414087, T(2022, 2, 13, 14, 6, 20), 8497, 1670, "MembershipTest1", '{"Reason":"Changed"}',
+         None),
+        ("783957694", 5414087, T(2013, 9, 26, 6, 56, 35), None, None, None, None, "x"),
     ]
-    assert rows(con, "select line, column_name, raw_value, reason from ingest.quarantine") == [
+    numeric = "invalid id: expected a marketo numeric id (digits only)"
+    assert rows(con, "select line, column_name, raw_value, reason from ingest.quarantine order by line, column_name") == [
         (4, "marketoGUID", "null", "missing primary key"),
+        (5, "campaignId", "-8497", numeric),
+        (5, "leadId", "L-5414089", numeric),
     ]
     assert rows(con, "select * exclude (_source_file, _source_line, _file_order, _load_id, _loaded_at) "
                      "from raw_marketo.programs order by id") == [
-        ("1001", "Webinar Q1", "Event", "Webinar", D(2026, 1, 1), Decimal("1500.000000"), None, None,
+        (1001, "Webinar Q1", "Event", "Webinar", D(2026, 1, 1), Decimal("1500.000000"), None, None,
          T(2015, 5, 21, 22, 45, 13)),
-        ("1002", None, "Email", "Email Send", None, None, None, None, T(2015, 5, 21, 22, 45, 13)),
+        (1002, None, "Email", "Email Send", None, None, None, None, T(2015, 5, 21, 22, 45, 13)),
     ]
-    assert rows(con, "select id, email, leadScore, updatedAt from raw_marketo.leads") == [("7", None, None, None)]
+    assert rows(con, "select id, email, leadScore, updatedAt from raw_marketo.leads") == [(7, None, None, None)]
 
 
 def test_files_of_one_object_may_order_and_choose_their_columns_differently(con, drop, write):

@@ -116,11 +116,11 @@ def test_marketo_rest_names(con, drop, write):
         ("leads", "loaded", 1), ("activities", "loaded", 1),
     ]
     assert rows(con, "select id, leadScore, sfdcLeadId, createdAt, updatedAt from raw_marketo.leads") == [
-        ("7", 35, "00Q5g00000AbCdEAAZ", T(2026, 3, 4, 10, 15), T(2026, 3, 5, 8, 0)),
+        (7, 35, "00Q5g00000AbCdEAAZ", T(2026, 3, 4, 10, 15), T(2026, 3, 5, 8, 0)),
     ]
     assert rows(con, "select marketoGUID, leadId, activityDate, activityTypeId, attributes "
                      "from raw_marketo.activities") == [
-        ("1001", "7", T(2026, 3, 4, 10, 16), 2, '{"Form Fields": "x"}'),
+        ("1001", 7, T(2026, 3, 4, 10, 16), 2, '{"Form Fields": "x"}'),
     ]
 
 

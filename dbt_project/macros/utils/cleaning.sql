@@ -8,6 +8,15 @@
 {%- endmacro %}
 
 
+{#
+    An id the vendor defines as a whole number (the raw column is an integer: Marketo's lead,
+    campaign, program and asset ids), as text like every other id it is joined with.
+#}
+{% macro numeric_id(column) -%}
+    {{ dbt.cast(column, dbt.type_string()) }}
+{%- endmacro %}
+
+
 {# An email as the identity rules define it: lower(trim(email)), null when blank. #}
 {% macro normalise_email(column) -%}
     nullif(lower(trim({{ column }})), '')

@@ -21,7 +21,7 @@ renamed as (
 
     select
         {{ clean_id('marketoGUID') }} as activity_id,
-        {{ clean_id('leadId') }} as lead_id,
+        {{ numeric_id('leadId') }} as lead_id,
         activityDate as occurred_at,
         activityTypeId as activity_type_id,
         activityTypeName as activity_type_name,
@@ -45,8 +45,8 @@ renamed as (
             when activityTypeId = 13
                 then {{ smarketing.json_text_field('attributes', 'New Value') }}
         end as new_field_value,
-        {{ clean_id('campaignId') }} as campaign_id,
-        primaryAttributeValueId as primary_attribute_value_id,
+        {{ numeric_id('campaignId') }} as campaign_id,
+        {{ numeric_id('primaryAttributeValueId') }} as primary_attribute_value_id,
         primaryAttributeValue as primary_attribute_value,
         attributes as attributes
     from versions

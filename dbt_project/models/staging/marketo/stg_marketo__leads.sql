@@ -15,7 +15,7 @@ versions as (
 renamed as (
 
     select
-        {{ clean_id('id') }} as lead_id,
+        {{ numeric_id('id') }} as lead_id,
         {{ normalise_email('email') }} as email,
         firstName as first_name,
         lastName as last_name,

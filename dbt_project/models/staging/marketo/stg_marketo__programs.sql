@@ -15,7 +15,7 @@ versions as (
 renamed as (
 
     select
-        {{ clean_id('id') }} as program_id,
+        {{ numeric_id('id') }} as program_id,
         name as program_name,
         type as program_type,
         channel as program_channel,
