@@ -16,7 +16,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-CHUNK_BYTES = 1 << 20
+CHUNK_BYTES = 1 << 24
 HEAD_BYTES = 1 << 18
 TAIL_BYTES = 1 << 16
 

@@ -38,6 +38,7 @@ from ingest.contracts import (
     LINEAGE_COLUMNS,
     RAW_SQL_TYPES,
     SOURCES,
+    TEXT_TYPES,
     Contract,
     quote_ident,
     raw_table_ddl,
@@ -425,7 +426,7 @@ def _typed_columns(
         if column.required and target in contract.primary_key:
             missing = is_missing_sql(raw, fmt)
             checks.append(_Check(missing, target, raw, MISSING_PRIMARY_KEY))
-        if column.type not in ("text", "id_list"):
+        if column.type not in TEXT_TYPES:
             invalid = f"(v{i} is not null and t{i} is null)"
             typed = parse_sql(column.type, value, fmt)
             checks.append(_Check(f"({value} is not null and {typed} is null)", target, raw,
@@ -487,7 +488,13 @@ def _load_rows(
     records, rows, bad, summaries = counts[:4]
     if records == 0:
         return attempt.finish(EMPTY, "header only, no data rows")
-    lines = _record_lines(con, readable, scan, header, records, reader, path)
+    # Text values are kept as written: when every typed value parsed (a newline never parses), the
+    # newlines inside records are all in the text columns of the typed rows.
+    texts_kept = None if bad or summaries else [
+        f"t{i}" for i, target in enumerate(mapping.targets)
+        if target in mapping.custom or contract.column(target).type in TEXT_TYPES
+    ]
+    lines = _record_lines(con, readable, scan, header, records, reader, path, texts_kept)
     if summaries:
         notes.append(_summary_note(con, lines, summaries))
     if rows == 0:
@@ -639,23 +646,29 @@ def _create_line_offsets(con, runs_sql: str, params: dict | None = None) -> int:
 
 
 def _record_lines(
-    con, readable: Path, scan: FileScan, header: HeaderRow, rows: int, reader: str, path: dict
+    con, readable: Path, scan: FileScan, header: HeaderRow, rows: int, reader: str, path: dict,
+    texts_kept: list[str] | None,
 ) -> _LineNumbers:
     """Line numbers from record positions, shifted by the newlines inside earlier quoted values.
 
-    When the file has as many lines below the header as records, each record is one line. Only
-    otherwise is the file read again to count the newlines inside each record's values.
+    When the file has as many lines below the header as records, each record is one line.
+    Otherwise the newlines inside each record are counted: in ``texts_kept``, the typed rows' text
+    columns, when they hold every value that can contain one, else in the file read again.
     """
     first_data_line = header.last_line + 1
     lines_after_header = scan.physical_lines - header.last_line - scan.trailing_blank_lines
     if lines_after_header == rows:
         return _LineNumbers(first_data_line)
+    columns = texts_kept if texts_kept is not None else [f"c{i}" for i in range(len(header.mapping.targets))]
     newlines = " + ".join(
-        f"case when contains(c{i}, chr(10)) then strlen(c{i}) - strlen(replace(c{i}, chr(10), '')) else 0 end"
-        for i in range(len(header.mapping.targets))
-    )
+        f"case when contains({c}, chr(10)) then strlen({c}) - strlen(replace({c}, chr(10), '')) else 0 end"
+        for c in columns
+    ) or "0"
     # Outside the load transaction like the typed rows: row ids are the records' positions.
-    con.execute(f"create temp table _ingest_newlines as select {newlines} as _newlines from {reader}", path)
+    if texts_kept is not None:
+        con.execute(f"create temp table _ingest_newlines as select {newlines} as _newlines from {_ROWS}")
+    else:
+        con.execute(f"create temp table _ingest_newlines as select {newlines} as _newlines from {reader}", path)
     embedded = con.execute(f"select coalesce(sum(_newlines), 0) from {_NEWLINES}").fetchall()[0][0]
     if lines_after_header == rows + embedded:
         # Records spanning lines (newlines inside quoted values) shift every later record down.

@@ -83,6 +83,23 @@ def test_quoted_newlines_and_delimiters_keep_true_line_numbers(con, drop, write)
     assert rows(con, "select line, column_name, raw_value from ingest.quarantine") == [(6, "CreatedDate", "not a date")]
 
 
+def test_newlines_in_custom_columns_of_a_file_without_bad_values_keep_true_line_numbers(con, drop, write):
+    # Every value parses, so the newlines are counted in the loaded text, not by reading the file again.
+    write(
+        "salesforce/Lead.csv",
+        f"{LEAD_HEADER},Notes__c,Description\n"
+        f'{lead_id(1)},A,Open,2026-03-04T10:15:00.000Z,"one\ntwo\nthree",x\n'
+        f'{lead_id(2)},B,Open,2026-03-04T10:15:00.000Z,plain,"four\nfive"\n'
+        f"{lead_id(3)},C,Open,2026-03-04T10:15:00.000Z,,\n",
+    )
+    report = load_drop(con, drop)
+
+    assert summary(report) == [("salesforce/Lead.csv", "loaded", 3, 3, 0)]
+    assert rows(con, "select Id, _source_line from raw_salesforce.lead order by Id") == [
+        (lead_id(1), 2), (lead_id(2), 5), (lead_id(3), 7),
+    ]
+
+
 def test_blank_lines_between_records_keep_true_line_numbers(con, drop, write):
     write(
         "salesforce/Lead.csv",
