@@ -488,8 +488,8 @@ def _load_rows(
     records, rows, bad, summaries = counts[:4]
     if records == 0:
         return attempt.finish(EMPTY, "header only, no data rows")
-    # Text values are kept as written: when every typed value parsed (a newline never parses), the
-    # newlines inside records are all in the text columns of the typed rows.
+    # Text values are kept as written, so when every row is a valid record the typed rows' text
+    # columns hold the newlines inside records, except any a typed value parsed around.
     texts_kept = None if bad or summaries else [
         f"t{i}" for i, target in enumerate(mapping.targets)
         if target in mapping.custom or contract.column(target).type in TEXT_TYPES
@@ -653,7 +653,9 @@ def _record_lines(
 
     When the file has as many lines below the header as records, each record is one line.
     Otherwise the newlines inside each record are counted: in ``texts_kept``, the typed rows' text
-    columns, when they hold every value that can contain one, else in the file read again.
+    columns, when given, else in the file read again. A count that misses newlines (a typed
+    value's, or blank lines the CSV reader skips) cannot add up to the file's lines: the records'
+    starts are then found in the text itself.
     """
     first_data_line = header.last_line + 1
     lines_after_header = scan.physical_lines - header.last_line - scan.trailing_blank_lines

@@ -100,6 +100,24 @@ def test_newlines_in_custom_columns_of_a_file_without_bad_values_keep_true_line_
     ]
 
 
+def test_a_date_spanning_two_lines_and_a_blank_line_keep_true_line_numbers(con, drop, write):
+    # strptime reads the date's trailing line break as whitespace, so the value parses and its
+    # break is not in a text column: counting the text columns cannot match the file's lines.
+    write(
+        "salesforce/Lead.csv",
+        f"{LEAD_HEADER},ConvertedDate,Description\n"
+        f'{lead_id(1)},A,Open,2026-03-04T10:15:00.000Z,"2026-03-05\n",x\n'
+        "\n"
+        f"{lead_id(2)},B,Open,2026-03-04T10:15:00.000Z,,y\n",
+    )
+    report = load_drop(con, drop)
+
+    assert summary(report) == [("salesforce/Lead.csv", "loaded", 2, 2, 0)]
+    assert rows(con, "select Id, ConvertedDate, _source_line from raw_salesforce.lead order by Id") == [
+        (lead_id(1), dt.date(2026, 3, 5), 2), (lead_id(2), None, 5),
+    ]
+
+
 def test_blank_lines_between_records_keep_true_line_numbers(con, drop, write):
     write(
         "salesforce/Lead.csv",
