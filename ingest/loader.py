@@ -408,6 +408,11 @@ class _Conversion:
     missing: str | None
     invalid: str | None
 
+    @property
+    def kept_as_text(self) -> bool:
+        """A text value (a text column or a custom field): kept as written, it never fails to parse."""
+        return self.invalid is None
+
 
 def _typed_columns(
     contract: Contract, header: HeaderRow, fmt: ValueFormat
@@ -490,10 +495,7 @@ def _load_rows(
         return attempt.finish(EMPTY, "header only, no data rows")
     # Text values are kept as written, so when every row is a valid record the typed rows' text
     # columns hold the newlines inside records, except any a typed value parsed around.
-    texts_kept = None if bad or summaries else [
-        f"t{i}" for i, target in enumerate(mapping.targets)
-        if target in mapping.custom or contract.column(target).type in TEXT_TYPES
-    ]
+    texts_kept = None if bad or summaries else [f"t{i}" for i, c in enumerate(conversions) if c.kept_as_text]
     lines = _record_lines(con, readable, scan, header, records, reader, path, texts_kept)
     if summaries:
         notes.append(_summary_note(con, lines, summaries))
@@ -666,11 +668,9 @@ def _record_lines(
         f"case when contains({c}, chr(10)) then strlen({c}) - strlen(replace({c}, chr(10), '')) else 0 end"
         for c in columns
     ) or "0"
+    source, params = (_ROWS, None) if texts_kept is not None else (reader, path)
     # Outside the load transaction like the typed rows: row ids are the records' positions.
-    if texts_kept is not None:
-        con.execute(f"create temp table _ingest_newlines as select {newlines} as _newlines from {_ROWS}")
-    else:
-        con.execute(f"create temp table _ingest_newlines as select {newlines} as _newlines from {reader}", path)
+    con.execute(f"create temp table _ingest_newlines as select {newlines} as _newlines from {source}", params)
     embedded = con.execute(f"select coalesce(sum(_newlines), 0) from {_NEWLINES}").fetchall()[0][0]
     if lines_after_header == rows + embedded:
         # Records spanning lines (newlines inside quoted values) shift every later record down.
