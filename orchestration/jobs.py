@@ -7,7 +7,9 @@ import hashlib
 import dagster as dg
 from pydantic import Field
 
+from ingest import loader
 from ingest.contracts import SOURCES
+from ingest.source_settings import SETTINGS_FILE
 from orchestration.resources import WAREHOUSE_POOL, ExportsResource, WarehouseResource
 
 PIPELINE_JOB_NAME = "smarketing_pipeline"
@@ -31,17 +33,25 @@ daily_pipeline_schedule = dg.ScheduleDefinition(
 
 
 def drop_fingerprint(exports: ExportsResource) -> str | None:
-    """A fingerprint of the files in the source folders (name, size, mtime); None when empty."""
+    """A fingerprint of what ingest would read from the drop (path, size, mtime); None when empty.
+
+    Derived from the discovery plan itself, so it covers exactly the files a run would load, at any
+    depth (``salesforce/2026-11-08/Lead.csv``), the files it would report as not loaded inside the
+    source folders, and each source's settings file, which decides how files are recognised.
+    Anything outside the source folders is not part of the drop and never starts a run.
+    """
     root = exports.resolved_path()
+    plan = loader.plan_drop(root)
+    paths = {path for files in plan.files.values() for path in files}
+    paths |= {root / u.path for u in plan.unrecognised if u.path.split("/", 1)[0] in SOURCES}
+    paths |= {root / source / SETTINGS_FILE for source in SOURCES if source not in plan.absent_sources}
     entries = []
-    for source in SOURCES:
-        folder = root / source
-        if not folder.is_dir():
+    for path in sorted(paths):
+        try:
+            stat = path.lstat()
+        except OSError:
             continue
-        for path in sorted(folder.iterdir()):
-            if path.is_file() and not path.is_symlink():
-                stat = path.stat()
-                entries.append(f"{source}/{path.name}:{stat.st_size}:{stat.st_mtime_ns}")
+        entries.append(f"{path.relative_to(root).as_posix()}:{stat.st_size}:{stat.st_mtime_ns}")
     if not entries:
         return None
     return hashlib.sha256("\n".join(entries).encode()).hexdigest()
