@@ -15,8 +15,8 @@ PROFILES = ("salesforce+hubspot", "salesforce+marketo", "salesforce", "hubspot")
 
 
 def _paths(args: argparse.Namespace) -> tuple[Path, Path]:
-    settings.use_paths(warehouse=args.warehouse, exports=args.exports)
-    return settings.exports_dir(), settings.warehouse_path()
+    """The export drop and warehouse of a command: its flags, else the environment, else the defaults."""
+    return settings.exports_dir(args.exports), settings.warehouse_path(args.warehouse)
 
 
 def cmd_generate(args: argparse.Namespace) -> int:
@@ -83,7 +83,6 @@ def cmd_what_if(args: argparse.Namespace) -> int:
     from orchestration.funnel_definitions import DefinitionsError
     from orchestration.what_if import WhatIfError, run_what_if
 
-    settings.use_paths(warehouse=args.warehouse)
     try:
         as_of = dt.date.fromisoformat(args.as_of) if args.as_of else None
     except ValueError:
@@ -91,7 +90,7 @@ def cmd_what_if(args: argparse.Namespace) -> int:
         return 2
     started = time.perf_counter()
     try:
-        result = run_what_if(args.proposed, settings.warehouse_path(), as_of=as_of,
+        result = run_what_if(args.proposed, settings.warehouse_path(args.warehouse), as_of=as_of,
                              log=lambda message: print(message, file=sys.stderr))
     except DefinitionsError as exc:
         print(f"error: the proposed definitions are invalid: {exc}", file=sys.stderr)
@@ -105,9 +104,9 @@ def cmd_what_if(args: argparse.Namespace) -> int:
 
 
 def cmd_prepare(args: argparse.Namespace) -> int:
-    from orchestration.dbt_assets import dbt_project
+    from orchestration.dbt_project import prepare_dbt_project
 
-    print(f"dbt manifest ready: {dbt_project().manifest_path}")
+    print(f"dbt manifest ready: {prepare_dbt_project(only_if_stale=not args.force)}")
     return 0
 
 
@@ -150,6 +149,7 @@ def build_parser() -> argparse.ArgumentParser:
     demo.set_defaults(func=cmd_demo)
 
     prepare = sub.add_parser("prepare", help="parse the dbt project once (done by make; runs reuse the manifest)")
+    prepare.add_argument("--force", action="store_true", help="parse even when no dbt file changed")
     prepare.set_defaults(func=cmd_prepare)
 
     defs = sub.add_parser("definitions", help="validate and print the governed funnel definitions")

@@ -1,9 +1,10 @@
 """Great Expectations gates on spend and the closed-loop marts, run as blocking Dagster asset checks.
 
 Same pattern as ``quality_checks``: each gate builds a small aggregate with SQL, validates it with a
-GX suite on a pandas batch, and says which metric is off, by how much, and for which rows. The
-gates check the marts where dbt wrote them, in the audit schema, before they are published
-(orchestration/publish.py): a failing gate leaves the published marts as they were.
+GX suite (orchestration/gx_suites.py), and says which metric is off, by how much, and for which
+rows. The gates check the marts where dbt wrote them, in the audit schema, before they are
+published (orchestration/publish.py), as blocking asset checks (orchestration/defs/checks.py): a
+failing gate leaves the published marts as they were.
 
 - ``spend_reconciles_to_inputs`` (marts.fct_marketing_spend): per cost source and currency, the
   spend in the mart equals the spend in the latest raw rows (ad platform exports, Salesforce
@@ -17,17 +18,25 @@ gates check the marts where dbt wrote them, in the audit schema, before they are
 
 from __future__ import annotations
 
-import dagster as dg
 import pandas as pd
 
-from ingest.contracts import contracts_for, quote_ident
+from ingest.contracts import Contract, contracts_for, quote_ident
 from orchestration.funnel_definitions import FUNNEL_STAGES, load_definitions
+from orchestration.gx_suites import GateOutcome, suite_passes
 from orchestration.publish import audit_schema, audited_relation
-from orchestration.quality_checks import GateOutcome, latest_rows_sql, markdown_table
-from orchestration.resources import WarehouseResource
 
-FCT_MARKETING_SPEND = dg.AssetKey([audit_schema(), "fct_marketing_spend"])
-RPT_CLOSED_LOOP = dg.AssetKey([audit_schema(), "rpt_closed_loop"])
+def latest_rows_sql(contract: Contract) -> str:
+    """The latest version of every record in a raw table, without deleted records."""
+    order = [f"{quote_ident(contract.modified_column)} desc nulls last"] if contract.modified_column else []
+    order += ["_file_order desc", "_source_line desc"]
+    keys = ", ".join(quote_ident(k) for k in contract.primary_key)
+    deleted = f"where not coalesce({quote_ident(contract.deleted_column)}, false)" if contract.deleted_column else ""
+    return (
+        f"select * from (select *, row_number() over (partition by {keys} order by {', '.join(order)}) as _rn "
+        f"from {quote_ident(contract.schema)}.{quote_ident(contract.table)}) latest "
+        f"{deleted + ' and' if deleted else 'where'} _rn = 1"
+    )
+
 
 # Ad platform exports: (raw contract = cost source, campaign name column, cost column).
 _AD_SOURCES = (
@@ -123,26 +132,11 @@ def spend_frame(con) -> pd.DataFrame:
     return frame
 
 
-def _suite_result(frame: pd.DataFrame, asset: str, suite_name: str, expectations) -> bool:
-    import great_expectations as gx
-    from great_expectations.data_context.types.base import ProgressBarsConfig
-
-    context = gx.get_context(mode="ephemeral")
-    context.variables.progress_bars = ProgressBarsConfig(globally=False)
-    batch = (
-        context.data_sources.add_pandas("closed_loop")
-        .add_dataframe_asset(asset)
-        .add_batch_definition_whole_dataframe("all")
-        .get_batch(batch_parameters={"dataframe": frame})
-    )
-    return bool(batch.validate(gx.ExpectationSuite(name=suite_name, expectations=expectations)).success)
-
-
 def validate_spend(frame: pd.DataFrame) -> GateOutcome:
     """GX suite: mart spend = expected input spend per source and currency; no negative inputs; every day converted."""
     import great_expectations.expectations as gxe
 
-    passed = _suite_result(frame, "spend_by_source_and_currency", "spend_reconciles", [
+    passed = suite_passes(frame, "spend_by_source_and_currency", "spend_reconciles", [
         gxe.ExpectColumnPairValuesToBeEqual(column_A="mart_cost", column_B="expected_cost"),
         gxe.ExpectColumnValuesToBeBetween(column="negative_input_rows", max_value=0),
         gxe.ExpectColumnValuesToBeBetween(column="rows_without_rate", max_value=0),
@@ -263,7 +257,7 @@ def invariants_frame(con) -> pd.DataFrame:
 def validate_invariants(frame: pd.DataFrame) -> GateOutcome:
     import great_expectations.expectations as gxe
 
-    passed = _suite_result(frame, "closed_loop_violations", "closed_loop_is_consistent",
+    passed = suite_passes(frame, "closed_loop_violations", "closed_loop_is_consistent",
                            [gxe.ExpectTableRowCountToEqual(value=0)])
     rows = frame.to_dict(orient="records")
     if passed:
@@ -273,51 +267,3 @@ def validate_invariants(frame: pd.DataFrame) -> GateOutcome:
     parts = [f"{r['metric']}: {r['rows']} ({r['value']:g} vs limit {r['limit']:g}, off by {r['off_by']:+g})"
              for r in rows]
     return GateOutcome(False, "closed loop is inconsistent: " + "; ".join(parts), rows, frame)
-
-
-@dg.asset_check(
-    asset=FCT_MARKETING_SPEND,
-    name="spend_reconciles_to_inputs",
-    blocking=True,
-    description=(
-        "Great Expectations: per cost source and currency, spend in marts.fct_marketing_spend equals the latest "
-        "raw spend inputs (ad platform exports, Salesforce Campaign ActualCost, Marketo program costs) less the "
-        "campaign costs mapped ad spend already carries; no negative input; an FX rate on every spend day."
-    ),
-)
-def spend_reconciles_to_inputs(warehouse: WarehouseResource) -> dg.AssetCheckResult:
-    with warehouse.connect(read_only=True) as con:
-        outcome = validate_spend(spend_frame(con))
-    return dg.AssetCheckResult(
-        passed=outcome.passed,
-        severity=dg.AssetCheckSeverity.ERROR,
-        description=outcome.summary,
-        metadata={"by_source_and_currency": dg.MetadataValue.md(markdown_table(outcome.frame)),
-                  "failing_rows": len(outcome.failing_rows)},
-    )
-
-
-@dg.asset_check(
-    asset=RPT_CLOSED_LOOP,
-    name="closed_loop_is_consistent",
-    blocking=True,
-    description=(
-        "Great Expectations: within each cohort stage counts never increase down the funnel; rates and weights "
-        "lie in [0, 1]; no negative amounts; no won opportunity without an account; an FX rate for every "
-        "open or lost opportunity amount on its close date (won ones: won_revenue_reconciles_to_crm)."
-    ),
-)
-def closed_loop_is_consistent(warehouse: WarehouseResource) -> dg.AssetCheckResult:
-    with warehouse.connect(read_only=True) as con:
-        outcome = validate_invariants(invariants_frame(con))
-    return dg.AssetCheckResult(
-        passed=outcome.passed,
-        severity=dg.AssetCheckSeverity.ERROR,
-        description=outcome.summary,
-        metadata={"violations": dg.MetadataValue.md(markdown_table(outcome.frame)) if len(outcome.frame) else
-                  dg.MetadataValue.text("none"),
-                  "violation_count": len(outcome.failing_rows)},
-    )
-
-
-closed_loop_checks = [spend_reconciles_to_inputs, closed_loop_is_consistent]

@@ -1,6 +1,6 @@
 import dagster as dg
 
-from orchestration.jobs import export_drop_sensor
+from orchestration.defs.automation import export_drop_sensor
 from orchestration.resources import ExportsResource
 
 
