@@ -48,16 +48,16 @@ def run_pipeline(
 
     prepare_dbt_project(only_if_stale=True)  # before the definitions load: they are built from its manifest
 
-    from orchestration.definitions import defs
+    from orchestration.definitions import build_defs
     from orchestration.defs.automation import PIPELINE_JOB_NAME
     from orchestration.resources import ExportsResource, WarehouseResource
 
     plan = loader.plan_drop(exports_root)
-    resources = {
+    defs = build_defs({
         "exports": ExportsResource(path=str(exports_root)),
         "warehouse": WarehouseResource(path=str(warehouse_file)),
         "drop_plan": plan,
-    }
+    })
     job = defs.resolve_job_def(PIPELINE_JOB_NAME)
     selection = None
     if ingest_only:
@@ -68,7 +68,6 @@ def run_pipeline(
             instance=instance,
             raise_on_error=False,
             asset_selection=selection,
-            resources=resources,
             run_config={"loggers": {"console": {"config": {"log_level": log_level}}}},
         )
 
