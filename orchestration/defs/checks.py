@@ -73,9 +73,10 @@ def attribution_reconciles_to_won_revenue(warehouse: WarehouseResource) -> dg.As
     name="spend_reconciles_to_inputs",
     blocking=True,
     description=(
-        "Great Expectations: per cost source and currency, spend in marts.fct_marketing_spend equals the latest "
-        "raw spend inputs (ad platform exports, Salesforce Campaign ActualCost, Marketo program costs) less the "
-        "campaign costs mapped ad spend already carries; no negative input; an FX rate on every spend day."
+        "Great Expectations: per cost source and currency, the staged spend inputs (ad platform exports, "
+        "Salesforce Campaign ActualCost, Marketo program costs) equal the costs int_marketing_cost_inputs counted, "
+        "superseded or left undated, and spend in marts.fct_marketing_spend equals the counted ones; no negative "
+        "input; an FX rate on every spend day."
     ),
 )
 def spend_reconciles_to_inputs(warehouse: WarehouseResource) -> dg.AssetCheckResult:
