@@ -20,7 +20,7 @@ def _paths(args: argparse.Namespace) -> tuple[Path, Path]:
 
 
 def cmd_generate(args: argparse.Namespace) -> int:
-    from ingest.demo import generate
+    from demo_company import generate
 
     started = time.perf_counter()
     summary = generate(Path(args.out), people=args.people, seed=args.seed, profile=args.profile)

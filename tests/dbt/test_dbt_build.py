@@ -95,7 +95,7 @@ def cents(value) -> Decimal | None:
 
 @pytest.fixture(scope="module")
 def demo_build(tmp_path_factory):
-    demo = pytest.importorskip("ingest.demo")
+    demo = pytest.importorskip("demo_company")
     loader = pytest.importorskip("ingest.loader")
     if not hasattr(demo, "generate") or not hasattr(loader, "load_drop"):
         pytest.skip("the demo generator or the loader is not available")

@@ -45,7 +45,7 @@ DIMENSIONS = ["channel", "original_source", "region", "segment", "owner", "first
 
 @pytest.fixture(scope="module")
 def semantic_demo(tmp_path_factory):
-    demo = pytest.importorskip("ingest.demo")
+    demo = pytest.importorskip("demo_company")
     loader = pytest.importorskip("ingest.loader")
     root = tmp_path_factory.mktemp("semantic_demo")
     project, drop, warehouse = root / "dbt_project", root / "exports", root / "warehouse.duckdb"

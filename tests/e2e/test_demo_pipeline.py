@@ -16,7 +16,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from ingest.demo import generate
+from demo_company import generate
 from orchestration.funnel_definitions import FUNNEL_STAGES
 from orchestration.pipeline import run_pipeline
 from warehouse_fingerprint import fingerprint

@@ -3,7 +3,7 @@
 A demo company is built once through the pipeline; then a proposed definitions file is evaluated
 with `smarketing what-if` (a higher MQL score threshold, as a future version) and with the Dagster
 job `smarketing_what_if` (more excluded domains). The expected current and proposed counts come from
-the oracle (ingest/demo/oracle.py) applied to the simulated records with each definitions document,
+the oracle (demo_company/oracle.py) applied to the simulated records with each definitions document,
 never from the SQL under test. Published tables must not change.
 """
 
@@ -23,10 +23,10 @@ import duckdb
 import pytest
 import yaml
 
-from ingest.demo import generate
-from ingest.demo.clock import AS_OF
-from ingest.demo.oracle import compute_ground_truth, definitions_from_document, email_domain
-from ingest.demo.simulate import simulate
+from demo_company import generate
+from demo_company.clock import AS_OF
+from demo_company.oracle import compute_ground_truth, definitions_from_document, email_domain
+from demo_company.simulate import simulate
 from orchestration import settings
 from orchestration.cli import main
 from orchestration.pipeline import run_pipeline

@@ -6,7 +6,7 @@ import copy
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
-from ingest.demo.records import (
+from demo_company.records import (
     ExportDrop, HsContact, HsDeal, HsEmailEvent, HsFormSubmission, MkActivity, MkLead, SfContact, SfContactRole,
     SfConversionRate, SfLead, SfLeadHistory, SfOpportunity, SfOpportunityHistory,
 )

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from ingest.contracts import contract_for_file
-from ingest.demo import PROFILES, generate
-from ingest.demo.writers import EXPORT_DAY, HUBSPOT_FILES, HUBSPOT_INCREMENTAL_FILES
+from demo_company import PROFILES, generate
+from demo_company.writers import EXPORT_DAY, HUBSPOT_FILES, HUBSPOT_INCREMENTAL_FILES
 
 SMALL = 300
 

@@ -15,10 +15,10 @@ import duckdb
 import pytest
 
 from ingest.contracts import contract_for_file
-from ingest.demo import generate
-from ingest.demo.catalog import TEAM
-from ingest.demo.simulate import simulate
-from ingest.demo.writers import (
+from demo_company import generate
+from demo_company.catalog import TEAM
+from demo_company.simulate import simulate
+from demo_company.writers import (
     EXPORT_DAY, HUBSPOT_FILES, HUBSPOT_INCREMENTAL_FILES, HUBSPOT_SPANISH_LABELS, _sf_lead, _sf_lead_history,
     es_number, es_timestamp,
 )

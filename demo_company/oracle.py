@@ -26,8 +26,8 @@ import yaml
 from .catalog import MARKETS, SALES_REGIONS
 from .records import ExportDrop
 
-DEFINITIONS_PATH = Path(__file__).resolve().parents[2] / "dbt_project" / "definitions" / "funnel_definitions.yml"
-SEEDS = Path(__file__).resolve().parents[2] / "dbt_project" / "seeds"
+DEFINITIONS_PATH = Path(__file__).resolve().parents[1] / "dbt_project" / "definitions" / "funnel_definitions.yml"
+SEEDS = Path(__file__).resolve().parents[1] / "dbt_project" / "seeds"
 STAGES = ("subscriber", "lead", "mql", "sql", "opportunity", "customer", "evangelist")
 # HubSpot's lifecycle stages ("Became a ... date" properties) -> the funnel's stages.
 HUBSPOT_LIFECYCLE_STAGES = {"subscriber": "subscriber", "lead": "lead", "marketingqualifiedlead": "mql",

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
-from ingest.demo.oracle import amount_in_reporting_currency, definitions_from_document, marketing_spend
-from ingest.demo.records import AdSpendDay, CampaignMapping, ExportDrop, FxRate, MkProgram, SfCampaign
+from demo_company.oracle import amount_in_reporting_currency, definitions_from_document, marketing_spend
+from demo_company.records import AdSpendDay, CampaignMapping, ExportDrop, FxRate, MkProgram, SfCampaign
 
 from demo_records import DEFINITIONS_DOCUMENT
 

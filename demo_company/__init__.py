@@ -1,13 +1,13 @@
 """The demo company: a deterministic export drop of a believable B2B funnel, with its ground truth.
 
-    from ingest.demo import generate
+    from demo_company import generate
     summary = generate(Path("demo_exports"), people=3000, seed=42, profile="salesforce+hubspot")
 
 writes the vendor exports of the profile's systems (``salesforce/`` with the incremental extract in
 ``salesforce/2026-11-01/``, ``hubspot/``, ``marketo/``, ``spend/``), the company's MQL plan
 (``targets/``, multi-system profiles) and
 ``_ground_truth/ground_truth.json``: every person's governed stage entry times and
-every opportunity's close and reporting-currency amount, computed by ``ingest.demo.oracle`` from the
+every opportunity's close and reporting-currency amount, computed by ``demo_company.oracle`` from the
 simulated records with the governed funnel definitions.
 """
 

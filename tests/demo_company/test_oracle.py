@@ -15,7 +15,7 @@ from demo_records import (
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ingest.demo.oracle import (
+from demo_company.oracle import (
     DEFINITIONS_PATH, STAGES, backfill, classify_form, cohort_conversion, compute_ground_truth,
     definitions_from_document, ilike, load_definitions, person_key,
 )

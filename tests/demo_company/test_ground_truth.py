@@ -11,10 +11,10 @@ from decimal import Decimal
 
 import pytest
 
-from ingest.demo import generate
-from ingest.demo.clock import AS_OF
-from ingest.demo.oracle import compute_ground_truth, first_trigger, load_definitions, normalise_email, person_key
-from ingest.demo.simulate import PROFILES, simulate
+from demo_company import generate
+from demo_company.clock import AS_OF
+from demo_company.oracle import compute_ground_truth, first_trigger, load_definitions, normalise_email, person_key
+from demo_company.simulate import PROFILES, simulate
 
 STAGES = ["subscriber", "lead", "mql", "sql", "opportunity", "customer", "evangelist"]
 ISO = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:00Z$")
