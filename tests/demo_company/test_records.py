@@ -11,7 +11,8 @@ import pytest
 
 from demo_company.clock import AS_OF
 from demo_company.ids import SALESFORCE_PREFIXES, salesforce_checksum
-from demo_company.simulate import PROFILES, simulate
+from demo_company.profiles import PROFILES
+from demo_company.simulate import simulate
 
 FUTURE_ALLOWED = {("sf_events", "start"), ("sf_events", "end"), ("hs_deals", "close_at")}
 CONFIGURATION = {"sf_users", "sf_campaigns", "mk_programs"}
