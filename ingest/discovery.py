@@ -9,6 +9,10 @@ belongs to is decided, in this order, by:
    ``Campaign report.csv``), its header: the object with every required column present and the
    largest share of the file's labels known. A tie is ambiguous and the file is not loaded.
 
+Folders whose names start with ``_`` or ``.`` are never read, at the top of the drop or inside a
+source folder: no vendor names an export folder so, and they are where an operator keeps their
+own material (``_archive/``, ``.git/``, a test-data generator's answers).
+
 Nothing is followed through a symbolic link: a linked file that looks like an export is planned
 so the loader refuses it visibly, anything else linked is reported as unrecognised.
 """
@@ -25,7 +29,8 @@ from ingest.files import UnsupportedEncoding, read_head
 from ingest.headers import HeaderNotFound, find_header
 from ingest.source_settings import SETTINGS_FILE, SettingsError, SourceSettings, load_source_settings
 
-IGNORED_FOLDERS = frozenset({"_ground_truth"})
+# Folders starting with one of these are never export folders (see the module docstring).
+RESERVED_FOLDER_PREFIXES = ("_", ".")
 # Sources whose exports are named after a user's view or report (or by hand), not after the object.
 RECOGNISED_BY_HEADER = ("hubspot", "spend", "targets")
 
@@ -99,7 +104,7 @@ def plan_drop(exports_dir: Path) -> DropPlan:
                     plan.refused_sources[name] = str(exc)
                     settings = None
                 _plan_source(plan, name, root, settings)
-        elif name in IGNORED_FOLDERS and entry.is_dir(follow_symlinks=False):
+        elif is_reserved_folder(entry):
             continue
         else:
             plan.unrecognised.append(Unrecognised(
@@ -128,7 +133,8 @@ def _plan_source(plan: DropPlan, source: str, root: Path, settings: SourceSettin
                 else:
                     plan.unrecognised.append(Unrecognised(relative, "symbolic link: not followed"))
             elif entry.is_dir(follow_symlinks=False):
-                stack.append(path)
+                if not is_reserved_folder(entry):
+                    stack.append(path)
             elif not entry.is_file(follow_symlinks=False):
                 plan.unrecognised.append(Unrecognised(relative, "not a regular file"))
             elif entry.name == SETTINGS_FILE:
@@ -206,6 +212,11 @@ def recognise_by_header(source: str, path: Path) -> tuple[Contract | None, str]:
 
 def header_recognition_note(obj: str, known: int, labelled: int) -> str:
     return f"recognised as {obj} by its header ({known} of {labelled} labels known)"
+
+
+def is_reserved_folder(entry: os.DirEntry) -> bool:
+    """A real folder (not a link) whose name starts with ``_`` or ``.``: never read."""
+    return entry.name.startswith(RESERVED_FOLDER_PREFIXES) and entry.is_dir(follow_symlinks=False)
 
 
 def _scandir(folder: Path, plan: DropPlan) -> list[os.DirEntry]:

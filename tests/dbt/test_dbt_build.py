@@ -24,6 +24,7 @@ from ingest.contracts import CONTRACTS, quote_ident, raw_table_ddl
 PROJECT = Path(__file__).resolve().parents[2] / "dbt_project"
 DBT = Path(sys.executable).parent / "dbt"
 DEFINITIONS = PROJECT / "definitions" / "funnel_definitions.yml"
+DEMO_INPUTS = {"definitions_file": DEFINITIONS, "seeds_dir": PROJECT / "seeds"}   # what the demo's oracle reads
 STAGES = yaml.safe_load(DEFINITIONS.read_text(encoding="utf-8"))["stages"]
 
 
@@ -95,13 +96,13 @@ def cents(value) -> Decimal | None:
 
 @pytest.fixture(scope="module")
 def demo_build(tmp_path_factory):
-    demo = pytest.importorskip("ingest.demo")
+    demo = pytest.importorskip("demo_company")
     loader = pytest.importorskip("ingest.loader")
     if not hasattr(demo, "generate") or not hasattr(loader, "load_drop"):
         pytest.skip("the demo generator or the loader is not available")
     root = tmp_path_factory.mktemp("dbt_demo")
     drop, warehouse = root / "exports", root / "warehouse.duckdb"
-    demo.generate(drop, people=1000, seed=5)
+    demo.generate(drop, people=1000, seed=5, **DEMO_INPUTS)
     with duckdb.connect(str(warehouse)) as con:
         loader.load_drop(con, drop)
     result = run_dbt(["build"], warehouse, root)

@@ -21,7 +21,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from test_dbt_build import PROJECT, definitions_vars
+from test_dbt_build import DEMO_INPUTS, PROJECT, definitions_vars
 
 BIN = Path(sys.executable).parent
 DBT, MF = BIN / "dbt", BIN / "mf"
@@ -45,12 +45,12 @@ DIMENSIONS = ["channel", "original_source", "region", "segment", "owner", "first
 
 @pytest.fixture(scope="module")
 def semantic_demo(tmp_path_factory):
-    demo = pytest.importorskip("ingest.demo")
+    demo = pytest.importorskip("demo_company")
     loader = pytest.importorskip("ingest.loader")
     root = tmp_path_factory.mktemp("semantic_demo")
     project, drop, warehouse = root / "dbt_project", root / "exports", root / "warehouse.duckdb"
     shutil.copytree(PROJECT, project, ignore=shutil.ignore_patterns("target", "logs", "dbt_packages"))
-    demo.generate(drop, people=1000, seed=5)
+    demo.generate(drop, people=1000, seed=5, **DEMO_INPUTS)
     with duckdb.connect(str(warehouse)) as con:
         loader.load_drop(con, drop)
     env = {**os.environ, "SMARKETING_WAREHOUSE": str(warehouse), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}

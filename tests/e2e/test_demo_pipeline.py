@@ -16,7 +16,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from ingest.demo import generate
+from demo_company import generate
+from orchestration.cli import demo_company_inputs
 from orchestration.funnel_definitions import FUNNEL_STAGES
 from orchestration.pipeline import run_pipeline
 from warehouse_fingerprint import fingerprint
@@ -189,7 +190,7 @@ def assert_spend_matches(warehouse: Path, truth: dict) -> None:
 def demo_run(tmp_path_factory):
     root = tmp_path_factory.mktemp("demo")
     drop, warehouse = root / "exports", root / "warehouse.duckdb"
-    generate(drop, people=3000, seed=42)
+    generate(drop, people=3000, seed=42, **demo_company_inputs())
     outcome = run_pipeline(drop, warehouse)
     return drop, warehouse, outcome
 
@@ -384,7 +385,7 @@ def test_marts_hold_no_raw_emails_or_phones(demo_run):
 @pytest.mark.parametrize("profile", ["salesforce", "hubspot", "salesforce+marketo"])
 def test_every_profile_runs_end_to_end_and_matches_ground_truth(tmp_path, profile):
     drop, warehouse = tmp_path / "exports", tmp_path / "warehouse.duckdb"
-    generate(drop, people=600, seed=7, profile=profile)
+    generate(drop, people=600, seed=7, profile=profile, **demo_company_inputs())
     outcome = run_pipeline(drop, warehouse)
     assert outcome.success, outcome.failures
     absent = {"salesforce", "hubspot", "marketo", "spend", "targets"} - {p.name for p in drop.iterdir()}
@@ -413,7 +414,7 @@ def published_small_demo(tmp_path_factory):
     """A 600-person drop and the warehouse a successful run published from it, built once."""
     root = tmp_path_factory.mktemp("published_small_demo")
     drop, warehouse = root / "exports", root / "warehouse.duckdb"
-    generate(drop, people=600, seed=11)
+    generate(drop, people=600, seed=11, **demo_company_inputs())
     assert run_pipeline(drop, warehouse).success
     return drop, warehouse
 

@@ -3,7 +3,7 @@
 A demo company is built once through the pipeline; then a proposed definitions file is evaluated
 with `smarketing what-if` (a higher MQL score threshold, as a future version) and with the Dagster
 job `smarketing_what_if` (more excluded domains). The expected current and proposed counts come from
-the oracle (ingest/demo/oracle.py) applied to the simulated records with each definitions document,
+the oracle (demo_company/oracle.py) applied to the simulated records with each definitions document,
 never from the SQL under test. Published tables must not change.
 """
 
@@ -23,12 +23,12 @@ import duckdb
 import pytest
 import yaml
 
-from ingest.demo import generate
-from ingest.demo.clock import AS_OF
-from ingest.demo.oracle import compute_ground_truth, definitions_from_document, email_domain
-from ingest.demo.simulate import simulate
+from demo_company import generate
+from demo_company.clock import AS_OF
+from demo_company.oracle import compute_ground_truth, definitions_from_document, email_domain, load_channel_vocabulary
+from demo_company.simulate import simulate
 from orchestration import settings
-from orchestration.cli import main
+from orchestration.cli import demo_company_inputs, main
 from orchestration.pipeline import run_pipeline
 from warehouse_fingerprint import fingerprint
 
@@ -45,7 +45,7 @@ def published_fingerprint(warehouse: Path) -> dict[str, tuple]:
 def demo(tmp_path_factory):
     root = tmp_path_factory.mktemp("what_if")
     drop, warehouse = root / "exports", root / "warehouse.duckdb"
-    generate(drop, people=PEOPLE, seed=SEED, profile=PROFILE)
+    generate(drop, people=PEOPLE, seed=SEED, profile=PROFILE, **demo_company_inputs())
     outcome = run_pipeline(drop, warehouse)
     assert outcome.success, outcome.failures
     manifest = settings.DBT_PROJECT_DIR / "target" / "manifest.json"
@@ -67,7 +67,8 @@ def oracle_slices(records, document: dict, on: dt.date, attributes: dict[str, di
 
     Months are UTC calendar months: an MQL and its cohort's SQL count in the MQL month, an SQL in
     its SQL month. Channel and region are the person's attributes in the published funnel."""
-    truth = compute_ground_truth(records, definitions_from_document(document, on))
+    channels = load_channel_vocabulary(demo_company_inputs()["seeds_dir"])
+    truth = compute_ground_truth(records, definitions_from_document(document, on, channels))
     slices: dict[tuple, Counter] = defaultdict(Counter)
     for key, person in truth.persons.items():
         mql, sql = person.stages["mql"], person.stages["sql"]

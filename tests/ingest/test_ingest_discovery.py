@@ -52,6 +52,24 @@ def test_unknown_files_and_folders_are_listed_with_a_reason_and_ground_truth_is_
     assert any("Quote.csv" in note for note in plan.notes())
 
 
+def test_folders_named_with_a_leading_underscore_or_dot_are_never_read(drop, write, tmp_path):
+    # The operator's own material, at the top of the drop or inside a source folder, even when its
+    # files carry vendor export names; a linked one is still reported, as every link is.
+    write("salesforce/Lead.csv", LEAD_ROWS)
+    write("salesforce/_archive/Lead.csv", LEAD_ROWS)
+    write("salesforce/2026-11/.tmp/Lead.csv", LEAD_ROWS)
+    write("hubspot/.git/config", "x")
+    write("_answers/ground_truth.json", "{}")
+    write(".cache/Lead.csv", LEAD_ROWS)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    os.symlink(elsewhere, drop / "_linked")
+    plan = plan_drop(drop)
+
+    assert relative(plan, plan.files_for(LEAD)) == ["salesforce/Lead.csv"]
+    assert [u.path for u in plan.unrecognised] == ["_linked"]
+
+
 def test_absent_sources_and_objects_are_notes(drop, write):
     write("salesforce/Lead.csv", LEAD_ROWS)
     plan = plan_drop(drop)

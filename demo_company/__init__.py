@@ -1,14 +1,19 @@
 """The demo company: a deterministic export drop of a believable B2B funnel, with its ground truth.
 
-    from ingest.demo import generate
-    summary = generate(Path("demo_exports"), people=3000, seed=42, profile="salesforce+hubspot")
+    from demo_company import generate
+    summary = generate(Path("demo_exports"), people=3000, seed=42, profile="salesforce+hubspot",
+                       definitions_file=DEFINITIONS_FILE, seeds_dir=DBT_PROJECT_DIR / "seeds")
 
 writes the vendor exports of the profile's systems (``salesforce/`` with the incremental extract in
 ``salesforce/2026-11-01/``, ``hubspot/``, ``marketo/``, ``spend/``), the company's MQL plan
 (``targets/``, multi-system profiles) and
 ``_ground_truth/ground_truth.json``: every person's governed stage entry times and
-every opportunity's close and reporting-currency amount, computed by ``ingest.demo.oracle`` from the
+every opportunity's close and reporting-currency amount, computed by ``demo_company.oracle`` from the
 simulated records with the governed funnel definitions.
+
+The demo depends on the product only through public interfaces: the export contracts
+(``ingest.contracts``) and the files the caller passes in, the governed definitions file and the dbt
+seeds folder (the CLI passes the product's own, from ``orchestration.settings``).
 """
 
 from __future__ import annotations
@@ -16,11 +21,12 @@ from __future__ import annotations
 from pathlib import Path
 
 from .clock import AS_OF
-from .oracle import DEFINITIONS_PATH, compute_ground_truth, ground_truth_document, load_definitions
-from .simulate import PROFILES, simulate
+from .oracle import compute_ground_truth, ground_truth_document, load_definitions
+from .profiles import DEFAULT_PROFILE, PROFILES
+from .simulate import simulate
 from .writers import EXPORT_DAY, write_drop
 
-__all__ = ["PROFILES", "generate"]
+__all__ = ["DEFAULT_PROFILE", "PROFILES", "generate"]
 
 # Sub-folders first, so a folder left empty is removed before its parent is looked at.
 MANAGED_FOLDERS = (f"salesforce/{EXPORT_DAY}", "salesforce", "hubspot", "marketo", "spend", "targets",
@@ -40,14 +46,17 @@ def _clear_previous_drop(out_dir: Path) -> None:
             path.rmdir()
 
 
-def generate(out_dir: Path, people: int = 3000, seed: int = 42, profile: str = "salesforce+hubspot", *,
-             definitions_path: Path = DEFINITIONS_PATH) -> dict:
-    """Write the demo company's export drop for `profile` and its ground truth; return a summary."""
+def generate(out_dir: Path, people: int = 3000, seed: int = 42, profile: str = DEFAULT_PROFILE, *,
+             definitions_file: Path, seeds_dir: Path) -> dict:
+    """Write the demo company's export drop for `profile` and its ground truth; return a summary.
+
+    `definitions_file` (the governed funnel definitions) and `seeds_dir` (the dbt seeds with the channel
+    vocabulary) are the product's files the oracle computes the ground truth with."""
     if people < 10:
         raise ValueError("people must be at least 10")
     out_dir = Path(out_dir)
     simulation = simulate(people, seed, profile)
-    definitions = load_definitions(AS_OF.date(), definitions_path)
+    definitions = load_definitions(AS_OF.date(), definitions_file, seeds_dir)
     truth = compute_ground_truth(simulation.drop, definitions)
     document = ground_truth_document(truth, seed=seed, people=people, profile=profile, as_of=AS_OF)
 

@@ -1,8 +1,9 @@
 """Ground-truth oracle: the governed funnel computed in plain Python from the vendor records.
 
-It reads ``dbt_project/definitions/funnel_definitions.yml`` and applies the rules documented in
-``dbt_project/definitions/README.md`` to the records of one export drop, without looking at the
-written files or at any warehouse code, so the warehouse can be tested against it. It sees each
+It reads the product's governed definitions file (``dbt_project/definitions/funnel_definitions.yml``)
+and its channel seeds (``touch_channels.csv``, ``channel_teams.csv``), both passed in by the caller, and
+applies the rules documented in ``dbt_project/definitions/README.md`` to the records of one export drop,
+without looking at the written files or at any warehouse code, so the warehouse can be tested against it. It sees each
 record once, as it is at the end of the simulation (the version an export drop's latest files hold);
 the older versions of ``ExportDrop.previous`` and deleted records play no part in the funnel.
 """
@@ -26,8 +27,6 @@ import yaml
 from .catalog import MARKETS, SALES_REGIONS
 from .records import ExportDrop
 
-DEFINITIONS_PATH = Path(__file__).resolve().parents[2] / "dbt_project" / "definitions" / "funnel_definitions.yml"
-SEEDS = Path(__file__).resolve().parents[2] / "dbt_project" / "seeds"
 STAGES = ("subscriber", "lead", "mql", "sql", "opportunity", "customer", "evangelist")
 # HubSpot's lifecycle stages ("Became a ... date" properties) -> the funnel's stages.
 HUBSPOT_LIFECYCLE_STAGES = {"subscriber": "subscriber", "lead": "lead", "marketingqualifiedlead": "mql",
@@ -48,6 +47,22 @@ MARKETO_LEAD_STATUS_FIELD = "Lead Status"
 
 
 @dataclass(frozen=True)
+class ChannelVocabulary:
+    """The product's channel seeds: touch_channels (match_on, lower match_value) -> channel, and every
+    channel name of channel_teams."""
+    by_value: dict[tuple[str, str], str]
+    names: frozenset[str]
+
+
+def load_channel_vocabulary(seeds_dir: Path) -> ChannelVocabulary:
+    with open(Path(seeds_dir) / "touch_channels.csv", encoding="utf-8") as handle:
+        by_value = {(row["match_on"], row["match_value"].lower()): row["channel"] for row in csv.DictReader(handle)}
+    with open(Path(seeds_dir) / "channel_teams.csv", encoding="utf-8") as handle:
+        names = frozenset(row["channel"] for row in csv.DictReader(handle))
+    return ChannelVocabulary(by_value, names)
+
+
+@dataclass(frozen=True)
 class Definitions:
     version: str
     effective_from: date
@@ -65,6 +80,7 @@ class Definitions:
     qualifying_lead_statuses: frozenset[str]
     opportunity_created_qualifies: bool
     advocacy_form_names: frozenset[str]
+    channels: ChannelVocabulary                         # the seeds spend is mapped to channels with
     reporting_timezone: str = "UTC"
     disqualified_lead_statuses: frozenset[str] = frozenset()
     recycled_lead_statuses: frozenset[str] = frozenset()
@@ -85,7 +101,7 @@ def _as_date(value) -> date:
     return value if isinstance(value, date) else date.fromisoformat(str(value))
 
 
-def definitions_from_document(document: dict, on: date) -> Definitions:
+def definitions_from_document(document: dict, on: date, channels: ChannelVocabulary) -> Definitions:
     """The version in force on `on`: the latest `effective_from` on or before that date."""
     in_force = [v for v in document["versions"] if _as_date(v["effective_from"]) <= on]
     if not in_force:
@@ -115,6 +131,7 @@ def definitions_from_document(document: dict, on: date) -> Definitions:
         qualifying_lead_statuses=frozenset(version["sql"]["qualifying_lead_statuses"]),
         opportunity_created_qualifies=bool(version["sql"]["opportunity_created_qualifies"]),
         advocacy_form_names=frozenset(version["evangelist"]["advocacy_form_names"]),
+        channels=channels,
         reporting_timezone=document["reporting"].get("timezone") or "UTC",
         disqualified_lead_statuses=frozenset((version.get("handoff") or {}).get("disqualified_lead_statuses") or ()),
         recycled_lead_statuses=frozenset((version.get("handoff") or {}).get("recycled_lead_statuses") or ()),
@@ -128,9 +145,11 @@ def definitions_from_document(document: dict, on: date) -> Definitions:
     )
 
 
-def load_definitions(on: date, path: Path = DEFINITIONS_PATH) -> Definitions:
-    with open(path, encoding="utf-8") as handle:
-        return definitions_from_document(yaml.safe_load(handle), on)
+def load_definitions(on: date, definitions_file: Path, seeds_dir: Path) -> Definitions:
+    """The rules in force on `on`, from the product's definitions file and channel seeds folder."""
+    with open(definitions_file, encoding="utf-8") as handle:
+        document = yaml.safe_load(handle)
+    return definitions_from_document(document, on, load_channel_vocabulary(seeds_dir))
 
 
 # --------------------------------------------------------------------------------------------
@@ -607,20 +626,10 @@ class SpendDay:
     cost_reporting: Decimal
 
 
-@lru_cache(maxsize=1)
-def _channel_vocabulary() -> tuple[dict[tuple[str, str], str], frozenset[str]]:
-    """(match_on, lower value) -> channel from seed touch_channels; every channel name of channel_teams."""
-    with open(SEEDS / "touch_channels.csv", encoding="utf-8") as handle:
-        by_value = {(row["match_on"], row["match_value"].lower()): row["channel"] for row in csv.DictReader(handle)}
-    with open(SEEDS / "channel_teams.csv", encoding="utf-8") as handle:
-        names = frozenset(row["channel"] for row in csv.DictReader(handle))
-    return by_value, names
-
-
-def _channel(*candidates: tuple[str, str | None]) -> str:
+def _channel(vocabulary: ChannelVocabulary, *candidates: tuple[str, str | None]) -> str:
     """The first candidate (match_on, value) the vocabulary knows, as a mapped value or a channel name."""
-    by_value, names = _channel_vocabulary()
-    by_lower_name = {name.lower(): name for name in names}
+    by_value = vocabulary.by_value
+    by_lower_name = {name.lower(): name for name in vocabulary.names}
     for match_on, value in candidates:
         if value is None:
             continue
@@ -642,6 +651,7 @@ def marketing_spend(drop: ExportDrop, definitions: Definitions) -> list[SpendDay
     Salesforce ActualCost of campaigns no mapped ad spend carries, split over StartDate..EndDate in
     whole cents (the last day takes the remainder); Marketo period costs of programs no Salesforce
     campaign mirrors by name. Each day converted at the rate in force that day, to cents."""
+    channels = definitions.channels
     campaigns = {c.id: c for c in drop.sf_campaigns}
     mapping = {(m.platform, m.ad_campaign): m for m in drop.campaign_mapping}
     days: list[tuple[str, date, str, str, str, Decimal]] = []
@@ -651,7 +661,8 @@ def marketing_spend(drop: ExportDrop, definitions: Definitions) -> list[SpendDay
         crm = campaigns.get(m.crm_campaign_id) if m and m.crm_campaign_id else None
         if m and m.crm_campaign_id:
             with_ad_spend.add(m.crm_campaign_id)
-        channel = _channel(("utm_medium", m.channel if m else None), ("campaign_type", crm.type if crm else None))
+        channel = _channel(channels, ("utm_medium", m.channel if m else None),
+                           ("campaign_type", crm.type if crm else None))
         days.append((row.platform, row.day, crm.name if crm else row.campaign, channel, row.currency, row.cost))
     for campaign in drop.sf_campaigns:
         if campaign.id in with_ad_spend or not campaign.actual_cost:
@@ -660,7 +671,7 @@ def marketing_spend(drop: ExportDrop, definitions: Definitions) -> list[SpendDay
         last = campaign.end_date if campaign.end_date and campaign.end_date >= first else first
         n = (last - first).days + 1
         daily = (campaign.actual_cost / n).quantize(Decimal("0.01"), ROUND_DOWN)
-        channel = _channel(("campaign_type", campaign.type))
+        channel = _channel(channels, ("campaign_type", campaign.type))
         for i in range(n):
             cost = daily if i < n - 1 else campaign.actual_cost - daily * (n - 1)
             days.append(("salesforce_campaign", first + timedelta(days=i), campaign.name, channel,
@@ -670,7 +681,7 @@ def marketing_spend(drop: ExportDrop, definitions: Definitions) -> list[SpendDay
         if not program.cost or program.name.strip().lower() in campaign_names:
             continue
         days.append(("marketo_program", program.cost_start_date, program.name,
-                     _channel(("marketo_program_channel", program.channel)), program.currency, program.cost))
+                     _channel(channels, ("marketo_program_channel", program.channel)), program.currency, program.cost))
     return [SpendDay(source, day, campaign, channel, currency, cost,
                      _in_reporting_currency(cost, currency, day, drop, definitions.reporting_currency))
             for source, day, campaign, channel, currency, cost in days]

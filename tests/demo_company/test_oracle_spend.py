@@ -5,12 +5,12 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
-from ingest.demo.oracle import amount_in_reporting_currency, definitions_from_document, marketing_spend
-from ingest.demo.records import AdSpendDay, CampaignMapping, ExportDrop, FxRate, MkProgram, SfCampaign
+from demo_company.oracle import amount_in_reporting_currency, definitions_from_document, marketing_spend
+from demo_company.records import AdSpendDay, CampaignMapping, ExportDrop, FxRate, MkProgram, SfCampaign
 
-from demo_records import DEFINITIONS_DOCUMENT
+from demo_records import CHANNELS, DEFINITIONS_DOCUMENT
 
-DEFINITIONS = definitions_from_document(DEFINITIONS_DOCUMENT, date(2025, 6, 1))
+DEFINITIONS = definitions_from_document(DEFINITIONS_DOCUMENT, date(2025, 6, 1), CHANNELS)
 
 
 def campaign(campaign_id: str, name: str, type_: str, start: str, end: str, cost: str, currency: str = "EUR"):

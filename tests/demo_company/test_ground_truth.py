@@ -11,10 +11,12 @@ from decimal import Decimal
 
 import pytest
 
-from ingest.demo import generate
-from ingest.demo.clock import AS_OF
-from ingest.demo.oracle import compute_ground_truth, first_trigger, load_definitions, normalise_email, person_key
-from ingest.demo.simulate import PROFILES, simulate
+from demo_company import generate
+from demo_company.clock import AS_OF
+from demo_company.oracle import compute_ground_truth, first_trigger, load_definitions, normalise_email, person_key
+from demo_company.profiles import PROFILES
+from demo_company.simulate import simulate
+from demo_records import PRODUCT_FILES
 
 STAGES = ["subscriber", "lead", "mql", "sql", "opportunity", "customer", "evangelist"]
 ISO = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:00Z$")
@@ -24,14 +26,14 @@ MONEY = re.compile(r"^-?\d+\.\d{2}$")
 @pytest.fixture(scope="module")
 def document(tmp_path_factory) -> dict:
     root = tmp_path_factory.mktemp("default")
-    generate(root)
+    generate(root, **PRODUCT_FILES)
     return json.loads((root / "_ground_truth" / "ground_truth.json").read_text("utf-8"))
 
 
 @pytest.fixture(scope="module")
 def default_run():
     simulation = simulate(3000, 42, "salesforce+hubspot")
-    truth = compute_ground_truth(simulation.drop, load_definitions(AS_OF.date()))
+    truth = compute_ground_truth(simulation.drop, load_definitions(AS_OF.date(), **PRODUCT_FILES))
     return simulation, truth
 
 
@@ -92,7 +94,7 @@ def test_the_ground_truth_holds_no_email_addresses(document):
 
 
 def test_scores_crossing_at_one_instant_and_decay_and_fit_that_decide_are_present(default_run):
-    # Exact equality with the threshold is a unit-test case (tests/demo/test_oracle.py and the dbt unit
+    # Exact equality with the threshold is a unit-test case (tests/demo_company/test_oracle.py and the dbt unit
     # tests): with the demo's score decay, a real score almost never lands on the threshold exactly.
     _, truth = default_run
     definitions = truth.definitions
@@ -178,7 +180,7 @@ def test_emails_are_spelled_differently_across_systems(default_run):
 @pytest.mark.parametrize("profile", [p for p in PROFILES if p != "salesforce+hubspot"])
 def test_every_profile_has_a_complete_monotonic_funnel(profile):
     simulation = simulate(1200, 42, profile)
-    truth = compute_ground_truth(simulation.drop, load_definitions(date(2026, 11, 1)))
+    truth = compute_ground_truth(simulation.drop, load_definitions(date(2026, 11, 1), **PRODUCT_FILES))
     counts = list(truth.stage_counts().values())
     assert counts == sorted(counts, reverse=True)
     assert counts[5] > 0, "no customers"

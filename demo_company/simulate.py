@@ -9,30 +9,12 @@ from .hubspot import render_hubspot
 from .marketing import HUBSPOT_SCORING, MARKETO_SCORING, automation_handoffs, web_to_lead_handoffs
 from .marketo import render_marketo
 from .population import World, build_world
+from .profiles import PROFILES
 from .records import ExportDrop
 from .sales import SalesBook, outbound_handoffs, simulate_sales
 from .salesforce import SalesforceRenderer
 from .spend import campaign_mapping, fx_rates_file, simulate_spend, spend_by_ad_campaign
 from .targets import mql_plan
-
-
-@dataclass(frozen=True)
-class Profile:
-    name: str
-    systems: tuple[str, ...]         # export folders written (targets: the company's MQL plan)
-    marketing: str | None            # marketing automation: hubspot | marketo | None
-    sales: str                       # where sales works: salesforce | hubspot
-
-
-PROFILES = {
-    "salesforce+hubspot": Profile("salesforce+hubspot", ("salesforce", "hubspot", "spend", "targets"), "hubspot",
-                                  "salesforce"),
-    "salesforce+marketo": Profile("salesforce+marketo", ("salesforce", "marketo", "spend", "targets"), "marketo",
-                                  "salesforce"),
-    "salesforce": Profile("salesforce", ("salesforce",), None, "salesforce"),
-    # A HubSpot-only company that sells in EUR and USD: its ad spend and finance's rates file in spend/.
-    "hubspot": Profile("hubspot", ("hubspot", "spend"), "hubspot", "hubspot"),
-}
 
 
 @dataclass

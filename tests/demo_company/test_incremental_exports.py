@@ -14,14 +14,15 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from ingest.contracts import contract_for_file
-from ingest.demo import generate
-from ingest.demo.catalog import TEAM
-from ingest.demo.simulate import simulate
-from ingest.demo.writers import (
+from demo_company import generate
+from demo_company.catalog import TEAM
+from demo_company.simulate import simulate
+from demo_company.writers import (
     EXPORT_DAY, HUBSPOT_FILES, HUBSPOT_INCREMENTAL_FILES, HUBSPOT_SPANISH_LABELS, _sf_lead, _sf_lead_history,
     es_number, es_timestamp,
 )
+from demo_records import PRODUCT_FILES
+from ingest.contracts import contract_for_file
 from ingest.formats import header_locale
 from ingest.headers import normalise
 from ingest.loader import load_drop
@@ -34,7 +35,7 @@ ES_NUMBER = re.compile(r"^-?\d{1,3}(\.\d{3})*(,\d+)?$")
 @pytest.fixture(scope="module")
 def default_drop(tmp_path_factory):
     root = tmp_path_factory.mktemp("default")
-    generate(root)
+    generate(root, **PRODUCT_FILES)
     return root, simulate(3000, 42, "salesforce+hubspot").drop
 
 

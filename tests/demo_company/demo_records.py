@@ -6,10 +6,16 @@ import copy
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
-from ingest.demo.records import (
+from demo_company.oracle import load_channel_vocabulary
+from demo_company.records import (
     ExportDrop, HsContact, HsDeal, HsEmailEvent, HsFormSubmission, MkActivity, MkLead, SfContact, SfContactRole,
     SfConversionRate, SfLead, SfLeadHistory, SfOpportunity, SfOpportunityHistory,
 )
+
+from orchestration.cli import demo_company_inputs
+
+PRODUCT_FILES = demo_company_inputs()       # the product's definitions file and seeds folder, as the CLI passes them
+CHANNELS = load_channel_vocabulary(PRODUCT_FILES["seeds_dir"])
 
 DEFINITIONS_DOCUMENT = {
     "reporting": {"currency": "EUR", "timezone": "Europe/Madrid"},

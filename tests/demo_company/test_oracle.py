@@ -9,18 +9,18 @@ from decimal import Decimal
 
 import pytest
 from demo_records import (
-    at, definitions_document, drop, email_event, form, hs_contact, hs_deal, mk_activity, mk_lead, opportunity, rate,
-    role, sf_contact, sf_lead, stage, status,
+    CHANNELS, PRODUCT_FILES, at, definitions_document, drop, email_event, form, hs_contact, hs_deal, mk_activity,
+    mk_lead, opportunity, rate, role, sf_contact, sf_lead, stage, status,
 )
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ingest.demo.oracle import (
-    DEFINITIONS_PATH, STAGES, backfill, classify_form, cohort_conversion, compute_ground_truth,
+from demo_company.oracle import (
+    STAGES, backfill, classify_form, cohort_conversion, compute_ground_truth,
     definitions_from_document, ilike, load_definitions, person_key,
 )
 
-DEFS = definitions_from_document(definitions_document(), date(2026, 11, 1))
+DEFS = definitions_from_document(definitions_document(), date(2026, 11, 1), CHANNELS)
 ANA = "ana.garcia@acme.es"
 
 
@@ -121,7 +121,7 @@ def test_events_at_the_same_instant_are_summed_before_comparing_with_the_thresho
     # the score never passes 35, although counting the form alone would have reached 45.
     defs = definitions_from_document(definitions_document(engagement_weights={
         "email_open": -10, "email_click": 5, "web_visit": 2, "form_submission": 10, "content_download": 15,
-        "webinar_registration": 10, "demo_request": 40}), date(2026, 11, 1))
+        "webinar_registration": 10, "demo_request": 40}), date(2026, 11, 1), CHANNELS)
     records = dict(
         hs_contacts=[hs_contact("101", ANA, "2026-01-05 09:00")],
         hs_form_submissions=[
@@ -186,7 +186,7 @@ def test_a_hand_raiser_qualifies_at_once_whatever_the_score():
     # The demo weighs 20 here, below the threshold of 40: only the hand-raiser rule makes Ana an MQL.
     defs = definitions_from_document(definitions_document(engagement_weights={
         "email_open": 0, "email_click": 5, "web_visit": 2, "form_submission": 10, "content_download": 15,
-        "webinar_registration": 10, "demo_request": 20}), date(2026, 11, 1))
+        "webinar_registration": 10, "demo_request": 20}), date(2026, 11, 1), CHANNELS)
     truth = compute_ground_truth(drop(
         hs_contacts=[hs_contact("101", ANA, "2026-01-05 09:00")],
         hs_form_submissions=[form("101", ANA, "Newsletter signup", "2026-01-05 09:00"),
@@ -455,13 +455,13 @@ def test_the_version_in_force_is_the_latest_effective_on_or_before_the_date():
     newer["mql"] = dict(newer["mql"], score_threshold=50)
     future = dict(document["versions"][0], version="2027.1", effective_from="2027-01-01")
     document["versions"] += [newer, future]
-    assert definitions_from_document(document, date(2026, 11, 1)).version == "2026.1"
-    assert definitions_from_document(document, date(2026, 11, 1)).score_threshold == 50
-    assert definitions_from_document(document, date(2026, 5, 31)).version == "2025.1"
+    assert definitions_from_document(document, date(2026, 11, 1), CHANNELS).version == "2026.1"
+    assert definitions_from_document(document, date(2026, 11, 1), CHANNELS).score_threshold == 50
+    assert definitions_from_document(document, date(2026, 5, 31), CHANNELS).version == "2025.1"
 
 
 def test_the_repository_definitions_file_loads():
-    definitions = load_definitions(date(2026, 11, 1), DEFINITIONS_PATH)
+    definitions = load_definitions(date(2026, 11, 1), **PRODUCT_FILES)
     assert definitions.stages == STAGES
     assert "gmail.com" in definitions.excluded_domains
 
@@ -679,7 +679,7 @@ def test_marketo_reports_its_first_lead_status_change_to_a_qualifying_status():
 
 
 def _with(**mql):
-    return definitions_from_document(definitions_document(**mql), date(2026, 11, 1))
+    return definitions_from_document(definitions_document(**mql), date(2026, 11, 1), CHANNELS)
 
 
 def test_a_decayed_score_reaching_the_threshold_exactly_makes_an_mql_at_that_instant():

@@ -9,9 +9,10 @@ from datetime import datetime
 
 import pytest
 
-from ingest.demo.clock import AS_OF
-from ingest.demo.ids import SALESFORCE_PREFIXES, salesforce_checksum
-from ingest.demo.simulate import PROFILES, simulate
+from demo_company.clock import AS_OF
+from demo_company.ids import SALESFORCE_PREFIXES, salesforce_checksum
+from demo_company.profiles import PROFILES
+from demo_company.simulate import simulate
 
 FUTURE_ALLOWED = {("sf_events", "start"), ("sf_events", "end"), ("hs_deals", "close_at")}
 CONFIGURATION = {"sf_users", "sf_campaigns", "mk_programs"}
