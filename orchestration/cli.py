@@ -91,6 +91,7 @@ def cmd_definitions(args: argparse.Namespace) -> int:
 def cmd_what_if(args: argparse.Namespace) -> int:
     import datetime as dt
 
+    from orchestration.dbt_project import prepare_dbt_project
     from orchestration.funnel_definitions import DefinitionsError
     from orchestration.what_if import WhatIfError, run_what_if
 
@@ -100,6 +101,7 @@ def cmd_what_if(args: argparse.Namespace) -> int:
         print(f"error: --as-of must be a date YYYY-MM-DD, got {args.as_of!r}", file=sys.stderr)
         return 2
     started = time.perf_counter()
+    prepare_dbt_project(only_if_stale=True)  # the audit schema of the marts is read from the manifest
     try:
         result = run_what_if(args.proposed, settings.warehouse_path(args.warehouse), as_of=as_of,
                              log=lambda message: print(message, file=sys.stderr))
