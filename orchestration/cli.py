@@ -14,8 +14,8 @@ DEFAULT_DEMO_EXPORTS = Path("demo_exports")
 
 
 def _paths(args: argparse.Namespace) -> tuple[Path, Path]:
-    settings.use_paths(warehouse=args.warehouse, exports=args.exports)
-    return settings.exports_dir(), settings.warehouse_path()
+    """The export drop and warehouse of a command: its flags, else the environment, else the defaults."""
+    return settings.exports_dir(args.exports), settings.warehouse_path(args.warehouse)
 
 
 def demo_company_inputs() -> dict[str, Path]:
@@ -91,18 +91,19 @@ def cmd_definitions(args: argparse.Namespace) -> int:
 def cmd_what_if(args: argparse.Namespace) -> int:
     import datetime as dt
 
+    from orchestration.dbt_project import prepare_dbt_project
     from orchestration.funnel_definitions import DefinitionsError
     from orchestration.what_if import WhatIfError, run_what_if
 
-    settings.use_paths(warehouse=args.warehouse)
     try:
         as_of = dt.date.fromisoformat(args.as_of) if args.as_of else None
     except ValueError:
         print(f"error: --as-of must be a date YYYY-MM-DD, got {args.as_of!r}", file=sys.stderr)
         return 2
     started = time.perf_counter()
+    prepare_dbt_project(only_if_stale=True)  # the audit schema of the marts is read from the manifest
     try:
-        result = run_what_if(args.proposed, settings.warehouse_path(), as_of=as_of,
+        result = run_what_if(args.proposed, settings.warehouse_path(args.warehouse), as_of=as_of,
                              log=lambda message: print(message, file=sys.stderr))
     except DefinitionsError as exc:
         print(f"error: the proposed definitions are invalid: {exc}", file=sys.stderr)
@@ -116,9 +117,9 @@ def cmd_what_if(args: argparse.Namespace) -> int:
 
 
 def cmd_prepare(args: argparse.Namespace) -> int:
-    from orchestration.dbt_assets import dbt_project
+    from orchestration.dbt_project import prepare_dbt_project
 
-    print(f"dbt manifest ready: {dbt_project().manifest_path}")
+    print(f"dbt manifest ready: {prepare_dbt_project(only_if_stale=not args.force)}")
     return 0
 
 
@@ -161,6 +162,7 @@ def build_parser() -> argparse.ArgumentParser:
     demo.set_defaults(func=cmd_demo)
 
     prepare = sub.add_parser("prepare", help="parse the dbt project once (done by make; runs reuse the manifest)")
+    prepare.add_argument("--force", action="store_true", help="parse even when no dbt file changed")
     prepare.set_defaults(func=cmd_prepare)
 
     defs = sub.add_parser("definitions", help="validate and print the governed funnel definitions")

@@ -1,14 +1,17 @@
 """Great Expectations gates on spend and the closed-loop marts, run as blocking Dagster asset checks.
 
 Same pattern as ``quality_checks``: each gate builds a small aggregate with SQL, validates it with a
-GX suite on a pandas batch, and says which metric is off, by how much, and for which rows. The
-gates check the marts where dbt wrote them, in the audit schema, before they are published
-(orchestration/publish.py): a failing gate leaves the published marts as they were.
+GX suite (orchestration/gx_suites.py), and says which metric is off, by how much, and for which
+rows. The gates check the marts where dbt wrote them, in the audit schema, before they are
+published (orchestration/publish.py), as blocking asset checks (orchestration/defs/checks.py): a
+failing gate leaves the published marts as they were.
 
 - ``spend_reconciles_to_inputs`` (marts.fct_marketing_spend): per cost source and currency, the
-  spend in the mart equals the spend in the latest raw rows (ad platform exports, Salesforce
-  Campaign ActualCost, Marketo program costs), less the campaign costs that mapped ad spend
-  already carries; no input cost is negative; every spend row has an FX rate on its day.
+  staged input costs (ad platform exports, Salesforce Campaign ActualCost, Marketo program costs)
+  equal what int_marketing_cost_inputs counted, superseded or left undated, and the spend in the
+  mart equals the counted part. Which cost supersedes which is that model's rule alone; the gate
+  only checks that every input is accounted for once. No input cost is negative; every spend row
+  has an FX rate on its day.
 - ``closed_loop_is_consistent`` (marts.rpt_closed_loop): within each cohort (people by the month
   they entered the first stage), stage counts never increase down the funnel; rates and weights
   lie in [0, 1]; no won opportunity lacks an account; every open or lost opportunity amount has an
@@ -17,138 +20,97 @@ gates check the marts where dbt wrote them, in the audit schema, before they are
 
 from __future__ import annotations
 
-import dagster as dg
 import pandas as pd
 
-from ingest.contracts import contracts_for, quote_ident
+from ingest.contracts import quote_ident
 from orchestration.funnel_definitions import FUNNEL_STAGES, load_definitions
+from orchestration.gx_suites import GateOutcome, suite_passes
 from orchestration.publish import audit_schema, audited_relation
-from orchestration.quality_checks import GateOutcome, latest_rows_sql, markdown_table
-from orchestration.resources import WarehouseResource
 
-FCT_MARKETING_SPEND = dg.AssetKey([audit_schema(), "fct_marketing_spend"])
-RPT_CLOSED_LOOP = dg.AssetKey([audit_schema(), "rpt_closed_loop"])
-
-# Ad platform exports: (raw contract = cost source, campaign name column, cost column).
-_AD_SOURCES = (
-    ("google_ads", "campaign", "cost"),
-    ("linkedin_ads", "campaign_name", "total_spent"),
-    ("meta_ads", "campaign_name", "amount_spent"),
+# The staged cost rows, one relation per cost source: (cost source, staging relation, cost column).
+# The gate's independent path to what the export files hold (latest version of each record).
+STAGED_COSTS = (
+    ("google_ads", "staging.stg_spend__google_ads", "cost"),
+    ("linkedin_ads", "staging.stg_spend__linkedin_ads", "cost"),
+    ("meta_ads", "staging.stg_spend__meta_ads", "cost"),
+    ("salesforce_campaign", "staging.stg_salesforce__campaigns", "actual_cost"),
+    ("marketo_program", "staging.stg_marketo__programs", "cost"),
 )
-
-
-def _contract(source: str, obj: str):
-    return next(c for c in contracts_for(source) if c.object == obj)
-
-
-def _latest(source: str, obj: str) -> str:
-    return f"({latest_rows_sql(_contract(source, obj))})"
-
-
-def spend_inputs_sql() -> str:
-    """Cost per source and currency straight from the latest raw rows, with what is counted elsewhere."""
-    ad_rows = " union all ".join(
-        f"select '{obj}' as platform, trim(campaign_id) as campaign_id, "
-        f"lower(trim({quote_ident(name)})) as campaign_name, upper(trim(currency)) as currency, "
-        f"{quote_ident(cost)} as cost from {_latest('spend', obj)}"
-        for obj, name, cost in _AD_SOURCES
-    )
-    return f"""
-        with ad as ({ad_rows}),
-        mapping as (
-            select lower(trim(platform)) as platform, trim(ad_campaign) as ad_campaign,
-                   nullif(trim(crm_campaign_id), '') as crm_campaign_id
-            from {_latest('spend', 'campaign_mapping')}
-        ),
-        campaigns_with_ad_spend as (
-            select distinct mapping.crm_campaign_id
-            from mapping join ad on ad.platform = mapping.platform
-                and (ad.campaign_id = mapping.ad_campaign or ad.campaign_name = lower(mapping.ad_campaign))
-            where mapping.crm_campaign_id is not null
-        ),
-        campaigns as (
-            select trim("Id") as id, lower(trim("Name")) as name, upper(trim("CurrencyIsoCode")) as currency,
-                   "ActualCost" as cost, coalesce("StartDate", cast("CreatedDate" as date)) as first_day
-            from {_latest('salesforce', 'campaign')}
-        ),
-        programs as (
-            select lower(trim(name)) as name, upper(trim(currency)) as currency, cost, "costStartDate" as day
-            from {_latest('marketo', 'programs')}
-        ),
-        inputs as (
-            select platform as cost_source, currency, cost, false as counted_elsewhere from ad
-            union all
-            select 'salesforce_campaign', currency, cost,
-                   id in (select crm_campaign_id from campaigns_with_ad_spend)
-            from campaigns where cost is not null and cost <> 0 and first_day is not null
-            union all
-            select 'marketo_program', currency, cost, name in (select name from campaigns)
-            from programs where cost is not null and cost <> 0 and day is not null
-        )
-        select cost_source, coalesce(currency, '(none)') as currency,
-               sum(cost) as input_cost,
-               coalesce(sum(cost) filter (where counted_elsewhere), 0) as counted_elsewhere,
-               count(*) filter (where cost < 0) as negative_input_rows
-        from inputs group by 1, 2
-    """
+# Every input cost with the precedence's verdict: counted, superseded (and by what) or undated.
+COST_INPUTS = "intermediate.int_marketing_cost_inputs"
 
 
 def spend_frame(con) -> pd.DataFrame:
-    """Per cost source and currency: inputs, mart, negative input rows and days without an FX rate."""
+    """Per cost source and currency: the staged input costs, how int_marketing_cost_inputs classified
+    them (counted, superseded, undated), the mart's spend, negative inputs and days without an FX rate."""
+    staged = " union all ".join(
+        f"select '{source}' as cost_source, currency_code, {quote_ident(column)} as cost from {relation}"
+        for source, relation, column in STAGED_COSTS
+    )
     sql = f"""
-        with inputs as ({spend_inputs_sql()}),
+        with staged as ({staged}),
+        inputs as (
+            select cost_source, coalesce(upper(trim(currency_code)), '(none)') as currency,
+                   sum(cost) as input_cost,
+                   count(*) filter (where cost < 0) as negative_input_rows
+            from staged group by 1, 2
+        ),
+        classified as (
+            select cost_source, coalesce(upper(trim(currency_code)), '(none)') as currency,
+                   coalesce(sum(cost) filter (where is_counted), 0) as counted_cost,
+                   coalesce(sum(cost) filter (where superseded_by is not null), 0) as superseded_cost,
+                   coalesce(sum(cost) filter (where is_undated), 0) as undated_cost
+            from {COST_INPUTS} group by 1, 2
+        ),
         mart as (
             select cost_source, coalesce(currency_code, '(none)') as currency,
                    sum(cost) as mart_cost,
                    count(*) - count(cost_reporting) as rows_without_rate,
                    min(cost_date) filter (where cost_reporting is null) as first_day_without_rate
             from {audited_relation("fct_marketing_spend")} group by 1, 2
+        ),
+        sources as (
+            select cost_source, currency from inputs
+            union select cost_source, currency from classified
+            union select cost_source, currency from mart
         )
-        select coalesce(inputs.cost_source, mart.cost_source) as cost_source,
-               coalesce(inputs.currency, mart.currency) as currency,
+        select sources.cost_source, sources.currency,
                cast(coalesce(input_cost, 0) as decimal(18, 2)) as input_cost,
-               cast(coalesce(counted_elsewhere, 0) as decimal(18, 2)) as counted_elsewhere,
-               cast(coalesce(input_cost, 0) - coalesce(counted_elsewhere, 0) as decimal(18, 2)) as expected_cost,
+               cast(coalesce(superseded_cost, 0) as decimal(18, 2)) as counted_elsewhere,
+               cast(coalesce(undated_cost, 0) as decimal(18, 2)) as undated_cost,
+               cast(coalesce(input_cost, 0) - coalesce(counted_cost, 0) - coalesce(superseded_cost, 0)
+                    - coalesce(undated_cost, 0) as decimal(18, 2)) as unclassified_cost,
+               cast(coalesce(counted_cost, 0) as decimal(18, 2)) as expected_cost,
                cast(coalesce(mart_cost, 0) as decimal(18, 2)) as mart_cost,
                coalesce(negative_input_rows, 0) as negative_input_rows,
                coalesce(rows_without_rate, 0) as rows_without_rate,
                cast(first_day_without_rate as varchar) as first_day_without_rate
-        from inputs full outer join mart
-            on inputs.cost_source = mart.cost_source and inputs.currency = mart.currency
+        from sources
+        left join inputs on inputs.cost_source = sources.cost_source and inputs.currency = sources.currency
+        left join classified
+            on classified.cost_source = sources.cost_source and classified.currency = sources.currency
+        left join mart on mart.cost_source = sources.cost_source and mart.currency = sources.currency
         order by 1, 2
     """
     frame = con.execute(sql).df()
-    for col in ("input_cost", "counted_elsewhere", "expected_cost", "mart_cost"):
+    for col in ("input_cost", "counted_elsewhere", "undated_cost", "unclassified_cost", "expected_cost", "mart_cost"):
         frame[col] = frame[col].map(lambda value: f"{value:.2f}")
     return frame
 
 
-def _suite_result(frame: pd.DataFrame, asset: str, suite_name: str, expectations) -> bool:
-    import great_expectations as gx
-    from great_expectations.data_context.types.base import ProgressBarsConfig
-
-    context = gx.get_context(mode="ephemeral")
-    context.variables.progress_bars = ProgressBarsConfig(globally=False)
-    batch = (
-        context.data_sources.add_pandas("closed_loop")
-        .add_dataframe_asset(asset)
-        .add_batch_definition_whole_dataframe("all")
-        .get_batch(batch_parameters={"dataframe": frame})
-    )
-    return bool(batch.validate(gx.ExpectationSuite(name=suite_name, expectations=expectations)).success)
-
-
 def validate_spend(frame: pd.DataFrame) -> GateOutcome:
-    """GX suite: mart spend = expected input spend per source and currency; no negative inputs; every day converted."""
+    """GX suite, per source and currency: every staged input cost is counted, superseded or undated
+    exactly once; mart spend = the counted inputs; no negative inputs; every day converted."""
     import great_expectations.expectations as gxe
 
-    passed = _suite_result(frame, "spend_by_source_and_currency", "spend_reconciles", [
+    passed = suite_passes(frame, "spend_by_source_and_currency", "spend_reconciles", [
+        gxe.ExpectColumnValuesToBeInSet(column="unclassified_cost", value_set=["0.00"]),
         gxe.ExpectColumnPairValuesToBeEqual(column_A="mart_cost", column_B="expected_cost"),
         gxe.ExpectColumnValuesToBeBetween(column="negative_input_rows", max_value=0),
         gxe.ExpectColumnValuesToBeBetween(column="rows_without_rate", max_value=0),
     ])
-    failing = frame[(frame.mart_cost != frame.expected_cost) | (frame.negative_input_rows > 0)
-                    | (frame.rows_without_rate > 0)]
+    failing = frame[(frame.unclassified_cost != "0.00") | (frame.mart_cost != frame.expected_cost)
+                    | (frame.negative_input_rows > 0) | (frame.rows_without_rate > 0)]
     rows = failing.to_dict(orient="records")
     if passed:
         return GateOutcome(True, "spend in marts.fct_marketing_spend equals the spend inputs in every source and "
@@ -156,6 +118,10 @@ def validate_spend(frame: pd.DataFrame) -> GateOutcome:
     parts = []
     for r in rows:
         issues = []
+        if r["unclassified_cost"] != "0.00":
+            issues.append(f"staged inputs {r['input_cost']} vs counted {r['expected_cost']} + superseded "
+                          f"{r['counted_elsewhere']} + undated {r['undated_cost']} in {COST_INPUTS} "
+                          f"(off by {pd.to_numeric(r['unclassified_cost']):+.2f})")
         if r["mart_cost"] != r["expected_cost"]:
             off = pd.to_numeric(r["mart_cost"]) - pd.to_numeric(r["expected_cost"])
             issues.append(f"spend in mart {r['mart_cost']} vs inputs {r['expected_cost']} (off by {off:+.2f})")
@@ -263,7 +229,7 @@ def invariants_frame(con) -> pd.DataFrame:
 def validate_invariants(frame: pd.DataFrame) -> GateOutcome:
     import great_expectations.expectations as gxe
 
-    passed = _suite_result(frame, "closed_loop_violations", "closed_loop_is_consistent",
+    passed = suite_passes(frame, "closed_loop_violations", "closed_loop_is_consistent",
                            [gxe.ExpectTableRowCountToEqual(value=0)])
     rows = frame.to_dict(orient="records")
     if passed:
@@ -273,51 +239,3 @@ def validate_invariants(frame: pd.DataFrame) -> GateOutcome:
     parts = [f"{r['metric']}: {r['rows']} ({r['value']:g} vs limit {r['limit']:g}, off by {r['off_by']:+g})"
              for r in rows]
     return GateOutcome(False, "closed loop is inconsistent: " + "; ".join(parts), rows, frame)
-
-
-@dg.asset_check(
-    asset=FCT_MARKETING_SPEND,
-    name="spend_reconciles_to_inputs",
-    blocking=True,
-    description=(
-        "Great Expectations: per cost source and currency, spend in marts.fct_marketing_spend equals the latest "
-        "raw spend inputs (ad platform exports, Salesforce Campaign ActualCost, Marketo program costs) less the "
-        "campaign costs mapped ad spend already carries; no negative input; an FX rate on every spend day."
-    ),
-)
-def spend_reconciles_to_inputs(warehouse: WarehouseResource) -> dg.AssetCheckResult:
-    with warehouse.connect(read_only=True) as con:
-        outcome = validate_spend(spend_frame(con))
-    return dg.AssetCheckResult(
-        passed=outcome.passed,
-        severity=dg.AssetCheckSeverity.ERROR,
-        description=outcome.summary,
-        metadata={"by_source_and_currency": dg.MetadataValue.md(markdown_table(outcome.frame)),
-                  "failing_rows": len(outcome.failing_rows)},
-    )
-
-
-@dg.asset_check(
-    asset=RPT_CLOSED_LOOP,
-    name="closed_loop_is_consistent",
-    blocking=True,
-    description=(
-        "Great Expectations: within each cohort stage counts never increase down the funnel; rates and weights "
-        "lie in [0, 1]; no negative amounts; no won opportunity without an account; an FX rate for every "
-        "open or lost opportunity amount on its close date (won ones: won_revenue_reconciles_to_crm)."
-    ),
-)
-def closed_loop_is_consistent(warehouse: WarehouseResource) -> dg.AssetCheckResult:
-    with warehouse.connect(read_only=True) as con:
-        outcome = validate_invariants(invariants_frame(con))
-    return dg.AssetCheckResult(
-        passed=outcome.passed,
-        severity=dg.AssetCheckSeverity.ERROR,
-        description=outcome.summary,
-        metadata={"violations": dg.MetadataValue.md(markdown_table(outcome.frame)) if len(outcome.frame) else
-                  dg.MetadataValue.text("none"),
-                  "violation_count": len(outcome.failing_rows)},
-    )
-
-
-closed_loop_checks = [spend_reconciles_to_inputs, closed_loop_is_consistent]

@@ -1,24 +1,31 @@
-"""Dagster definitions for Smarketing Warehouse: `dagster dev -m orchestration.definitions`."""
+"""Dagster definitions for Smarketing Warehouse: `dagster dev -m orchestration.definitions`.
+
+Each concern contributes its own definitions (orchestration/defs/); the resources every concern
+shares are bound here. Loading needs the prepared dbt manifest (`smarketing prepare`).
+"""
+
+from collections.abc import Mapping
+from typing import Any
 
 import dagster as dg
 
-from orchestration.closed_loop_checks import closed_loop_checks
-from orchestration.dbt_assets import dbt_resource, smarketing_dbt_assets
-from orchestration.ingest_assets import export_file_specs, ingest_assets
-from orchestration.jobs import daily_pipeline_schedule, export_drop_sensor, smarketing_pipeline, smarketing_what_if
-from orchestration.publish import published_marts
-from orchestration.quality_checks import quality_checks
-from orchestration.resources import ExportsResource, WarehouseResource
+from orchestration.defs import automation, checks, dbt, ingest, publish, what_if
+from orchestration.resources import ExportsResource, WarehouseResource, drop_plan_resource
 
-defs = dg.Definitions(
-    assets=[*export_file_specs, *ingest_assets, smarketing_dbt_assets, published_marts],
-    asset_checks=[*quality_checks, *closed_loop_checks],
-    jobs=[smarketing_pipeline, smarketing_what_if],
-    schedules=[daily_pipeline_schedule],
-    sensors=[export_drop_sensor],
-    resources={
+
+def build_defs(resources: Mapping[str, Any] | None = None) -> dg.Definitions:
+    """Every concern's definitions with the shared resources; ``resources`` replaces some of them
+    (``smarketing run`` passes its warehouse, its export folder and the drop it planned)."""
+    shared = {
         "warehouse": WarehouseResource(),
         "exports": ExportsResource(),
-        "dbt": dbt_resource(),
-    },
-)
+        "drop_plan": drop_plan_resource,
+        **(resources or {}),
+    }
+    return dg.Definitions.merge(
+        ingest.defs, dbt.defs, checks.defs, publish.defs, automation.defs, what_if.defs,
+        dg.Definitions(resources=shared),
+    )
+
+
+defs = build_defs()

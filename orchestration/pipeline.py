@@ -34,17 +34,30 @@ def _instance() -> dg.DagsterInstance:
 def run_pipeline(
     exports: Path, warehouse: Path, *, ingest_only: bool = False, log_level: str = "WARNING"
 ) -> PipelineOutcome:
-    """Ingest the drop at ``exports`` into ``warehouse`` and (unless ingest_only) build every model."""
-    settings.use_paths(warehouse=warehouse, exports=exports)
-    exports_root = settings.exports_dir()
+    """Ingest the drop at ``exports`` into ``warehouse`` and (unless ingest_only) build every model.
+
+    The paths reach the run as its resources, with the drop planned once, here: the plan's notes
+    are printed and every ingest step loads the files it lists.
+    """
+    exports_root, warehouse_file = settings.exports_dir(exports), settings.warehouse_path(warehouse)
     if not exports_root.is_dir():
-        return PipelineOutcome(False, settings.warehouse_path(), [f"export folder {exports_root} does not exist"])
+        return PipelineOutcome(False, warehouse_file, [f"export folder {exports_root} does not exist"])
 
     from ingest import loader
-    from orchestration.definitions import defs
-    from orchestration.jobs import PIPELINE_JOB_NAME
+    from orchestration.dbt_project import prepare_dbt_project
+
+    prepare_dbt_project(only_if_stale=True)  # before the definitions load: they are built from its manifest
+
+    from orchestration.definitions import build_defs
+    from orchestration.defs.automation import PIPELINE_JOB_NAME
+    from orchestration.resources import ExportsResource, WarehouseResource
 
     plan = loader.plan_drop(exports_root)
+    defs = build_defs({
+        "exports": ExportsResource(path=str(exports_root)),
+        "warehouse": WarehouseResource(path=str(warehouse_file)),
+        "drop_plan": plan,
+    })
     job = defs.resolve_job_def(PIPELINE_JOB_NAME)
     selection = None
     if ingest_only:
@@ -58,7 +71,7 @@ def run_pipeline(
             run_config={"loggers": {"console": {"config": {"log_level": log_level}}}},
         )
 
-    outcome = PipelineOutcome(success=result.success, warehouse=settings.warehouse_path())
+    outcome = PipelineOutcome(success=result.success, warehouse=warehouse_file)
     outcome.notes = plan.notes()
     for event in result.all_events:
         if event.is_step_failure:

@@ -3,28 +3,23 @@
 dbt writes the marts into the audit schema (``marts_audit``, set for the marts folder in
 dbt_project.yml) and tests them there; the Great Expectations gates check them there too. Only
 when all of that passed does the ``published_marts`` asset copy every audited mart into the
-``marts`` schema, in one transaction. A failing dbt test or blocking gate stops the run before that
+``marts`` schema, in one transaction (the asset: orchestration/defs/publish.py). A failing dbt test or blocking gate stops the run before that
 step, so the previously published marts stay exactly as they were.
 """
 
 import json
-from collections.abc import Iterator
 from functools import cache
 
-import dagster as dg
-
 from ingest.contracts import quote_ident
-from orchestration.dbt_assets import dbt_project
-from orchestration.resources import WAREHOUSE_POOL, WarehouseResource
+from orchestration.dbt_project import prepared_manifest
 
 PUBLISHED_SCHEMA = "marts"
-PUBLISH_GROUP = "published"
 
 
 @cache
 def audited_marts() -> tuple[tuple[str, str, str], ...]:
     """(audit schema, relation name, description) of every dbt model in the marts folder."""
-    manifest = json.loads(dbt_project().manifest_path.read_text())
+    manifest = json.loads(prepared_manifest().read_text())
     marts = []
     for node in manifest["nodes"].values():
         fqn = node.get("fqn", [])
@@ -67,27 +62,3 @@ def publish(con) -> dict[str, int]:
         con.execute("rollback")
         raise
     return rows
-
-
-def _spec(schema: str, name: str, description: str) -> dg.AssetSpec:
-    return dg.AssetSpec(
-        key=[PUBLISHED_SCHEMA, name],
-        deps=[dg.AssetKey([schema, name])],
-        group_name=PUBLISH_GROUP,
-        description=f"Published copy of {schema}.{name}, written only after every gate passed. {description}".strip(),
-        kinds={"duckdb"},
-    )
-
-
-@dg.multi_asset(
-    specs=[_spec(*mart) for mart in audited_marts()],
-    name="published_marts",
-    pool=WAREHOUSE_POOL,
-    description="Publish the audited marts to the `marts` schema BI tools read, in one transaction.",
-)
-def published_marts(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> Iterator[dg.MaterializeResult]:
-    with warehouse.connect() as con:
-        rows = publish(con)
-    context.log.info(f"published {len(rows)} marts to schema {PUBLISHED_SCHEMA}")
-    for name, count in rows.items():
-        yield dg.MaterializeResult(asset_key=[PUBLISHED_SCHEMA, name], metadata={"rows": count})

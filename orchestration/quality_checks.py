@@ -1,62 +1,33 @@
-"""Great Expectations gates on closed-loop revenue, run as blocking Dagster asset checks.
+"""Great Expectations gates on closed-loop revenue: won revenue and attribution.
 
 The gates check the marts where dbt wrote them, in the audit schema, before they are published
-(orchestration/publish.py). Each gate computes a small aggregate straight from the raw CRM rows (an independent path from the
-dbt models) and from the published mart, and validates it with a GX expectation suite on a pandas
-batch. A failing gate fails the run: nothing downstream of the checked mart is built, the marts
-are not published (BI tools keep seeing the last good ones), and the message says which metric is off, by how much, and for which rows.
+(orchestration/publish.py). The won revenue gate computes its aggregate from the latest version of
+each CRM deal as staging holds it (an independent path from the intermediate models and marts),
+the attribution gate from the audited marts; each validates it with a GX suite
+(orchestration/gx_suites.py). They run as blocking asset checks (orchestration/defs/checks.py): a
+failing gate fails the run, the marts are not published (BI tools keep seeing the last good ones),
+and the message says which metric is off, by how much, and for which rows.
 """
 
 
 import datetime as dt
-from dataclasses import dataclass
 
-import dagster as dg
 import pandas as pd
 
-from ingest.contracts import Contract, contracts_for, quote_ident
-from orchestration.publish import audit_schema, audited_relation
-from orchestration.resources import WarehouseResource
+from orchestration.gx_suites import GateOutcome, suite_passes
+from orchestration.publish import audited_relation
 
-FCT_OPPORTUNITIES = dg.AssetKey([audit_schema(), "fct_opportunities"])
-
-# Where each CRM keeps won deals: (raw contract, amount column, currency column, won flag column).
-_WON_SOURCES = (
-    ("salesforce", "opportunity", "Amount", "CurrencyIsoCode", "IsWon"),
-    ("hubspot", "deals", "amount", "deal_currency_code", "hs_is_closed_won"),
-)
-
-
-@dataclass(frozen=True)
-class GateOutcome:
-    passed: bool
-    summary: str
-    failing_rows: list[dict]
-    frame: pd.DataFrame
-
-
-def latest_rows_sql(contract: Contract) -> str:
-    """The latest version of every record in a raw table, without deleted records."""
-    order = [f"{quote_ident(contract.modified_column)} desc nulls last"] if contract.modified_column else []
-    order += ["_file_order desc", "_source_line desc"]
-    keys = ", ".join(quote_ident(k) for k in contract.primary_key)
-    deleted = f"where not coalesce({quote_ident(contract.deleted_column)}, false)" if contract.deleted_column else ""
-    return (
-        f"select * from (select *, row_number() over (partition by {keys} order by {', '.join(order)}) as _rn "
-        f"from {quote_ident(contract.schema)}.{quote_ident(contract.table)}) latest "
-        f"{deleted + ' and' if deleted else 'where'} _rn = 1"
-    )
+# The latest version of every CRM deal, without deleted ones: the staging relations, which apply
+# the product's one "latest version of a record" rule (dbt macro latest_versions).
+WON_DEAL_SOURCES = ("staging.stg_salesforce__opportunities", "staging.stg_hubspot__deals")
 
 
 def won_revenue_frame(con) -> pd.DataFrame:
-    """Won amount per currency in the raw CRM rows and in the audited fct_opportunities."""
-    raw_parts = []
-    for source, obj, amount, currency, won in _WON_SOURCES:
-        contract = next(c for c in contracts_for(source) if c.object == obj)
-        raw_parts.append(
-            f"select coalesce({quote_ident(currency)}, '(none)') as currency, {quote_ident(amount)} as amount "
-            f"from ({latest_rows_sql(contract)}) where {quote_ident(won)}"
-        )
+    """Won amount per currency in the latest CRM deals (staging) and in the audited fct_opportunities."""
+    raw_parts = [
+        f"select coalesce(currency_code, '(none)') as currency, amount from {relation} where is_won"
+        for relation in WON_DEAL_SOURCES
+    ]
     sql = f"""
         with raw_won as ({' union all '.join(raw_parts)}),
         raw as (select currency, sum(amount) as raw_won_amount, count(*) as raw_won_deals from raw_won group by 1),
@@ -84,35 +55,20 @@ def won_revenue_frame(con) -> pd.DataFrame:
 
 def validate_won_revenue(frame: pd.DataFrame) -> GateOutcome:
     """GX suite: per currency, mart won amount = raw won amount, same deal count, every won deal converted."""
-    import great_expectations as gx
     import great_expectations.expectations as gxe
 
-    from great_expectations.data_context.types.base import ProgressBarsConfig
-
-    context = gx.get_context(mode="ephemeral")
-    context.variables.progress_bars = ProgressBarsConfig(globally=False)
-    batch = (
-        context.data_sources.add_pandas("closed_loop")
-        .add_dataframe_asset("won_revenue_by_currency")
-        .add_batch_definition_whole_dataframe("all")
-        .get_batch(batch_parameters={"dataframe": frame})
-    )
-    suite = gx.ExpectationSuite(
-        name="won_revenue_reconciles",
-        expectations=[
-            gxe.ExpectColumnPairValuesToBeEqual(column_A="mart_won_amount", column_B="raw_won_amount"),
-            gxe.ExpectColumnPairValuesToBeEqual(column_A="mart_won_deals", column_B="raw_won_deals"),
-            gxe.ExpectColumnValuesToBeBetween(column="won_deals_without_reporting_amount", max_value=0),
-        ],
-    )
-    result = batch.validate(suite)
+    passed = suite_passes(frame, "won_revenue_by_currency", "won_revenue_reconciles", [
+        gxe.ExpectColumnPairValuesToBeEqual(column_A="mart_won_amount", column_B="raw_won_amount"),
+        gxe.ExpectColumnPairValuesToBeEqual(column_A="mart_won_deals", column_B="raw_won_deals"),
+        gxe.ExpectColumnValuesToBeBetween(column="won_deals_without_reporting_amount", max_value=0),
+    ])
     failing = frame[
         (frame.mart_won_amount != frame.raw_won_amount)
         | (frame.mart_won_deals != frame.raw_won_deals)
         | (frame.won_deals_without_reporting_amount > 0)
     ]
     rows = failing.to_dict(orient="records")
-    if result.success:
+    if passed:
         summary = "won revenue in fct_opportunities equals the raw CRM won amounts in every currency"
     else:
         parts = [
@@ -122,41 +78,9 @@ def validate_won_revenue(frame: pd.DataFrame) -> GateOutcome:
             for r in rows
         ]
         summary = "won revenue does not reconcile: " + "; ".join(parts)
-    return GateOutcome(passed=bool(result.success), summary=summary, failing_rows=rows, frame=frame)
+    return GateOutcome(passed=passed, summary=summary, failing_rows=rows, frame=frame)
 
 
-def markdown_table(frame: pd.DataFrame) -> str:
-    header = "| " + " | ".join(frame.columns) + " |"
-    rule = "|" + "---|" * len(frame.columns)
-    rows = ["| " + " | ".join(str(v) for v in row) + " |" for row in frame.itertuples(index=False)]
-    return "\n".join([header, rule, *rows])
-
-
-@dg.asset_check(
-    asset=FCT_OPPORTUNITIES,
-    name="won_revenue_reconciles_to_crm",
-    blocking=True,
-    description=(
-        "Great Expectations: per currency, closed-won revenue in fct_opportunities equals the sum "
-        "of won amounts in the latest raw CRM rows (Salesforce Opportunity, HubSpot deals), and every won "
-        "deal has a reporting-currency amount."
-    ),
-)
-def won_revenue_reconciles_to_crm(warehouse: WarehouseResource) -> dg.AssetCheckResult:
-    with warehouse.connect(read_only=True) as con:
-        outcome = validate_won_revenue(won_revenue_frame(con))
-    return dg.AssetCheckResult(
-        passed=outcome.passed,
-        severity=dg.AssetCheckSeverity.ERROR,
-        description=outcome.summary,
-        metadata={
-            "by_currency": dg.MetadataValue.md(markdown_table(outcome.frame)),
-            "failing_currencies": len(outcome.failing_rows),
-        },
-    )
-
-
-FCT_ATTRIBUTION = dg.AssetKey([audit_schema(), "fct_attribution"])
 _LISTED_OPPORTUNITIES = 5
 
 
@@ -253,30 +177,15 @@ def _sql_text(value: str) -> str:
 
 def validate_attribution(frame: pd.DataFrame) -> GateOutcome:
     """GX suite: per model, attributed revenue = won revenue to the cent and no opportunity off."""
-    import great_expectations as gx
     import great_expectations.expectations as gxe
 
-    from great_expectations.data_context.types.base import ProgressBarsConfig
-
-    context = gx.get_context(mode="ephemeral")
-    context.variables.progress_bars = ProgressBarsConfig(globally=False)
-    batch = (
-        context.data_sources.add_pandas("attribution")
-        .add_dataframe_asset("attribution_by_model")
-        .add_batch_definition_whole_dataframe("all")
-        .get_batch(batch_parameters={"dataframe": frame})
-    )
-    suite = gx.ExpectationSuite(
-        name="attribution_reconciles",
-        expectations=[
-            gxe.ExpectColumnPairValuesToBeEqual(column_A="attributed_revenue", column_B="won_revenue"),
-            gxe.ExpectColumnValuesToBeBetween(column="opportunities_off", max_value=0),
-        ],
-    )
-    result = batch.validate(suite)
+    passed = suite_passes(frame, "attribution_by_model", "attribution_reconciles", [
+        gxe.ExpectColumnPairValuesToBeEqual(column_A="attributed_revenue", column_B="won_revenue"),
+        gxe.ExpectColumnValuesToBeBetween(column="opportunities_off", max_value=0),
+    ])
     failing = frame[(frame.attributed_revenue != frame.won_revenue) | (frame.opportunities_off > 0)]
     rows = failing.to_dict(orient="records")
-    if result.success:
+    if passed:
         summary = "every attribution model attributes exactly the won revenue, with weights summing to 1"
         unpriced = int(frame.won_without_reporting_amount.max()) if len(frame) else 0
         if unpriced:
@@ -293,32 +202,4 @@ def validate_attribution(frame: pd.DataFrame) -> GateOutcome:
                 + (f": {shown}" if shown else "") + (f" and {more} more" if more > 0 else "")
             )
         summary = "attribution does not reconcile: " + "; ".join(parts)
-    return GateOutcome(passed=bool(result.success), summary=summary, failing_rows=rows, frame=frame)
-
-
-@dg.asset_check(
-    asset=FCT_ATTRIBUTION,
-    name="attribution_reconciles_to_won_revenue",
-    blocking=True,
-    description=(
-        "Great Expectations: per attribution model of the definitions in force, the revenue attributed in "
-        "marts.fct_attribution equals closed-won revenue in marts.fct_opportunities to the cent, and per "
-        "opportunity the weights lie in [0, 1] and sum to 1."
-    ),
-)
-def attribution_reconciles_to_won_revenue(warehouse: WarehouseResource) -> dg.AssetCheckResult:
-    models = attribution_models_in_force()
-    with warehouse.connect(read_only=True) as con:
-        outcome = validate_attribution(attribution_frame(con, models))
-    return dg.AssetCheckResult(
-        passed=outcome.passed,
-        severity=dg.AssetCheckSeverity.ERROR,
-        description=outcome.summary,
-        metadata={
-            "by_model": dg.MetadataValue.md(markdown_table(outcome.frame)),
-            "failing_models": len(outcome.failing_rows),
-        },
-    )
-
-
-quality_checks = [won_revenue_reconciles_to_crm, attribution_reconciles_to_won_revenue]
+    return GateOutcome(passed=passed, summary=summary, failing_rows=rows, frame=frame)

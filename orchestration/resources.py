@@ -1,4 +1,9 @@
-"""Dagster resources: the DuckDB warehouse file."""
+"""Dagster resources shared by every concern: the DuckDB warehouse, the export drop and its plan.
+
+Paths are resource fields, so the CLI passes them into a run explicitly and the UI shows them in
+the launchpad; an unset ``path`` falls back to SMARKETING_WAREHOUSE / SMARKETING_EXPORTS, then the
+defaults in orchestration/settings.py.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +14,8 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 
+from ingest import loader
+from ingest.discovery import DropPlan
 from orchestration import settings
 
 # Ingest and dbt both write the one DuckDB file; DuckDB allows a single writing process, so every
@@ -22,7 +29,7 @@ class WarehouseResource(dg.ConfigurableResource):
     path: str | None = None
 
     def resolved_path(self) -> Path:
-        return Path(self.path).expanduser().resolve() if self.path else settings.warehouse_path()
+        return settings.warehouse_path(self.path)
 
     @contextmanager
     def connect(self, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
@@ -42,4 +49,14 @@ class ExportsResource(dg.ConfigurableResource):
     path: str | None = None
 
     def resolved_path(self) -> Path:
-        return Path(self.path).expanduser().resolve() if self.path else settings.exports_dir()
+        return settings.exports_dir(self.path)
+
+
+@dg.resource(
+    required_resource_keys={"exports"},
+    description="Which file of the export drop belongs to which contract, planned once per run.",
+)
+def drop_plan_resource(context: dg.InitResourceContext) -> DropPlan:
+    # Resources are initialised once per run by the in-process executor the jobs use, so every
+    # ingest step reads this one plan. `smarketing run` plans the drop itself and passes the plan in.
+    return loader.plan_drop(context.resources.exports.resolved_path())

@@ -1,8 +1,10 @@
 """Where things live: the dbt project, the warehouse file and the export drop folder.
 
-The warehouse and exports paths come from the environment (``SMARKETING_WAREHOUSE``,
-``SMARKETING_EXPORTS``) so the CLI, the Dagster UI, the schedule and the sensor all agree; the CLI's
-``--warehouse``/``--exports`` flags simply set those variables for the run.
+The warehouse and exports paths are chosen in this order: an explicit path (a CLI flag, a
+resource's ``path`` in Dagster run config), then the environment (``SMARKETING_WAREHOUSE``,
+``SMARKETING_EXPORTS``), then the defaults below. Nothing here writes the environment: the paths
+reach the run as Dagster resources (orchestration/resources.py) and the dbt process through its
+own invocation (orchestration/dbt_cli.py).
 """
 
 from __future__ import annotations
@@ -20,19 +22,15 @@ DEFAULT_WAREHOUSE = Path("warehouse") / "smarketing.duckdb"
 DEFAULT_EXPORTS = Path("exports")
 
 
-def warehouse_path() -> Path:
-    """The DuckDB warehouse file (absolute), from SMARKETING_WAREHOUSE or the default."""
-    return Path(os.environ.get(WAREHOUSE_ENV) or DEFAULT_WAREHOUSE).expanduser().resolve()
+def _resolve(explicit: Path | str | None, env: str, default: Path) -> Path:
+    return Path(explicit or os.environ.get(env) or default).expanduser().resolve()
 
 
-def exports_dir() -> Path:
-    """The export drop folder (absolute), from SMARKETING_EXPORTS or the default."""
-    return Path(os.environ.get(EXPORTS_ENV) or DEFAULT_EXPORTS).expanduser().resolve()
+def warehouse_path(explicit: Path | str | None = None) -> Path:
+    """The DuckDB warehouse file (absolute): ``explicit``, else SMARKETING_WAREHOUSE, else the default."""
+    return _resolve(explicit, WAREHOUSE_ENV, DEFAULT_WAREHOUSE)
 
 
-def use_paths(*, warehouse: Path | str | None = None, exports: Path | str | None = None) -> None:
-    """Point this process (and the dbt subprocesses it starts) at a warehouse and an export drop."""
-    if warehouse is not None:
-        os.environ[WAREHOUSE_ENV] = str(Path(warehouse).expanduser().resolve())
-    if exports is not None:
-        os.environ[EXPORTS_ENV] = str(Path(exports).expanduser().resolve())
+def exports_dir(explicit: Path | str | None = None) -> Path:
+    """The export drop folder (absolute): ``explicit``, else SMARKETING_EXPORTS, else the default."""
+    return _resolve(explicit, EXPORTS_ENV, DEFAULT_EXPORTS)

@@ -19,7 +19,6 @@ import json
 import os
 import shutil
 import subprocess
-import sys
 import tempfile
 import uuid
 from dataclasses import dataclass, field
@@ -30,6 +29,7 @@ from zoneinfo import ZoneInfo
 import duckdb
 
 from orchestration import settings
+from orchestration.dbt_project import dbt_executable
 from orchestration.funnel_definitions import DBT_VAR, load_definitions, version_in_force
 from orchestration.publish import audited_relation
 
@@ -68,12 +68,6 @@ class WhatIfResult:
 
     def report(self) -> str:
         return format_report(self)
-
-
-def dbt_executable() -> str:
-    """The dbt installed beside this interpreter (the one the pipeline uses), else dbt on PATH."""
-    beside = Path(sys.executable).parent / "dbt"
-    return str(beside) if beside.exists() else (shutil.which("dbt") or "dbt")
 
 
 def default_as_of(definitions: dict[str, Any], today: dt.date | None = None) -> dt.date:

@@ -183,7 +183,7 @@ def exclusion_run(demo, threshold_run):
     """More excluded domains (the three most common company domains of the demo's people), through the
     Dagster job."""
     from orchestration.definitions import defs
-    from orchestration.jobs import WHAT_IF_JOB_NAME
+    from orchestration.defs.what_if import WHAT_IF_JOB_NAME
 
     document = governed_document()
     exclusions = document["versions"][0]["mql"]["exclusions"]

@@ -1,54 +1,63 @@
 """The closed-loop gates on hand-made warehouses: they pass on consistent data and, for each kind of
 corruption, fail with a message naming the metric, how far off it is and which rows.
 
-Expected numbers are written by hand below; the gates compute theirs from the raw tables and the
-marts, which these tests fill directly (no dbt), so each gate is checked on its own."""
+Expected numbers are written by hand below; the gates compute theirs from the staged inputs, the
+spend model's classification of them and the marts, which these tests fill directly (no dbt), so
+each gate is checked on its own."""
 
 from __future__ import annotations
 
 import duckdb
 import pytest
 
-from ingest.contracts import CONTRACTS, quote_ident, raw_table_ddl
+from ingest.contracts import quote_ident
 from orchestration.closed_loop_checks import invariants_frame, spend_frame, validate_invariants, validate_spend
 from orchestration.funnel_definitions import FUNNEL_STAGES
 from orchestration.publish import audit_schema
 
-LINEAGE = "'f.csv', 1, 1, 'load', timestamp '2026-01-01'"
+STAGED = ("stg_spend__google_ads", "stg_spend__linkedin_ads", "stg_spend__meta_ads", "stg_marketo__programs")
 
 
 @pytest.fixture
 def con(tmp_path):
     connection = duckdb.connect(str(tmp_path / "warehouse.duckdb"))
-    for contract in CONTRACTS:
-        connection.execute(f"create schema if not exists {quote_ident(contract.schema)}")
-        connection.execute(raw_table_ddl(contract))
+    connection.execute("create schema staging; create schema intermediate")
+    for table in STAGED:
+        connection.execute(f"create table staging.{table} (currency_code varchar, cost decimal(18, 2))")
+    connection.execute("create table staging.stg_salesforce__campaigns (currency_code varchar, "
+                       "actual_cost decimal(18, 2))")
+    connection.execute("create table intermediate.int_marketing_cost_inputs (cost_source varchar, "
+                       "currency_code varchar, cost decimal(18, 2), is_counted boolean, superseded_by varchar, "
+                       "is_undated boolean)")
     connection.execute(f"create schema {quote_ident(audit_schema())}")
     connection.execute(f"use {quote_ident(audit_schema())}")
     yield connection
     connection.close()
 
 
+def add_input(con, source: str, currency: str, cost: float, verdict: str = "counted", by: str | None = None) -> None:
+    """One staged input cost and the spend model's verdict on it: counted, superseded (by) or undated."""
+    table, column = {
+        "google_ads": ("stg_spend__google_ads", "cost"),
+        "salesforce_campaign": ("stg_salesforce__campaigns", "actual_cost"),
+        "marketo_program": ("stg_marketo__programs", "cost"),
+    }[source]
+    con.execute(f"insert into staging.{table} (currency_code, {column}) values (?, ?)", [currency, cost])
+    con.execute("insert into intermediate.int_marketing_cost_inputs values (?, ?, ?, ?, ?, ?)",
+                [source, currency, cost, verdict == "counted", by, verdict == "undated"])
+
+
 def spend_inputs(con) -> None:
     """Google: EUR 100.00 + 50.50 (mapped to campaign C1), USD 20.00 (unmapped). Salesforce: C1 170.50 EUR
     (the ad spend carries it), C2 300.00 EUR. Marketo: a program mirroring C2 (300.00 EUR), program
     'Partner day' 80.00 USD."""
-    con.execute(f"""
-        insert into raw_spend.google_ads values
-            ('2025-03-01', 'ES_Brand', '111', 'EUR', 100.00, 10, 100, {LINEAGE}),
-            ('2025-03-02', 'ES_Brand', '111', 'EUR', 50.50, 5, 60, {LINEAGE}),
-            ('2025-03-02', 'US_Generic', '222', 'USD', 20.00, 2, 30, {LINEAGE});
-        insert into raw_spend.campaign_mapping values ('google_ads', '111', 'C1', 'es-brand', 'paid_search', {LINEAGE});
-        insert into raw_salesforce.campaign ("Id", "Name", "Type", "StartDate", "EndDate", "ActualCost",
-                                             "CurrencyIsoCode", "IsDeleted", "_source_file", "_source_line",
-                                             "_file_order", "_load_id", "_loaded_at") values
-            ('C1', 'Paid Search - Brand', 'Paid Search', '2025-03-01', '2025-03-31', 170.50, 'EUR', false, {LINEAGE}),
-            ('C2', 'Webinar - SLAs', 'Webinar', '2025-03-10', '2025-03-12', 300.00, 'EUR', false, {LINEAGE});
-        insert into raw_marketo.programs (id, name, channel, "costStartDate", cost, currency, "_source_file",
-                                          "_source_line", "_file_order", "_load_id", "_loaded_at") values
-            ('7', 'Webinar - SLAs', 'Webinar', '2025-03-01', 300.00, 'EUR', {LINEAGE}),
-            ('8', 'Partner day', 'Event', '2025-04-01', 80.00, 'USD', {LINEAGE});
-    """)
+    add_input(con, "google_ads", "EUR", 100.00)
+    add_input(con, "google_ads", "EUR", 50.50)
+    add_input(con, "google_ads", "USD", 20.00)
+    add_input(con, "salesforce_campaign", "EUR", 170.50, "superseded", by="google_ads")
+    add_input(con, "salesforce_campaign", "EUR", 300.00)
+    add_input(con, "marketo_program", "EUR", 300.00, "superseded", by="salesforce_campaign")
+    add_input(con, "marketo_program", "USD", 80.00)
 
 
 def spend_mart(con, rows=None) -> None:
@@ -108,8 +117,7 @@ def test_spend_gate_flags_double_counted_campaign_costs(con):
 
 def test_spend_gate_flags_a_negative_input_and_a_day_without_an_fx_rate(con):
     spend_inputs(con)
-    con.execute(f"insert into raw_spend.google_ads values ('2025-03-03', 'US_Generic', '222', 'USD', -5.00, 0, 0, "
-                f"{LINEAGE})")
+    add_input(con, "google_ads", "USD", -5.00)
     spend_mart(con, [
         ("google_ads", "2025-03-01", "EUR", 100.00, 100.00),
         ("google_ads", "2025-03-02", "EUR", 50.50, 50.50),
@@ -122,6 +130,25 @@ def test_spend_gate_flags_a_negative_input_and_a_day_without_an_fx_rate(con):
     assert not outcome.passed
     assert outcome.summary == ("spend does not reconcile: google_ads USD: 1 negative input costs, "
                                "2 spend rows without an FX rate (first on 2025-03-02)")
+
+
+def test_spend_gate_flags_a_staged_input_the_spend_model_left_unaccounted(con):
+    spend_inputs(con)
+    spend_mart(con)
+    con.execute("insert into staging.stg_marketo__programs values ('USD', 25.00)")
+    outcome = validate_spend(spend_frame(con))
+    assert not outcome.passed
+    assert outcome.summary == ("spend does not reconcile: marketo_program USD: staged inputs 105.00 vs counted 80.00 "
+                               "+ superseded 0.00 + undated 0.00 in intermediate.int_marketing_cost_inputs "
+                               "(off by +25.00)")
+
+
+def test_undated_inputs_are_accounted_for_but_not_spent(con):
+    spend_inputs(con)
+    spend_mart(con)
+    add_input(con, "marketo_program", "USD", 25.00, "undated")
+    outcome = validate_spend(spend_frame(con))
+    assert outcome.passed, outcome.summary
 
 
 def closed_loop_marts(con) -> None:

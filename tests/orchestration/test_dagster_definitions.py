@@ -105,7 +105,7 @@ def test_dbt_resource_skips_the_version_probe_and_the_in_process_adapter():
     from dagster_dbt import DbtCliResource
     from packaging.version import Version
 
-    from orchestration.dbt_assets import dbt_resource
+    from orchestration.dbt_cli import dbt_cli_resource as dbt_resource
 
     assert {"_cli_version", "_initialize_dbt_core_adapter"} <= set(dir(DbtCliResource))
     resource = dbt_resource()
@@ -120,7 +120,7 @@ def test_saved_dbt_parse_state_is_readable_by_dbt_so_runs_parse_partially():
     from dbt.contracts.graph.manifest import Manifest
     from dbt.parser.manifest import extended_mashumuro_decoder
 
-    from orchestration.dbt_assets import dbt_project
+    from orchestration.dbt_project import dbt_project
 
     state = dbt_project().project_dir / "target" / "partial_parse.msgpack"
     assert state.exists(), "smarketing prepare writes the parse state"

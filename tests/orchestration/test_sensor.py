@@ -1,6 +1,6 @@
 import dagster as dg
 
-from orchestration.jobs import export_drop_sensor
+from orchestration.defs.automation import export_drop_sensor
 from orchestration.resources import ExportsResource
 
 
@@ -33,3 +33,31 @@ def test_files_outside_the_source_folders_do_not_trigger_runs(tmp_path):
     (tmp_path / "notes.txt").write_text("hello")
     result, _ = evaluate(tmp_path)
     assert isinstance(result, dg.SkipReason)
+
+
+def test_a_new_file_in_a_dated_subfolder_starts_a_run_and_an_unchanged_tree_does_not(tmp_path):
+    (tmp_path / "salesforce").mkdir()
+    (tmp_path / "salesforce" / "Lead.csv").write_text("Id,Status,CreatedDate\n")
+    first, _ = evaluate(tmp_path)
+    assert isinstance(first, dg.RunRequest)
+
+    (tmp_path / "salesforce" / "2026-11-08").mkdir()
+    (tmp_path / "salesforce" / "2026-11-08" / "Lead.csv").write_text("Id,Status,CreatedDate\nL1,Open,2026-11-08\n")
+    second, context = evaluate(tmp_path, cursor=first.run_key)
+    assert isinstance(second, dg.RunRequest) and second.run_key != first.run_key
+
+    unchanged, _ = evaluate(tmp_path, cursor=context.cursor)
+    assert isinstance(unchanged, dg.SkipReason)
+
+
+def test_the_fingerprint_covers_every_file_discovery_plans(tmp_path):
+    from ingest import loader
+
+    (tmp_path / "salesforce" / "2026-11-08" / "deeper").mkdir(parents=True)
+    (tmp_path / "salesforce" / "2026-11-08" / "deeper" / "Contact.csv").write_text("Id,CreatedDate\n")
+    planned = [path for files in loader.plan_drop(tmp_path).files.values() for path in files]
+    assert planned, "discovery loads files at any depth"
+    before, _ = evaluate(tmp_path)
+    planned[0].write_text("Id,CreatedDate\nC1,2026-11-08\n")
+    after, _ = evaluate(tmp_path, cursor=before.run_key)
+    assert isinstance(after, dg.RunRequest)

@@ -92,7 +92,7 @@ def test_the_what_if_job_fails_with_the_key_path_of_an_invalid_proposal(tmp_path
     import dagster as dg
 
     from orchestration.definitions import defs
-    from orchestration.jobs import WHAT_IF_JOB_NAME
+    from orchestration.defs.what_if import WHAT_IF_JOB_NAME
 
     document = governed_document()
     document["versions"][0]["handoff"]["sla_clock"] = "lunar"

@@ -1,14 +1,13 @@
 {#
-    Every marketing cost as one row per source, campaign and day, in its own currency and in the
-    reporting currency (rate in force on the cost date). Precedence, so no cost counts twice:
-      1. ad platform spend (Google, LinkedIn, Meta), always; tied to a CRM campaign and channel
-         through the campaign mapping (by ad campaign id, else name); spend the mapping does not
-         know stays, with channel 'Unmapped';
-      2. Salesforce Campaign ActualCost of campaigns no mapped ad spend points to, spread evenly
-         over StartDate..EndDate (whole cents, the last day takes the remainder);
-      3. Marketo program period costs (on costStartDate) of programs no Salesforce campaign of the
-         same name mirrors.
-    Ad platform days are the platforms' own report days and are taken as reporting days.
+    Every counted marketing cost as one row per source, campaign and day, in its own currency and
+    in the reporting currency (rate in force on the cost date). Which input counts is decided once,
+    in int_marketing_cost_inputs (ad spend, then Salesforce Campaign ActualCost, then Marketo
+    program costs); here the counted ones are placed on days:
+      - ad platform spend on the platforms' own report days, taken as reporting days; spend the
+        mapping does not know stays, with channel 'Unmapped';
+      - a Salesforce Campaign ActualCost spread evenly over StartDate..EndDate (whole cents, the
+        last day takes the remainder);
+      - a Marketo program period cost on its costStartDate.
     Channel (seed touch_channels, one vocabulary with the touches): the mapping's channel read as
     a utm_medium or a channel name, else the CRM campaign's Type; a Salesforce campaign's Type; a
     Marketo program's channel; else 'Unmapped'.
@@ -16,39 +15,16 @@
 
 with
 
-google_ads as (
+cost_inputs as (
 
-    select * from {{ ref('stg_spend__google_ads') }}
-
-),
-
-linkedin_ads as (
-
-    select * from {{ ref('stg_spend__linkedin_ads') }}
-
-),
-
-meta_ads as (
-
-    select * from {{ ref('stg_spend__meta_ads') }}
-
-),
-
-campaign_mappings as (
-
-    select * from {{ ref('stg_spend__campaign_mappings') }}
+    select * from {{ ref('int_marketing_cost_inputs') }}
+    where is_counted
 
 ),
 
 salesforce_campaigns as (
 
     select * from {{ ref('stg_salesforce__campaigns') }}
-
-),
-
-marketo_programs as (
-
-    select * from {{ ref('stg_marketo__programs') }}
 
 ),
 
@@ -76,116 +52,45 @@ calendar as (
 
 ),
 
-ad_spend as (
-
-    select 'google_ads' as cost_source, spend_date, campaign_id, campaign_name, currency_code, cost
-    from google_ads
-
-    union all
-
-    select 'linkedin_ads' as cost_source, spend_date, campaign_id, campaign_name, currency_code, cost
-    from linkedin_ads
-
-    union all
-
-    select 'meta_ads' as cost_source, spend_date, campaign_id, campaign_name, currency_code, cost
-    from meta_ads
-
-),
-
-ad_campaigns as (
-
-    select distinct cost_source, campaign_id, campaign_name
-    from ad_spend
-
-),
-
-ad_campaign_mapping_candidates as (
-
-    select
-        ad_campaigns.cost_source,
-        ad_campaigns.campaign_id,
-        ad_campaigns.campaign_name,
-        campaign_mappings.crm_campaign_id,
-        campaign_mappings.utm_campaign,
-        campaign_mappings.channel as mapping_channel,
-        row_number() over (
-            partition by ad_campaigns.cost_source, ad_campaigns.campaign_id, ad_campaigns.campaign_name
-            order by
-                case when campaign_mappings.ad_campaign = ad_campaigns.campaign_id then 0 else 1 end,
-                campaign_mappings.ad_campaign
-        ) as mapping_rank
-    from ad_campaigns
-    inner join campaign_mappings
-        on lower(trim(campaign_mappings.platform)) = ad_campaigns.cost_source
-        and (
-            campaign_mappings.ad_campaign = ad_campaigns.campaign_id
-            or lower(trim(campaign_mappings.ad_campaign)) = lower(trim(ad_campaigns.campaign_name))
-        )
-
-),
-
-ad_campaign_mappings as (
-
-    select * from ad_campaign_mapping_candidates
-    where mapping_rank = 1
-
-),
-
 ad_costs as (
 
     select
-        ad_spend.cost_source,
-        ad_spend.spend_date as cost_date,
-        ad_spend.campaign_id as source_campaign_id,
-        ad_spend.campaign_name as source_campaign_name,
-        mappings.crm_campaign_id,
+        inputs.cost_source,
+        inputs.cost_date,
+        inputs.source_campaign_id,
+        inputs.source_campaign_name,
+        inputs.crm_campaign_id,
         crm.campaign_name as crm_campaign_name,
-        mappings.utm_campaign,
-        mappings.mapping_channel as channel_value,
+        inputs.utm_campaign,
+        inputs.channel_value,
         'utm_medium' as channel_field,
         crm.campaign_type as fallback_channel_value,
         'campaign_type' as fallback_channel_field,
-        mappings.cost_source is not null as is_mapped,
-        ad_spend.currency_code,
-        ad_spend.cost
-    from ad_spend
-    left join ad_campaign_mappings as mappings
-        on mappings.cost_source = ad_spend.cost_source
-        and mappings.campaign_id = ad_spend.campaign_id
-        and coalesce(mappings.campaign_name, '') = coalesce(ad_spend.campaign_name, '')
+        inputs.is_mapped,
+        inputs.currency_code,
+        inputs.cost
+    from cost_inputs as inputs
     left join salesforce_campaigns as crm
-        on crm.campaign_id = mappings.crm_campaign_id
-
-),
-
-campaigns_with_ad_spend as (
-
-    select distinct crm_campaign_id
-    from ad_costs
-    where crm_campaign_id is not null
+        on crm.campaign_id = inputs.crm_campaign_id
+    where inputs.cost_kind = 'ad_spend'
 
 ),
 
 campaign_cost_spans as (
 
     select
-        campaigns.campaign_id,
-        campaigns.campaign_name,
-        campaigns.campaign_type,
-        campaigns.currency_code,
-        campaigns.actual_cost,
-        coalesce(campaigns.start_date, cast(campaigns.created_at as date)) as first_day,
+        source_campaign_id as campaign_id,
+        source_campaign_name as campaign_name,
+        channel_value as campaign_type,
+        currency_code,
+        cost as actual_cost,
+        cost_date as first_day,
         case
-            when campaigns.end_date >= coalesce(campaigns.start_date, cast(campaigns.created_at as date))
-                then campaigns.end_date
-            else coalesce(campaigns.start_date, cast(campaigns.created_at as date))
+            when campaign_end_date >= cost_date then campaign_end_date
+            else cost_date
         end as last_day
-    from salesforce_campaigns as campaigns
-    where campaigns.actual_cost is not null
-        and campaigns.actual_cost <> 0
-        and campaigns.campaign_id not in (select crm_campaign_id from campaigns_with_ad_spend)
-        and coalesce(campaigns.start_date, cast(campaigns.created_at as date)) is not null
+    from cost_inputs
+    where cost_kind = 'campaign_cost'
 
 ),
 
@@ -233,29 +138,22 @@ salesforce_costs as (
 marketo_costs as (
 
     select
-        'marketo_program' as cost_source,
-        programs.cost_start_date as cost_date,
-        programs.program_id as source_campaign_id,
-        programs.program_name as source_campaign_name,
-        cast(null as {{ dbt.type_string() }}) as crm_campaign_id,
-        programs.program_name as crm_campaign_name,
-        cast(null as {{ dbt.type_string() }}) as utm_campaign,
-        programs.program_channel as channel_value,
+        cost_source,
+        cost_date,
+        source_campaign_id,
+        source_campaign_name,
+        crm_campaign_id,
+        source_campaign_name as crm_campaign_name,
+        utm_campaign,
+        channel_value,
         'marketo_program_channel' as channel_field,
         cast(null as {{ dbt.type_string() }}) as fallback_channel_value,
         'marketo_program_channel' as fallback_channel_field,
-        true as is_mapped,
-        upper(trim(programs.currency_code)) as currency_code,
-        programs.cost
-    from marketo_programs as programs
-    where programs.cost is not null
-        and programs.cost <> 0
-        and programs.cost_start_date is not null
-        and not exists (
-            select 1
-            from salesforce_campaigns as campaigns
-            where lower(trim(campaigns.campaign_name)) = lower(trim(programs.program_name))
-        )
+        is_mapped,
+        currency_code,
+        cost
+    from cost_inputs
+    where cost_kind = 'program_cost'
 
 ),
 

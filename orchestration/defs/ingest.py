@@ -2,7 +2,8 @@
 
 One external asset per export object (the files a vendor writes, which Dagster observes but does
 not produce) and one raw-table asset per object, grouped by source system. The loading itself is
-``ingest.loader``: plain functions, testable without Dagster.
+``ingest.loader``: plain functions, testable without Dagster. Every step reads the run's one drop
+plan (the ``drop_plan`` resource).
 """
 
 
@@ -12,7 +13,8 @@ import dagster as dg
 
 from ingest import loader
 from ingest.contracts import CONTRACTS, SOURCES, Contract, contracts_for
-from orchestration.resources import WAREHOUSE_POOL, ExportsResource, WarehouseResource
+from ingest.discovery import DropPlan
+from orchestration.resources import WAREHOUSE_POOL, WarehouseResource
 
 
 def export_key(contract: Contract) -> dg.AssetKey:
@@ -69,10 +71,9 @@ def _build_source_assets(source: str) -> dg.AssetsDefinition:
         pool=WAREHOUSE_POOL,
     )
     def _ingest(
-        context: dg.AssetExecutionContext, warehouse: WarehouseResource, exports: ExportsResource
+        context: dg.AssetExecutionContext, warehouse: WarehouseResource, drop_plan: dg.ResourceParam[DropPlan]
     ) -> Iterator[dg.MaterializeResult]:
-        exports_root = exports.resolved_path()
-        plan = loader.plan_drop(exports_root)
+        plan, exports_root = drop_plan, drop_plan.exports_dir
         with warehouse.connect() as con:
             loader.ensure_warehouse(con)
             for contract in contracts:
@@ -106,3 +107,5 @@ def _build_source_assets(source: str) -> dg.AssetsDefinition:
 
 
 ingest_assets = [_build_source_assets(source) for source in SOURCES]
+
+defs = dg.Definitions(assets=[*export_file_specs, *ingest_assets])

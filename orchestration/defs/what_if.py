@@ -1,65 +1,14 @@
-"""The pipeline job, its daily schedule and the export-drop sensor; the what-if job."""
+"""The what-if job: the funnel under a proposed definitions file, compared with the published one."""
 
 # No `from __future__ import annotations`: Dagster reads the op's config class from its annotation.
 import datetime as dt
-import hashlib
 
 import dagster as dg
 from pydantic import Field
 
-from ingest.contracts import SOURCES
-from orchestration.resources import WAREHOUSE_POOL, ExportsResource, WarehouseResource
+from orchestration.resources import WAREHOUSE_POOL, WarehouseResource
 
-PIPELINE_JOB_NAME = "smarketing_pipeline"
 WHAT_IF_JOB_NAME = "smarketing_what_if"
-
-smarketing_pipeline = dg.define_asset_job(
-    name=PIPELINE_JOB_NAME,
-    selection=dg.AssetSelection.all(),
-    description="Export drop -> raw tables -> staging -> intermediate -> marts, with every quality gate.",
-    executor_def=dg.in_process_executor,
-)
-
-daily_pipeline_schedule = dg.ScheduleDefinition(
-    name="smarketing_daily",
-    job=smarketing_pipeline,
-    cron_schedule="0 6 * * *",
-    execution_timezone="UTC",
-    default_status=dg.DefaultScheduleStatus.RUNNING,
-    description="Rebuild the funnel every morning from whatever the export folder holds.",
-)
-
-
-def drop_fingerprint(exports: ExportsResource) -> str | None:
-    """A fingerprint of the files in the source folders (name, size, mtime); None when empty."""
-    root = exports.resolved_path()
-    entries = []
-    for source in SOURCES:
-        folder = root / source
-        if not folder.is_dir():
-            continue
-        for path in sorted(folder.iterdir()):
-            if path.is_file() and not path.is_symlink():
-                stat = path.stat()
-                entries.append(f"{source}/{path.name}:{stat.st_size}:{stat.st_mtime_ns}")
-    if not entries:
-        return None
-    return hashlib.sha256("\n".join(entries).encode()).hexdigest()
-
-
-@dg.sensor(
-    name="export_drop_sensor",
-    job=smarketing_pipeline,
-    minimum_interval_seconds=60,
-    default_status=dg.DefaultSensorStatus.RUNNING,
-    description="Starts the pipeline when files land in (or change in) the export drop folder.",
-)
-def export_drop_sensor(context: dg.SensorEvaluationContext, exports: ExportsResource):
-    fingerprint = drop_fingerprint(exports)
-    if fingerprint is None or fingerprint == context.cursor:
-        return dg.SkipReason(f"no new export files in {exports.resolved_path()}")
-    context.update_cursor(fingerprint)
-    return dg.RunRequest(run_key=fingerprint)
 
 
 class WhatIfConfig(dg.Config):
@@ -119,3 +68,6 @@ def evaluate_proposed_definitions(
 )
 def smarketing_what_if():
     evaluate_proposed_definitions()
+
+
+defs = dg.Definitions(jobs=[smarketing_what_if])
