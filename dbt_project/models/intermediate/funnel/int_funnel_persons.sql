@@ -45,7 +45,7 @@ engagement_events as (
 
 engagement_weights as (
 
-    {{ smarketing.definition_engagement_weights() }}
+    select * from {{ ref('int_definition_engagement_weights') }}
 
 ),
 
