@@ -162,3 +162,52 @@
 {% macro bigquery__quoted_identifier(name) -%}
     {{ return('`' ~ (name | replace('\\', '\\\\') | replace('`', '\\`')) ~ '`') }}
 {%- endmacro %}
+
+
+{#
+    A raw table's record identity, from its export contract (ingest/contracts.py) as generated
+    into the source's `meta: contract:` (_<source>__sources.yml): primary_key (list),
+    modified_column and deleted_column (none when the export has none). Parsing renders models
+    without the graph, so it sees a stand-in key then; execution reads the real one.
+#}
+{% macro source_contract(source_name, table_name) -%}
+    {%- if not execute -%}
+        {{ return({'primary_key': ['_source_line'], 'modified_column': none, 'deleted_column': none}) }}
+    {%- endif -%}
+    {%- set unique_id = 'source.' ~ project_name ~ '.' ~ source_name ~ '.' ~ table_name -%}
+    {%- set node = graph.sources.get(unique_id) -%}
+    {%- set meta = (node.config.meta if node and node.config and node.config.meta else (node.meta if node else {})) or {} -%}
+    {%- set contract = meta.get('contract') -%}
+    {%- if not contract or not contract.get('primary_key') -%}
+        {{ exceptions.raise_compiler_error(
+            "source " ~ source_name ~ "." ~ table_name ~ " has no `meta: contract:` with a primary_key: "
+            ~ "write it from ingest/contracts.py with python tests/dbt/test_dbt_source_contracts.py --write") }}
+    {%- endif -%}
+    {{ return(contract) }}
+{%- endmacro %}
+
+
+{#
+    The records of a raw table as they stand: the latest version of each (latest_versions, by the
+    contract's primary key and modified column), records whose latest version is deleted (the
+    contract's deleted column) dropped. Every staging model of a contracted table reads its rows
+    through this, so the rule and the record identity are written once:
+
+        versions as (
+            {{ latest_source_versions('source', 'salesforce', 'lead') }}
+        ),
+#}
+{% macro latest_source_versions(rows_cte, source_name, table_name) -%}
+    {%- set contract = smarketing.source_contract(source_name, table_name) -%}
+    {%- set latest = smarketing.latest_versions(
+        rows_cte, source(source_name, table_name), contract.get('primary_key'), contract.get('modified_column')) -%}
+    {%- if contract.get('deleted_column') -%}
+    select *
+    from (
+        {{ latest }}
+    ) as latest_versions_
+    where not coalesce({{ contract.get('deleted_column') }}, false)
+    {%- else -%}
+    {{ latest }}
+    {%- endif -%}
+{%- endmacro %}
