@@ -167,23 +167,27 @@
 {#
     A raw table's record identity, from its export contract (ingest/contracts.py) as generated
     into the source's `meta: contract:` (_<source>__sources.yml): primary_key (list),
-    modified_column and deleted_column (none when the export has none). Parsing renders models
-    without the graph, so it sees a stand-in key then; execution reads the real one.
+    modified_column and deleted_column (none when the export has none). `relation` is the
+    source() relation; its source node is found in the graph by schema and table. Parsing renders
+    models without the graph, so it sees a stand-in key then; execution reads the real one.
 #}
-{% macro source_contract(source_name, table_name) -%}
+{% macro source_contract(relation) -%}
     {%- if not execute -%}
         {{ return({'primary_key': ['_source_line'], 'modified_column': none, 'deleted_column': none}) }}
     {%- endif -%}
-    {%- set unique_id = 'source.' ~ project_name ~ '.' ~ source_name ~ '.' ~ table_name -%}
-    {%- set node = graph.sources.get(unique_id) -%}
-    {%- set meta = (node.config.meta if node and node.config and node.config.meta else (node.meta if node else {})) or {} -%}
-    {%- set contract = meta.get('contract') -%}
-    {%- if not contract or not contract.get('primary_key') -%}
+    {%- set ns = namespace(contract=none) -%}
+    {%- for node in graph.sources.values() -%}
+        {%- if node.schema | lower == relation.schema | lower and (node.identifier or node.name) | lower == relation.identifier | lower -%}
+            {%- set meta = (node.config.meta if node.config and node.config.meta else node.meta) or {} -%}
+            {%- set ns.contract = meta.get('contract') -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {%- if not ns.contract or not ns.contract.get('primary_key') -%}
         {{ exceptions.raise_compiler_error(
-            "source " ~ source_name ~ "." ~ table_name ~ " has no `meta: contract:` with a primary_key: "
-            ~ "write it from ingest/contracts.py with python tests/dbt/test_dbt_source_contracts.py --write") }}
+            "source " ~ relation ~ " has no `meta: contract:` with a primary_key: write it from "
+            ~ "ingest/contracts.py with python tests/dbt/test_dbt_source_contracts.py --write") }}
     {%- endif -%}
-    {{ return(contract) }}
+    {{ return(ns.contract) }}
 {%- endmacro %}
 
 
@@ -194,13 +198,13 @@
     through this, so the rule and the record identity are written once:
 
         versions as (
-            {{ latest_source_versions('source', 'salesforce', 'lead') }}
+            {{ latest_source_versions('source', source('hubspot', 'contacts')) }}
         ),
 #}
-{% macro latest_source_versions(rows_cte, source_name, table_name) -%}
-    {%- set contract = smarketing.source_contract(source_name, table_name) -%}
+{% macro latest_source_versions(rows_cte, relation) -%}
+    {%- set contract = smarketing.source_contract(relation) -%}
     {%- set latest = smarketing.latest_versions(
-        rows_cte, source(source_name, table_name), contract.get('primary_key'), contract.get('modified_column')) -%}
+        rows_cte, relation, contract.get('primary_key'), contract.get('modified_column')) -%}
     {%- if contract.get('deleted_column') -%}
     select *
     from (

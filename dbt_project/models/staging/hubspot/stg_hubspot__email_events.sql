@@ -8,7 +8,7 @@ source as (
 
 versions as (
 
-    {{ latest_source_versions('source', 'hubspot', 'email_events') }}
+    {{ latest_source_versions('source', source('hubspot', 'email_events')) }}
 
 ),
 

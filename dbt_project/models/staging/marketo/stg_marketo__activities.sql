@@ -13,7 +13,7 @@ source as (
 
 versions as (
 
-    {{ latest_source_versions('source', 'marketo', 'activities') }}
+    {{ latest_source_versions('source', source('marketo', 'activities')) }}
 
 ),
 

@@ -8,7 +8,7 @@ source as (
 
 versions as (
 
-    {{ latest_source_versions('source', 'marketo', 'programs') }}
+    {{ latest_source_versions('source', source('marketo', 'programs')) }}
 
 ),
 

@@ -8,7 +8,7 @@ source as (
 
 versions as (
 
-    {{ latest_source_versions('source', 'salesforce', 'dated_conversion_rate') }}
+    {{ latest_source_versions('source', source('salesforce', 'dated_conversion_rate')) }}
 
 ),
 

@@ -8,7 +8,7 @@ source as (
 
 versions as (
 
-    {{ latest_source_versions('source', 'salesforce', 'lead') }}
+    {{ latest_source_versions('source', source('salesforce', 'lead')) }}
 
 ),
 

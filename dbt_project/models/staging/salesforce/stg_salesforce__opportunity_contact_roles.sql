@@ -8,7 +8,7 @@ source as (
 
 versions as (
 
-    {{ latest_source_versions('source', 'salesforce', 'opportunity_contact_role') }}
+    {{ latest_source_versions('source', source('salesforce', 'opportunity_contact_role')) }}
 
 ),
 

@@ -8,7 +8,7 @@ source as (
 
 versions as (
 
-    {{ latest_source_versions('source', 'salesforce', 'opportunity_history') }}
+    {{ latest_source_versions('source', source('salesforce', 'opportunity_history')) }}
 
 ),
 

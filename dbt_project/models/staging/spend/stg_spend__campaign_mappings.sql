@@ -8,7 +8,7 @@ source as (
 
 versions as (
 
-    {{ latest_source_versions('source', 'spend', 'campaign_mapping') }}
+    {{ latest_source_versions('source', source('spend', 'campaign_mapping')) }}
 
 ),
 

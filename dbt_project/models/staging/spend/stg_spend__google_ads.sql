@@ -8,7 +8,7 @@ source as (
 
 versions as (
 
-    {{ latest_source_versions('source', 'spend', 'google_ads') }}
+    {{ latest_source_versions('source', source('spend', 'google_ads')) }}
 
 ),
 

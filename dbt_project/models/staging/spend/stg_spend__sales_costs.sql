@@ -6,7 +6,7 @@ source as (
 
 ),
 
-{%- set contract = smarketing.source_contract('spend', 'sales_costs') %}
+{%- set contract = smarketing.source_contract(source('spend', 'sales_costs')) %}
 
 versions as (
 
