@@ -1,5 +1,6 @@
-"""The dbt project on its own: parses without the definitions, refuses to build without them,
-builds green on empty raw tables, and reproduces the demo generator's ground truth.
+"""The dbt project on its own: parses, compiles and documents without hand-passed flags (the
+definitions file is read through a macro, a passed var wins), builds green on empty raw tables,
+and reproduces the demo generator's ground truth.
 
 Every dbt run writes its target/ and logs/ into a temporary directory, so the project's own
 manifest (used by the orchestration) is left alone.
@@ -57,12 +58,31 @@ def test_parse_without_definitions_has_no_deprecations(tmp_path):
     assert "Deprecat" not in result.stdout
 
 
-def test_running_without_definitions_says_how_to_pass_them(tmp_path):
+def compiled_sql(work: Path, model_path: str) -> str:
+    return (work / "target" / "compiled" / "smarketing" / "models" / model_path).read_text(encoding="utf-8")
+
+
+def test_without_the_var_dbt_reads_the_definitions_file(tmp_path):
+    """`dbt docs generate` (which compiles every model) works with no flags: the rules come from
+    the definitions file (macro funnel_definitions_file)."""
     warehouse = tmp_path / "warehouse.duckdb"
     create_empty_raw_tables(warehouse)
-    result = run_dbt(["compile", "--select", "int_funnel_mql_entries"], warehouse, tmp_path, with_definitions=False)
-    assert result.returncode != 0
-    assert "smarketing run" in result.stdout and "smarketing definitions --json" in result.stdout
+    result = run_dbt(["docs", "generate"], warehouse, tmp_path, with_definitions=False)
+    assert result.returncode == 0, result.stdout[-3000:]
+    latest = yaml.safe_load(DEFINITIONS.read_text(encoding="utf-8"))["versions"][-1]["version"]
+    assert f"'{latest}'" in compiled_sql(tmp_path, "intermediate/definitions/int_definition_versions.sql")
+
+
+def test_the_var_wins_over_the_definitions_file(tmp_path):
+    """The pipeline and `smarketing what-if` pass the definitions as a var; it replaces the file."""
+    warehouse = tmp_path / "warehouse.duckdb"
+    create_empty_raw_tables(warehouse)
+    proposed = json.loads(definitions_vars())
+    proposed["funnel_definitions"]["versions"][-1]["version"] = "proposed-by-what-if"
+    command = ["compile", "--select", "int_definition_versions", "--vars", json.dumps(proposed)]
+    result = run_dbt(command, warehouse, tmp_path, with_definitions=False)
+    assert result.returncode == 0, result.stdout[-3000:]
+    assert "'proposed-by-what-if'" in compiled_sql(tmp_path, "intermediate/definitions/int_definition_versions.sql")
 
 
 def test_build_is_green_on_empty_raw_tables(tmp_path):

@@ -36,7 +36,7 @@ def test_lineage_runs_from_export_files_through_raw_staging_and_audit_to_publish
 
 def test_every_dbt_mart_is_published_and_nothing_else(defs):
     graph = defs.resolve_asset_graph()
-    mart_models = {path.stem for path in (settings.DBT_PROJECT_DIR / "models" / "marts").glob("*.sql")}
+    mart_models = {path.stem for path in (settings.DBT_PROJECT_DIR / "models" / "marts").rglob("*.sql")}
     audited = {k.path[1] for k in graph.get_all_asset_keys() if k.path[0] == "marts_audit"}
     published = {k.path[1] for k in graph.get_all_asset_keys() if k.path[0] == "marts"}
     assert {"fct_funnel", "fct_opportunities", "rpt_lead_sla"} <= mart_models

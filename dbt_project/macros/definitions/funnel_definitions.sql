@@ -1,8 +1,11 @@
 {#
     The governed funnel definitions.
 
-    definitions/funnel_definitions.yml is the one place the funnel rules live; the orchestration
-    layer parses it and passes the whole file to dbt as the `funnel_definitions` var:
+    definitions/funnel_definitions.yml is the one place the funnel rules live. dbt reads it from
+    the macro funnel_definitions_file() (macros/definitions/funnel_definitions_file.sql, written
+    from the file and checked against it by tests/dbt/test_dbt_definitions_file.py), so `dbt build`,
+    `dbt docs generate` and `dbt parse` need no flags. A `funnel_definitions` var wins over the
+    file: the pipeline passes the file it validated, and `smarketing what-if` a proposed one:
 
         dbt build --vars "$(smarketing definitions --json)"
         # i.e. --vars '{"funnel_definitions": <the parsed file as JSON>}'
@@ -20,12 +23,7 @@
         {%- set definitions = fromjson(definitions, none) -%}
     {%- endif -%}
     {%- if definitions is none -%}
-        {%- if execute -%}
-            {{ exceptions.raise_compiler_error(
-                "The funnel definitions were not passed to dbt (var `funnel_definitions` is missing): "
-                ~ "run through `smarketing run`, or pass --vars \"$(smarketing definitions --json)\"") }}
-        {%- endif -%}
-        {{ return(smarketing.funnel_definitions_placeholder()) }}
+        {%- set definitions = smarketing.funnel_definitions_file() -%}
     {%- endif -%}
     {%- if definitions is not mapping -%}
         {{ exceptions.raise_compiler_error(
@@ -37,10 +35,9 @@
 
 
 {#
-    What parsing sees when no definitions were passed (`dbt parse`, `dbt ls`, building the
-    manifest): a well-formed but empty file (currency XXX is ISO 4217's "no currency"), so models
-    render without the real rules. It never builds anything: at execution a missing var is an
-    error.
+    What parsing sees when no version of the definitions is in force yet (every effective_from
+    is later than the as-of date): a well-formed but empty version (currency XXX is ISO 4217's
+    "no currency"), so models render. It never builds anything: at execution that is an error.
 #}
 {% macro funnel_definitions_placeholder() %}
     {{ return({

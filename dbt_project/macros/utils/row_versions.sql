@@ -162,3 +162,56 @@
 {% macro bigquery__quoted_identifier(name) -%}
     {{ return('`' ~ (name | replace('\\', '\\\\') | replace('`', '\\`')) ~ '`') }}
 {%- endmacro %}
+
+
+{#
+    A raw table's record identity, from its export contract (ingest/contracts.py) as generated
+    into the source's `meta: contract:` (_<source>__sources.yml): primary_key (list),
+    modified_column and deleted_column (none when the export has none). `relation` is the
+    source() relation; its source node is found in the graph by schema and table. Parsing renders
+    models without the graph, so it sees a stand-in key then; execution reads the real one.
+#}
+{% macro source_contract(relation) -%}
+    {%- if not execute -%}
+        {{ return({'primary_key': ['_source_line'], 'modified_column': none, 'deleted_column': none}) }}
+    {%- endif -%}
+    {%- set ns = namespace(contract=none) -%}
+    {%- for node in graph.sources.values() -%}
+        {%- if node.schema | lower == relation.schema | lower and (node.identifier or node.name) | lower == relation.identifier | lower -%}
+            {%- set meta = (node.config.meta if node.config and node.config.meta else node.meta) or {} -%}
+            {%- set ns.contract = meta.get('contract') -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {%- if not ns.contract or not ns.contract.get('primary_key') -%}
+        {{ exceptions.raise_compiler_error(
+            "source " ~ relation ~ " has no `meta: contract:` with a primary_key: write it from "
+            ~ "ingest/contracts.py with python tests/dbt/test_dbt_source_contracts.py --write") }}
+    {%- endif -%}
+    {{ return(ns.contract) }}
+{%- endmacro %}
+
+
+{#
+    The records of a raw table as they stand: the latest version of each (latest_versions, by the
+    contract's primary key and modified column), records whose latest version is deleted (the
+    contract's deleted column) dropped. Every staging model of a contracted table reads its rows
+    through this, so the rule and the record identity are written once:
+
+        versions as (
+            {{ latest_source_versions('source', source('hubspot', 'contacts')) }}
+        ),
+#}
+{% macro latest_source_versions(rows_cte, relation) -%}
+    {%- set contract = smarketing.source_contract(relation) -%}
+    {%- set latest = smarketing.latest_versions(
+        rows_cte, relation, contract.get('primary_key'), contract.get('modified_column')) -%}
+    {%- if contract.get('deleted_column') -%}
+    select *
+    from (
+        {{ latest }}
+    ) as latest_versions_
+    where not coalesce({{ contract.get('deleted_column') }}, false)
+    {%- else -%}
+    {{ latest }}
+    {%- endif -%}
+{%- endmacro %}

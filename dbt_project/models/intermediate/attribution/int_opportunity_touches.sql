@@ -34,7 +34,7 @@ persons as (
 
 funnel as (
 
-    select * from {{ ref('fct_funnel') }}
+    select * from {{ ref('int_funnel_persons') }}
 
 ),
 

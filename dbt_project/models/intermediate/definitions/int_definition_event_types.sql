@@ -13,7 +13,7 @@ classifications as (
 
 engagement_weights as (
 
-    {{ smarketing.definition_engagement_weights() }}
+    select * from {{ ref('int_definition_engagement_weights') }}
 
 ),
 

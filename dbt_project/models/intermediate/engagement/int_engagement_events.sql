@@ -32,21 +32,40 @@ identity_links as (
 
 ),
 
+event_classifications as (
+
+    select * from {{ ref('int_definition_event_classifications') }}
+
+),
+
 form_event_types as (
 
-    {{ smarketing.definition_form_event_types() }}
+    select
+        rule_order as pattern_order,
+        match_value as form_name_pattern,
+        event_type
+    from event_classifications
+    where rule_kind = 'form_name_pattern'
 
 ),
 
 email_event_types as (
 
-    {{ smarketing.definition_email_event_types() }}
+    select
+        match_value as email_event_type,
+        event_type
+    from event_classifications
+    where rule_kind = 'hubspot_email_event_type'
 
 ),
 
 marketo_activity_types as (
 
-    {{ smarketing.definition_marketo_activity_types() }}
+    select
+        cast(match_value as {{ dbt.type_int() }}) as activity_type_id,
+        event_type
+    from event_classifications
+    where rule_kind = 'marketo_activity_type_id'
 
 ),
 

@@ -32,13 +32,13 @@ source_score_changes as (
 
 engagement_weights as (
 
-    {{ smarketing.definition_engagement_weights() }}
+    select * from {{ ref('int_definition_engagement_weights') }}
 
 ),
 
 excluded_domains as (
 
-    {{ smarketing.definition_excluded_email_domains() }}
+    select * from {{ ref('int_definition_excluded_email_domains') }}
 
 ),
 

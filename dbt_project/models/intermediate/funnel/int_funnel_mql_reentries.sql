@@ -42,7 +42,7 @@ source_score_changes as (
 
 engagement_weights as (
 
-    {{ smarketing.definition_engagement_weights() }}
+    select * from {{ ref('int_definition_engagement_weights') }}
 
 ),
 

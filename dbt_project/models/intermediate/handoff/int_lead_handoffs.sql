@@ -14,7 +14,7 @@ with
 
 funnel as (
 
-    select * from {{ ref('fct_funnel') }}
+    select * from {{ ref('int_funnel_persons') }}
 
 ),
 

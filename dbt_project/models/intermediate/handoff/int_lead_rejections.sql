@@ -28,7 +28,7 @@ identity_links as (
 
 funnel as (
 
-    select * from {{ ref('fct_funnel') }}
+    select * from {{ ref('int_funnel_persons') }}
 
 ),
 

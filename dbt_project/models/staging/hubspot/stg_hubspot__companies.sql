@@ -8,7 +8,7 @@ source as (
 
 versions as (
 
-    {{ latest_versions('source', source('hubspot', 'companies'), ['hs_object_id'], 'hs_lastmodifieddate') }}
+    {{ latest_source_versions('source', source('hubspot', 'companies')) }}
 
 ),
 

@@ -8,7 +8,7 @@ source as (
 
 versions as (
 
-    {{ latest_versions('source', source('hubspot', 'contacts'), ['hs_object_id'], 'lastmodifieddate') }}
+    {{ latest_source_versions('source', source('hubspot', 'contacts')) }}
 
 ),
 

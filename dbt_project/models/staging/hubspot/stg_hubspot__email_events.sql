@@ -8,7 +8,7 @@ source as (
 
 versions as (
 
-    {{ latest_versions('source', source('hubspot', 'email_events'), ['event_id']) }}
+    {{ latest_source_versions('source', source('hubspot', 'email_events')) }}
 
 ),
 

@@ -13,7 +13,7 @@ source as (
 
 versions as (
 
-    {{ latest_versions('source', source('marketo', 'activities'), ['marketoGUID']) }}
+    {{ latest_source_versions('source', source('marketo', 'activities')) }}
 
 ),
 

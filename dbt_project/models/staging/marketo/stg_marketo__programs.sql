@@ -8,7 +8,7 @@ source as (
 
 versions as (
 
-    {{ latest_versions('source', source('marketo', 'programs'), ['id', 'costStartDate']) }}
+    {{ latest_source_versions('source', source('marketo', 'programs')) }}
 
 ),
 

@@ -8,7 +8,7 @@ source as (
 
 versions as (
 
-    {{ latest_versions('source', source('salesforce', 'campaign_member'), ['Id'], 'SystemModstamp') }}
+    {{ latest_source_versions('source', source('salesforce', 'campaign_member')) }}
 
 ),
 
@@ -25,7 +25,6 @@ renamed as (
         CreatedDate as created_at,
         SystemModstamp as system_modified_at
     from versions
-    where not coalesce(IsDeleted, false)
 
 )
 

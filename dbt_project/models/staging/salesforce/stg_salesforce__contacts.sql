@@ -8,7 +8,7 @@ source as (
 
 versions as (
 
-    {{ latest_versions('source', source('salesforce', 'contact'), ['Id'], 'SystemModstamp') }}
+    {{ latest_source_versions('source', source('salesforce', 'contact')) }}
 
 ),
 
@@ -29,7 +29,6 @@ renamed as (
         LastModifiedDate as last_modified_at,
         SystemModstamp as system_modified_at
     from versions
-    where not coalesce(IsDeleted, false)
 
 )
 

@@ -8,7 +8,7 @@ source as (
 
 versions as (
 
-    {{ latest_versions('source', source('salesforce', 'dated_conversion_rate'), ['Id'], 'SystemModstamp') }}
+    {{ latest_source_versions('source', source('salesforce', 'dated_conversion_rate')) }}
 
 ),
 

@@ -8,7 +8,7 @@ source as (
 
 versions as (
 
-    {{ latest_versions('source', source('salesforce', 'event'), ['Id'], 'SystemModstamp') }}
+    {{ latest_source_versions('source', source('salesforce', 'event')) }}
 
 ),
 
@@ -26,7 +26,6 @@ renamed as (
         CreatedDate as created_at,
         SystemModstamp as system_modified_at
     from versions
-    where not coalesce(IsDeleted, false)
 
 )
 

@@ -8,7 +8,7 @@ source as (
 
 versions as (
 
-    {{ latest_versions('source', source('salesforce', 'lead_history'), ['Id']) }}
+    {{ latest_source_versions('source', source('salesforce', 'lead_history')) }}
 
 ),
 
@@ -25,7 +25,6 @@ renamed as (
         {{ clean_id('CreatedById') }} as created_by_id,
         CreatedDate as created_at
     from versions
-    where not coalesce(IsDeleted, false)
 
 )
 

@@ -8,7 +8,7 @@ source as (
 
 versions as (
 
-    {{ latest_versions('source', source('salesforce', 'lead'), ['Id'], 'SystemModstamp') }}
+    {{ latest_source_versions('source', source('salesforce', 'lead')) }}
 
 ),
 
@@ -39,7 +39,6 @@ renamed as (
         LastModifiedDate as last_modified_at,
         SystemModstamp as system_modified_at
     from versions
-    where not coalesce(IsDeleted, false)
 
 )
 

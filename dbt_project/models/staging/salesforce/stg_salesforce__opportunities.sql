@@ -8,7 +8,7 @@ source as (
 
 versions as (
 
-    {{ latest_versions('source', source('salesforce', 'opportunity'), ['Id'], 'SystemModstamp') }}
+    {{ latest_source_versions('source', source('salesforce', 'opportunity')) }}
 
 ),
 
@@ -34,7 +34,6 @@ renamed as (
         LastModifiedDate as last_modified_at,
         SystemModstamp as system_modified_at
     from versions
-    where not coalesce(IsDeleted, false)
 
 )
 

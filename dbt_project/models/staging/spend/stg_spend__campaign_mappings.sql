@@ -8,7 +8,7 @@ source as (
 
 versions as (
 
-    {{ latest_versions('source', source('spend', 'campaign_mapping'), ['platform', 'ad_campaign']) }}
+    {{ latest_source_versions('source', source('spend', 'campaign_mapping')) }}
 
 ),
 

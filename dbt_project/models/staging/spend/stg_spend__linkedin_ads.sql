@@ -8,7 +8,7 @@ source as (
 
 versions as (
 
-    {{ latest_versions('source', source('spend', 'linkedin_ads'), ['start_date', 'campaign_id']) }}
+    {{ latest_source_versions('source', source('spend', 'linkedin_ads')) }}
 
 ),
 

@@ -8,7 +8,7 @@ source as (
 
 versions as (
 
-    {{ latest_versions('source', source('spend', 'meta_ads'), ['day', 'campaign_id']) }}
+    {{ latest_source_versions('source', source('spend', 'meta_ads')) }}
 
 ),
 

@@ -6,11 +6,13 @@ source as (
 
 ),
 
+{%- set contract = smarketing.source_contract(source('spend', 'sales_costs')) %}
+
 versions as (
 
     select
         *,
-        {{ latest_version_rank(['cost_month', 'category', 'currency']) }} as version_rank
+        {{ latest_version_rank(contract.get('primary_key'), contract.get('modified_column')) }} as version_rank
     from source
     where cost_month is not null
 

@@ -1,6 +1,8 @@
 {#
-    The governed marketing + sales funnel: one row per person, when they entered each stage
-    under the definitions version in force. BI-facing: no emails, no phone numbers.
+    The governed marketing + sales funnel per person: one row per person, when they entered each
+    stage under the definitions version in force, why they became an MQL and an SQL, and the
+    person's reporting attributes. fct_funnel publishes it; intermediate models that need a
+    person's governed stage times or attributes read it here, so no intermediate model reads a mart.
 #}
 
 with
@@ -43,7 +45,7 @@ engagement_events as (
 
 engagement_weights as (
 
-    {{ smarketing.definition_engagement_weights() }}
+    select * from {{ ref('int_definition_engagement_weights') }}
 
 ),
 

@@ -31,7 +31,7 @@ spend as (
 
 models as (
 
-    {{ smarketing.definition_attribution_models() }}
+    select * from {{ ref('int_definition_attribution_models') }}
 
 ),
 

@@ -32,7 +32,7 @@ opportunity_touches as (
 
 models as (
 
-    {{ smarketing.definition_attribution_models() }}
+    select * from {{ ref('int_definition_attribution_models') }}
 
 ),
 
