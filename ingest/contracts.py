@@ -491,8 +491,8 @@ def row_version_meta(contract: Contract) -> dict[str, list[str] | str | None]:
     """How the versions of one record are told apart, as dbt reads it: the primary key, the
     modified column that orders versions (none: file order, then line) and the column that marks a
     deleted record. Each raw table's entry in dbt_project/models/staging/<source>/_<source>__sources.yml
-    carries it as ``meta: contract:``, written from here (tests/dbt/test_dbt_source_contracts.py
-    fails when the YAML and the contracts disagree, and rewrites it with ``--write``)."""
+    carries it as ``meta: contract:``, written from here by ``smarketing prepare`` (orchestration/dbt_generated.py; a test fails
+    when the YAML and the contracts disagree)."""
     return {
         "primary_key": list(contract.primary_key),
         "modified_column": contract.modified_column,

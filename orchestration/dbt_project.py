@@ -2,7 +2,8 @@
 
 Building the Dagster definitions needs the parsed manifest. Preparing it (``dbt parse``) is an
 explicit step: ``smarketing prepare`` (run by ``make install``), and ``smarketing run`` before each
-run when dbt files changed since the last parse. Importing the definitions never parses; without
+run when dbt files changed since the last parse; both first rewrite the dbt files generated from
+product declarations (orchestration/dbt_generated.py). Importing the definitions never parses; without
 a manifest it stops with a message that says how to make one.
 """
 
@@ -73,9 +74,14 @@ def manifest_is_stale(project: DbtProject) -> bool:
 
 
 def prepare_dbt_project(*, only_if_stale: bool = True) -> Path:
-    """Parse the dbt project into target/manifest.json (when stale, or always); the manifest path."""
-    from orchestration.dbt_cli import dbt_cli_resource
+    """Parse the dbt project into target/manifest.json (when stale, or always); the manifest path.
 
+    The files dbt reads that are written from product declarations (the definitions macro, the
+    sources' contracts) are brought up to date first, so an edited definitions file reaches dbt."""
+    from orchestration.dbt_cli import dbt_cli_resource
+    from orchestration.dbt_generated import write_generated_files
+
+    write_generated_files()
     project = dbt_project()
     if not only_if_stale or manifest_is_stale(project):
         dbt_cli_resource().cli(dbt_parse_args(), target_path=project.target_path).wait()

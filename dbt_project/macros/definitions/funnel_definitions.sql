@@ -3,7 +3,7 @@
 
     definitions/funnel_definitions.yml is the one place the funnel rules live. dbt reads it from
     the macro funnel_definitions_file() (macros/definitions/funnel_definitions_file.sql, written
-    from the file and checked against it by tests/dbt/test_dbt_definitions_file.py), so `dbt build`,
+    from the file by `smarketing prepare`, orchestration/dbt_generated.py), so `dbt build`,
     `dbt docs generate` and `dbt parse` need no flags. A `funnel_definitions` var wins over the
     file: the pipeline passes the file it validated, and `smarketing what-if` a proposed one:
 

@@ -1,7 +1,7 @@
 {#
     definitions/funnel_definitions.yml as dbt reads it when no `funnel_definitions` var is passed
     (the file parsed and validated as the pipeline passes it). Written from the file by
-    `python tests/dbt/test_dbt_definitions_file.py --write`; do not edit: edit the file.
+    `smarketing prepare` (and before every `smarketing run`); do not edit: edit the file.
 #}
 {% macro funnel_definitions_file() -%}
 {%- set document -%}{% raw %}

@@ -185,7 +185,7 @@
     {%- if not ns.contract or not ns.contract.get('primary_key') -%}
         {{ exceptions.raise_compiler_error(
             "source " ~ relation ~ " has no `meta: contract:` with a primary_key: write it from "
-            ~ "ingest/contracts.py with python tests/dbt/test_dbt_source_contracts.py --write") }}
+            ~ "ingest/contracts.py by running `smarketing prepare`") }}
     {%- endif -%}
     {{ return(ns.contract) }}
 {%- endmacro %}
