@@ -542,6 +542,12 @@ def quote_ident(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
+def sql_string(value: str) -> str:
+    """A SQL string literal (standard SQL quoting: DuckDB treats backslashes literally); values and
+    file names are untrusted input."""
+    return "'" + str(value).replace("'", "''") + "'"
+
+
 def raw_table_ddl(contract: Contract) -> str:
     """`create table if not exists` for a contract's raw table (known columns + lineage)."""
     cols = [f"{quote_ident(c.name)} {RAW_SQL_TYPES[c.type]}" for c in contract.columns]

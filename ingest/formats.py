@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from ingest.contracts import TEXT_TYPES, Contract
+from ingest.contracts import TEXT_TYPES, Contract, sql_string
 
 
 @dataclass(frozen=True)
@@ -147,11 +147,6 @@ def format_for(contract: Contract, locale: str = "en", timezone: str = "UTC") ->
         or _BY_SOURCE[contract.source]
     )
     return fmt if timezone == fmt.timezone else replace(fmt, timezone=timezone)
-
-
-def sql_string(value: str) -> str:
-    """A SQL string literal (standard SQL quoting: DuckDB treats backslashes literally)."""
-    return "'" + value.replace("'", "''") + "'"
 
 
 def _sql_list(values: tuple[str, ...]) -> str:

@@ -42,6 +42,7 @@ from ingest.contracts import (
     Contract,
     quote_ident,
     raw_table_ddl,
+    sql_string,
 )
 from ingest.discovery import (
     DropPlan,
@@ -60,7 +61,6 @@ from ingest.formats import (
     invalid_reason,
     is_missing_sql,
     parse_sql,
-    sql_string,
     text_sql,
     value_sql,
 )

@@ -14,6 +14,7 @@ import datetime as dt
 
 import pandas as pd
 
+from ingest.contracts import sql_string
 from orchestration.gx_suites import GateOutcome, suite_passes
 from orchestration.publish import audited_relation
 
@@ -104,7 +105,7 @@ def attribution_frame(con, models: list[str]) -> pd.DataFrame:
     A won opportunity without a reporting-currency amount (a missing FX rate) has no revenue to
     attribute: it is counted apart (won_without_reporting_amount) and left to the revenue gate,
     won_revenue_reconciles_to_crm, which blocks the run for it."""
-    model_rows = " union all ".join(f"select {_sql_text(m)} as attribution_model" for m in models) or (
+    model_rows = " union all ".join(f"select {sql_string(m)} as attribution_model" for m in models) or (
         "select cast(null as varchar) as attribution_model where false"
     )
     sql = f"""
@@ -169,10 +170,6 @@ def attribution_frame(con, models: list[str]) -> pd.DataFrame:
     for col in ("won_revenue", "attributed_revenue", "difference"):
         frame[col] = frame[col].astype(str)
     return frame
-
-
-def _sql_text(value: str) -> str:
-    return "'" + str(value).replace("'", "''") + "'"
 
 
 def validate_attribution(frame: pd.DataFrame) -> GateOutcome:

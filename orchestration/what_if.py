@@ -28,6 +28,7 @@ from zoneinfo import ZoneInfo
 
 import duckdb
 
+from ingest.contracts import sql_string
 from orchestration import settings
 from orchestration.dbt_project import dbt_executable
 from orchestration.funnel_definitions import DBT_VAR, load_definitions, version_in_force
@@ -128,7 +129,7 @@ def run_what_if(
         _build_proposed_funnel(scratch, definitions, as_of, work_dir)
         created_at = dt.datetime.now(dt.UTC).replace(tzinfo=None)
         with _connect(warehouse, read_only=False) as con:
-            con.execute(f"attach {_sql_string(str(scratch))} as {_PROPOSED_CATALOG} (read_only)")
+            con.execute(f"attach {sql_string(str(scratch))} as {_PROPOSED_CATALOG} (read_only)")
             try:
                 con.execute(f"create schema if not exists {COMPARISON_SCHEMA}")
                 con.execute(CREATE_COMPARISON)
@@ -184,10 +185,6 @@ def _build_proposed_funnel(scratch: Path, definitions: dict[str, Any], as_of: dt
         errors = [line for line in output if "error" in line.lower()] or output
         raise WhatIfError("dbt could not build the funnel with the proposed definitions:\n  "
                           + "\n  ".join(errors[-15:]))
-
-
-def _sql_string(value: str) -> str:
-    return "'" + value.replace("'", "''") + "'"
 
 
 CREATE_COMPARISON = f"""
