@@ -15,10 +15,11 @@ market, arrival channel, and the simulation's own stage times: subscriber at cre
 MQL (42 % of leads), SQL (72 %), opportunity (92 %, one deal each), closed 20-140 days later, won 38 %
 (customer), evangelist (20 % of customers); nothing at or after the as-of instant. About 20 activities
 per person: HubSpot or Marketo email events for the monthly newsletter and the lead nurture series,
-form submissions, Salesforce tasks (SDR work; in the Salesforce-only profile the newsletter sends are
-logged as tasks too), campaign members and Marketo web visits. Salesforce holds the people marketing
-handed over (MQLs; every lead in the Salesforce-only profile), 2 % of them twice (a later duplicate
-lead with the same email), so each such person is in HubSpot or Marketo and in Salesforce.
+form submissions, Salesforce tasks (SDR work; in the Salesforce-only profile the newsletter sends and
+the nurture queue's automated email cadence are logged as tasks too), campaign members and Marketo web
+visits. Salesforce holds the people marketing handed over (MQLs; every lead in the Salesforce-only
+profile), 2 % of them twice (a later duplicate lead with the same email), so each such person is in
+HubSpot or Marketo and in Salesforce.
 
 Not written at scale: the previous week's full exports and the incremental extracts (one full export
 per object), byte order marks, CRLF line ends (DuckDB writes LF), merges, deletions and owner changes.
@@ -80,6 +81,8 @@ TASK_KINDS = (("Call", "Call"), ("Call - connected", "Call"), ("Call - left voic
 WEB_PAGES = ("/product", "/pricing", "/customers", "/blog", "/integrations/salesforce")
 PERSONAL_DOMAINS = catalog.PERSONAL_DOMAINS
 DUPLICATE_LEAD_SHARE = 0.02
+CADENCE_STEPS = 6
+MEMORY_LIMIT = "2GB"      # DuckDB's; it spills to a folder in the drop beyond that (removed when done)
 
 
 # --------------------------------------------------------------------------------------------
@@ -297,7 +300,11 @@ def _with_journeys(con: duckdb.DuckDBPyConnection, forms_by_month: list[list[dic
     """Each person's email sends (newsletter every month after creation, the nurture series after
     becoming a lead) and form submissions, as lists on the people table (unnested by each writer)."""
     months = _lit(forms_by_month)
-    nurture = _lit([{"day": day, "name": name} for day, name in NURTURE_EMAILS])
+    names = _lit([name for _, name in NURTURE_EMAILS])
+    con.execute(f"""create macro send_name(s) as case when s.nurture = 0 then 'Newsletter | ' || strftime(s.at, '%B %Y')
+                                                     else {names}[s.nurture] end""")
+    con.execute(f"""create macro send_slug(s) as case when s.nurture = 0 then 'newsletter-' || strftime(s.at, '%Y-%m')
+                                                     else slug({names}[s.nurture]) end""")
     last_month = f"date_trunc('month', {AS_OF_SQL} - interval 1 day)"
     con.execute(f"""
         create table journeys as
@@ -305,10 +312,9 @@ def _with_journeys(con: duckdb.DuckDBPyConnection, forms_by_month: list[list[dic
             list_concat(
                 list_transform(range(1, datediff('month', created_at, {last_month}) + 1),
                     k -> {{'at': date_trunc('month', created_at) + to_months(k) + interval 6 day + interval 510 minute,
-                          'name': 'Newsletter | ' || strftime(date_trunc('month', created_at) + to_months(k), '%B %Y'),
-                          'slug': 'newsletter-' || strftime(date_trunc('month', created_at) + to_months(k), '%Y-%m')}}),
-                list_filter(list_transform({nurture},
-                    n -> {{'at': lead_at + to_days(n.day), 'name': n.name, 'slug': slug(n.name)}}),
+                          'nurture': 0}}),
+                list_filter(list_transform(range(1, {len(NURTURE_EMAILS) + 1}),
+                    n -> {{'at': lead_at + to_days({_lit([day for day, _ in NURTURE_EMAILS])}[n]), 'nurture': n}}),
                     s -> s.at < {AS_OF_SQL})
             ) as sends,
             list_filter([
@@ -519,9 +525,15 @@ def _write_sales_activities(w: BulkWriter, everyone_is_a_lead: bool, team: dict)
             f"{AS_OF_SQL} - interval 1 minute))))}})")
     logged = "[]"
     if everyone_is_a_lead:
-        logged = (f"list_transform(list_filter(j.sends, s -> s.at >= lead_at), (s, n) -> {{'k': 100 + n, "
-                  f"'kind': {{'subject': 'Email: ' || s.name, 'type': 'Email'}}, "
+        logged = (f"list_transform(j.sends, (s, n) -> {{'k': 100 + n, "
+                  f"'kind': {{'subject': 'Email: ' || send_name(s), 'type': 'Email'}}, "
                   f"'owner': {_lit(team['integration'])}, 'at': s.at}})")
+        # The nurture queue's automated cadence: six emails, five days apart, logged like the sends.
+        cadence = (f"list_filter(list_transform(range({CADENCE_STEPS}), k -> {{'k': 200 + k, 'kind': {{'subject': "
+                   f"'Email: Nurture cadence step ' || (k + 1)::varchar, 'type': 'Email'}}, "
+                   f"'owner': {_lit(team['integration'])}, 'at': lead_at + to_days(3 + 5 * k::integer)}}), "
+                   f"t -> t.at < {AS_OF_SQL})")
+        logged = f"list_concat({logged}, {cadence})"
     tasks = f"""(select p.*, unnest(list_concat(case when worked_at is not null then {work} else [] end, {logged})) as t
         from people p join journeys j using (i) where {'lead_at' if everyone_is_a_lead else 'mql_at'} is not null
         order by p.i)"""
@@ -559,7 +571,7 @@ def _email_events(kind_names: dict[str, str]) -> str:
                 {{'e': 2, 'type': {_lit(kind_names['click'])}, 'at': s.at + mins(6 + u(i * 64 + s.n, 'open_d') * 2880)}} end
         ], e -> e is not null and e.at < {AS_OF_SQL})) as e
         from (select p.i, p.email, p.hs_contact_id, unnest(list_transform(j.sends, (x, n) -> {{'n': n, 'at': x.at,
-                     'name': x.name, 'slug': x.slug}})) as s
+                     'name': send_name(x), 'slug': send_slug(x)}})) as s
               from people p join journeys j using (i) order by p.i))"""
 
 
@@ -657,15 +669,15 @@ def _write_marketo(w: BulkWriter) -> None:
     email = "'{\"Campaign Run ID\": 0, \"Choice Number\": 0}'"
     sends = (
         "flatten(list_transform(j.sends, (s, n) -> list_filter(["
-        + _activity("1 + 3 * n", 7, "s.at", value="s.name || '.Email'", attributes=email).replace(
+        + _activity("1 + 3 * n", 7, "s.at", value="send_name(s) || '.Email'", attributes=email).replace(
             "'type_id': 7", "'type_id': case when u(p.i * 64 + n, 'bounce') < 0.002 then 8 else 7 end")
         + ", case when u(p.i * 64 + n, 'bounce') >= 0.002 and u(p.i * 64 + n, 'open') < 0.3 then "
-        + _activity("2 + 3 * n", 10, "s.at + mins(5 + u(p.i * 64 + n, 'open_d') * 2880)", value="s.name || '.Email'",
+        + _activity("2 + 3 * n", 10, "s.at + mins(5 + u(p.i * 64 + n, 'open_d') * 2880)", value="send_name(s) || '.Email'",
                     attributes=email) + " end"
         + ", case when u(p.i * 64 + n, 'bounce') >= 0.002 and u(p.i * 64 + n, 'open') < 0.06 then "
-        + _activity("3 + 3 * n", 11, "s.at + mins(6 + u(p.i * 64 + n, 'open_d') * 2880)", value="s.name || '.Email'",
+        + _activity("3 + 3 * n", 11, "s.at + mins(6 + u(p.i * 64 + n, 'open_d') * 2880)", value="send_name(s) || '.Email'",
                     attributes=f"'{{\"Link\": \"{catalog.WEBSITE}/blog?utm_source=email&utm_medium=email"
-                               "&utm_campaign=' || s.slug || '\"}'") + " end"
+                               "&utm_campaign=' || send_slug(s) || '\"}'") + " end"
         + f"], act -> act is not null and act.at < {AS_OF_SQL})))")
     forms = ("flatten(list_transform(f.forms, x -> ["
              + _activity("200 + 2 * (x.k + 2)", 2, "x.submitted_at", value_id="x.form.mk", value="x.form.form",
@@ -746,7 +758,7 @@ def generate_bulk(out_dir: Path, people: int, seed: int, profile: str) -> dict:
     team = _team(dimensions, spec.marketing)
     with tempfile.TemporaryDirectory(prefix="_spill-", dir=out_dir) as spill, duckdb.connect() as con:
         con.execute(f"set threads = {os.cpu_count() or 1}")
-        con.execute("set memory_limit = '3GB'")
+        con.execute(f"set memory_limit = '{MEMORY_LIMIT}'")
         con.execute(f"set temp_directory = {_lit(spill)}")
         con.execute("set preserve_insertion_order = true")
         _simulate_people(con, people, seed, team)
