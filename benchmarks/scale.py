@@ -25,7 +25,8 @@ company's bulk engine (``demo_company.generate(..., engine="bulk")``), or reuses
 Prints a markdown table, the slowest nodes per size and the machine (date, cores, load, memory);
 ``--json FILE`` also writes every figure. Warehouses are deleted after each run unless
 ``--keep-warehouses``. An unmeasured run of the fixed-size drop comes first (``--no-warm-up`` skips
-it): the first run after a change pays for cold file caches and dbt's parse. The lower bound reads the Salesforce + HubSpot layout, the default profile.
+it): the first run after a change pays for cold file caches and dbt's parse. The lower bound reads the
+Salesforce + HubSpot layout, the default profile.
 """
 
 from __future__ import annotations
@@ -254,7 +255,8 @@ def report(results: list[SizeResult], args: argparse.Namespace, fitted: float | 
         lines.append(
             f"| {r.people:,} | {'' if r.raw_rows is None else f'{r.raw_rows:,}'} | {generated} | {outcome(r.run)} | "
             + " | ".join(seconds(r.phases.get(p)) for p in ("ingest", "dbt", "gates", "publish", "other"))
-            + f" | {rss} | {rate} | {outcome(r.lower_bound)} | {seconds(r.variable_seconds) if done else ''} | {ratio} |"
+            + f" | {rss} | {rate} | {outcome(r.lower_bound)} | {seconds(r.variable_seconds) if done else ''}"
+            + f" | {ratio} |"
         )
     lines += ["", "Slope of log(variable time) against log(people): "
               + ("n/a (fewer than two finished sizes)" if fitted is None else f"{fitted:.2f}")]

@@ -7,7 +7,7 @@ and activities from that table with ``unnest`` (no Python loop per row) and writ
 ``COPY``, with the headers, file names and value formats of ``writers.py`` / ``ingest/contracts.py``.
 
 The small things of the company (team, campaigns and programs, exchange rates, ad spend, the MQL plan)
-come from a detailed simulation of ``DIMENSION_PEOPLE`` people and are written by ``DropWriter``, so
+come from a detailed simulation of ``DIMENSION_PEOPLE`` people and are written by ``write_drop``, so
 owners, campaign ids and program names are the demo's own.
 
 Per person: account (four people per account, by email domain; 4 % use a personal address),
@@ -32,7 +32,6 @@ insertion order of each table is kept when writing).
 
 from __future__ import annotations
 
-import json
 import os
 import tempfile
 from dataclasses import replace
@@ -46,8 +45,8 @@ from ingest.contracts import quote_ident
 from . import catalog
 from .clock import AS_OF, SIM_START
 from .ids import SALESFORCE_POD, SALESFORCE_PREFIXES, salesforce_checksum
-from .marketo import ACTIVITY_TYPES
 from .marketing import HUBSPOT_SOURCES, MARKETO_LEAD_SOURCES, SALESFORCE_LEAD_SOURCES
+from .marketo import ACTIVITY_TYPES
 from .population import ARRIVAL_CHANNELS, NURTURE_EMAILS
 from .profiles import PROFILES
 from .records import ExportDrop
@@ -61,9 +60,9 @@ from .writers import (
     MARKETO_FILES,
     MK_TIMESTAMP,
     SF_TIMESTAMP,
-    DropWriter,
     _contract,
     hubspot_labels,
+    write_drop,
 )
 
 # `smarketing generate` uses this engine above this many people (the detailed one up to it).
@@ -303,6 +302,12 @@ def _with_journeys(con: duckdb.DuckDBPyConnection, forms_by_month: list[list[dic
     names = _lit([name for _, name in NURTURE_EMAILS])
     con.execute(f"""create macro send_name(s) as case when s.nurture = 0 then 'Newsletter | ' || strftime(s.at, '%B %Y')
                                                      else {names}[s.nurture] end""")
+    # What became of send n of person i: bounced (0.2 %), opened (30 %, within two days), clicked (6 %).
+    con.execute("create macro send_draw(i, n, salt) as u(i * 64 + n, salt)")
+    con.execute("create macro bounced(i, n) as send_draw(i, n, 'bounce') < 0.002")
+    con.execute("create macro opened(i, n) as not bounced(i, n) and send_draw(i, n, 'open') < 0.3")
+    con.execute("create macro clicked(i, n) as not bounced(i, n) and send_draw(i, n, 'open') < 0.06")
+    con.execute("create macro opened_at(i, n, sent_at) as sent_at + mins(5 + send_draw(i, n, 'open_d') * 2880)")
     con.execute(f"""create macro send_slug(s) as case when s.nurture = 0 then 'newsletter-' || strftime(s.at, '%Y-%m')
                                                      else slug({names}[s.nurture]) end""")
     last_month = f"date_trunc('month', {AS_OF_SQL} - interval 1 day)"
@@ -545,7 +550,8 @@ def _write_sales_activities(w: BulkWriter, everyone_is_a_lead: bool, team: dict)
     }, tasks)
     w.copy("salesforce", "Event.csv", "event", {
         "Id": _sf_id("Event", "i"), "WhoId": who, "OwnerId": "sdr_id", "Subject": "'Discovery call'",
-        "Type": "'Meeting'", "StartDateTime": _sf("sql_at - interval 1 hour"), "EndDateTime": _sf("sql_at - interval 30 minute"),
+        "Type": "'Meeting'", "StartDateTime": _sf("sql_at - interval 1 hour"),
+        "EndDateTime": _sf("sql_at - interval 30 minute"),
         "CreatedDate": _sf("worked_at"), "IsDeleted": "false", "SystemModstamp": _sf("worked_at"),
     }, "people where sql_at is not null")
     members = f"""(select p.*, f.k, f.submitted_at, f.form from people p join forms f using (i)
@@ -563,12 +569,12 @@ def _write_sales_activities(w: BulkWriter, everyone_is_a_lead: bool, team: dict)
 def _email_events(kind_names: dict[str, str]) -> str:
     """Per send: delivered (or bounced, 0.2 %), opened (30 %), clicked (6 % of sends, after the open)."""
     return f"""(select *, unnest(list_filter([
-            {{'e': 0, 'type': case when u(i * 64 + s.n, 'bounce') < 0.002 then {_lit(kind_names['bounce'])}
+            {{'e': 0, 'type': case when bounced(i, s.n) then {_lit(kind_names['bounce'])}
                                    else {_lit(kind_names['delivered'])} end, 'at': s.at}},
-            case when u(i * 64 + s.n, 'bounce') >= 0.002 and u(i * 64 + s.n, 'open') < 0.3 then
-                {{'e': 1, 'type': {_lit(kind_names['open'])}, 'at': s.at + mins(5 + u(i * 64 + s.n, 'open_d') * 2880)}} end,
-            case when u(i * 64 + s.n, 'bounce') >= 0.002 and u(i * 64 + s.n, 'open') < 0.06 then
-                {{'e': 2, 'type': {_lit(kind_names['click'])}, 'at': s.at + mins(6 + u(i * 64 + s.n, 'open_d') * 2880)}} end
+            case when opened(i, s.n) then
+                {{'e': 1, 'type': {_lit(kind_names['open'])}, 'at': opened_at(i, s.n, s.at)}} end,
+            case when clicked(i, s.n) then
+                {{'e': 2, 'type': {_lit(kind_names['click'])}, 'at': opened_at(i, s.n, s.at) + interval 1 minute}} end
         ], e -> e is not null and e.at < {AS_OF_SQL})) as e
         from (select p.i, p.email, p.hs_contact_id, unnest(list_transform(j.sends, (x, n) -> {{'n': n, 'at': x.at,
                      'name': send_name(x), 'slug': send_slug(x)}})) as s
@@ -610,8 +616,8 @@ def _write_hubspot(w: BulkWriter, with_deals: bool) -> None:
         "numberofemployees": "employees", "annualrevenue": "annual_revenue",
         "hubspot_owner_id": "owner", "createdate": _hs("created_at"), "hs_lastmodifieddate": _hs("modified_at"),
     }, """(select a.*, p.* from accounts a join (
-            select a as account, min(created_at) as created_at, max(greatest(created_at, mql_at, opp_at)) as modified_at,
-                any_value(country order by i) as country,
+            select a as account, min(created_at) as created_at,
+                max(greatest(created_at, mql_at, opp_at)) as modified_at, any_value(country order by i) as country,
                 any_value(case when opp_at is not null then ae_name end order by i) as owner
             from people where not is_personal group by a) p on p.account = a.a
           order by a.a)""", labels)
@@ -659,26 +665,26 @@ def _write_marketo(w: BulkWriter) -> None:
     w.copy("marketo", MARKETO_FILES["leads"], "leads", {
         "id": "1000000 + i", "email": "email", "firstName": "first_name", "lastName": "last_name",
         "company": "company", "title": "title", "country": "country", "leadSource": "mk_lead_source",
-        "leadStatus": f"case when customer_at is not null then 'Customer' when mql_at is not null then {_lead_status()} "
-                      "else 'Nurture' end",
+        "leadStatus": f"case when customer_at is not null then 'Customer' "
+                      f"when mql_at is not null then {_lead_status()} else 'Nurture' end",
         "leadScore": "h(i, 'score') % 40 + 30 * (mql_at is not null)::integer",
         "sfdcLeadId": "case when mql_at is not null then sf_lead_id end",
         "sfdcContactId": "case when opp_at is not null then sf_contact_id end",
         "createdAt": _mk("created_at"), "updatedAt": _mk("greatest(created_at, mql_at, opp_at, customer_at)"),
     }, "people")
     email = "'{\"Campaign Run ID\": 0, \"Choice Number\": 0}'"
+    sent = "send_name(s) || '.Email'"
+    link = (f"'{{\"Link\": \"{catalog.WEBSITE}/blog?utm_source=email&utm_medium=email&utm_campaign=' "
+            "|| send_slug(s) || '\"}'")
     sends = (
         "flatten(list_transform(j.sends, (s, n) -> list_filter(["
-        + _activity("1 + 3 * n", 7, "s.at", value="send_name(s) || '.Email'", attributes=email).replace(
-            "'type_id': 7", "'type_id': case when u(p.i * 64 + n, 'bounce') < 0.002 then 8 else 7 end")
-        + ", case when u(p.i * 64 + n, 'bounce') >= 0.002 and u(p.i * 64 + n, 'open') < 0.3 then "
-        + _activity("2 + 3 * n", 10, "s.at + mins(5 + u(p.i * 64 + n, 'open_d') * 2880)", value="send_name(s) || '.Email'",
-                    attributes=email) + " end"
-        + ", case when u(p.i * 64 + n, 'bounce') >= 0.002 and u(p.i * 64 + n, 'open') < 0.06 then "
-        + _activity("3 + 3 * n", 11, "s.at + mins(6 + u(p.i * 64 + n, 'open_d') * 2880)", value="send_name(s) || '.Email'",
-                    attributes=f"'{{\"Link\": \"{catalog.WEBSITE}/blog?utm_source=email&utm_medium=email"
-                               "&utm_campaign=' || send_slug(s) || '\"}'") + " end"
-        + f"], act -> act is not null and act.at < {AS_OF_SQL})))")
+        + _activity("1 + 3 * n", 7, "s.at", value=sent, attributes=email).replace(
+            "'type_id': 7", "'type_id': case when bounced(p.i, n) then 8 else 7 end")
+        + ", case when opened(p.i, n) then "
+        + _activity("2 + 3 * n", 10, "opened_at(p.i, n, s.at)", value=sent, attributes=email) + " end"
+        + ", case when clicked(p.i, n) then "
+        + _activity("3 + 3 * n", 11, "opened_at(p.i, n, s.at) + interval 1 minute", value=sent, attributes=link)
+        + f" end], act -> act is not null and act.at < {AS_OF_SQL})))")
     forms = ("flatten(list_transform(f.forms, x -> ["
              + _activity("200 + 2 * (x.k + 2)", 2, "x.submitted_at", value_id="x.form.mk", value="x.form.form",
                          attributes="'{\"Webpage URL\": \"' || x.form.url || '\", \"Query Parameters\": \"\"}'")
@@ -746,15 +752,8 @@ def generate_bulk(out_dir: Path, people: int, seed: int, profile: str) -> dict:
     spec = PROFILES[profile]
     out_dir = Path(out_dir)
     dimensions = _dimensions(seed, profile, people)
-    writer = DropWriter(out_dir)
-    if "salesforce" in spec.systems:
-        writer.salesforce(dimensions)          # users, campaigns, rates; the people's objects are replaced below
-    if "marketo" in spec.systems:
-        writer.marketo(dimensions)
-    if "spend" in spec.systems:
-        writer.spend(dimensions)
-    if "targets" in spec.systems:
-        writer.targets(dimensions)
+    # Users, campaigns, programs, rates, spend and plan; the people's files (empty here) are replaced below.
+    writer = write_drop(out_dir, dimensions)
     team = _team(dimensions, spec.marketing)
     with tempfile.TemporaryDirectory(prefix="_spill-", dir=out_dir) as spill, duckdb.connect() as con:
         con.execute(f"set threads = {os.cpu_count() or 1}")
