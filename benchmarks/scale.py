@@ -81,6 +81,7 @@ class Measured:
     timed_out: bool = False
     failed: bool = False
     output: str = ""
+    ended_at: float | None = None       # epoch seconds when the process ended or was killed
 
 
 @dataclass
@@ -108,11 +109,12 @@ def measure(command: list[str], *, timeout: float, cwd: Path | None = None, env:
         except subprocess.TimeoutExpired:
             os.killpg(process.pid, signal.SIGKILL)
             output, _ = process.communicate()
-            return Measured(seconds=time.perf_counter() - started, timed_out=True, output=output[-2000:])
+            return Measured(seconds=time.perf_counter() - started, timed_out=True, output=output[-2000:],
+                            ended_at=time.time())
         seconds = time.perf_counter() - started
         lines = [line for line in Path(rss.name).read_text().splitlines() if line.strip().isdigit()]
     return Measured(seconds=seconds, peak_rss_kb=int(lines[-1]) if lines else None,
-                    failed=process.returncode != 0, output=output[-2000:])
+                    failed=process.returncode != 0, output=output[-2000:], ended_at=time.time())
 
 
 def drop_for(work_dir: Path, people: int, seed: int, profile: str, timeout: float) -> tuple[Path, Measured]:
@@ -171,6 +173,10 @@ def read_phases(result: SizeResult, home: Path) -> str | None:
                 starts[entry.step_key] = entry.timestamp
             elif event.event_type_value in ("STEP_SUCCESS", "STEP_FAILURE") and entry.step_key in starts:
                 steps[entry.step_key] = entry.timestamp - starts[entry.step_key]
+    # A step still running when the run was stopped counts until then.
+    for step, started in starts.items():
+        if step not in steps and result.run.ended_at is not None:
+            steps[step] = max(0.0, result.run.ended_at - started)
     phases = {"ingest": 0.0, "dbt": 0.0, "gates": 0.0, "publish": 0.0}
     for step, seconds in steps.items():
         phases[phase_of(step)] += seconds
