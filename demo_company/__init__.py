@@ -20,13 +20,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from .bulk import BULK_THRESHOLD, generate_bulk
 from .clock import AS_OF
 from .oracle import compute_ground_truth, ground_truth_document, load_definitions
 from .profiles import DEFAULT_PROFILE, PROFILES
 from .simulate import simulate
 from .writers import EXPORT_DAY, write_drop
 
-__all__ = ["DEFAULT_PROFILE", "PROFILES", "generate"]
+__all__ = ["BULK_THRESHOLD", "DEFAULT_PROFILE", "ENGINES", "PROFILES", "generate"]
+ENGINES = ("auto", "detailed", "bulk")
 
 # Sub-folders first, so a folder left empty is removed before its parent is looked at.
 MANAGED_FOLDERS = (f"salesforce/{EXPORT_DAY}", "salesforce", "hubspot", "marketo", "spend", "targets",
@@ -47,14 +49,23 @@ def _clear_previous_drop(out_dir: Path) -> None:
 
 
 def generate(out_dir: Path, people: int = 3000, seed: int = 42, profile: str = DEFAULT_PROFILE, *,
-             definitions_file: Path, seeds_dir: Path) -> dict:
+             definitions_file: Path, seeds_dir: Path, engine: str = "auto") -> dict:
     """Write the demo company's export drop for `profile` and its ground truth; return a summary.
 
     `definitions_file` (the governed funnel definitions) and `seeds_dir` (the dbt seeds with the channel
-    vocabulary) are the product's files the oracle computes the ground truth with."""
+    vocabulary) are the product's files the oracle computes the ground truth with. `engine`: "detailed"
+    (every person simulated in Python, full ground truth), "bulk" (set-based, ``demo_company.bulk``, ground
+    truth limited to counts) or "auto": bulk above ``BULK_THRESHOLD`` people."""
     if people < 10:
         raise ValueError("people must be at least 10")
+    if engine not in ENGINES:
+        raise ValueError(f"unknown engine {engine!r}; choose one of {', '.join(ENGINES)}")
     out_dir = Path(out_dir)
+    if engine == "bulk" or (engine == "auto" and people > BULK_THRESHOLD):
+        if profile not in PROFILES:
+            raise ValueError(f"unknown profile {profile!r}; choose one of {', '.join(PROFILES)}")
+        _clear_previous_drop(out_dir)
+        return generate_bulk(out_dir, people, seed, profile)
     simulation = simulate(people, seed, profile)
     definitions = load_definitions(AS_OF.date(), definitions_file, seeds_dir)
     truth = compute_ground_truth(simulation.drop, definitions)

@@ -81,6 +81,10 @@ SALESFORCE_INCREMENTAL_OBJECTS = ("Lead", "LeadHistory")
 # the campaign column is written with its unambiguous label.
 HUBSPOT_LABEL_OVERRIDES = {("email_events", "email_campaign"): "Email name"}
 LEAD_CUSTOM_FIELDS = ("Disqualification_Reason__c",)
+# Timestamp formats (strftime, also used by DuckDB's strftime in the bulk generator).
+SF_TIMESTAMP = "%Y-%m-%dT%H:%M:%S.000Z"
+HS_TIMESTAMP = "%Y-%m-%d %H:%M"
+MK_TIMESTAMP = "%Y-%m-%dT%H:%M:%SZ"
 
 
 # --------------------------------------------------------------------------------------------
@@ -93,7 +97,7 @@ def _text(value) -> str:
 
 
 def sf_timestamp(value: datetime | None) -> str:
-    return "" if value is None else value.strftime("%Y-%m-%dT%H:%M:%S.000Z")
+    return "" if value is None else value.strftime(SF_TIMESTAMP)
 
 
 def iso_date(value: date | None) -> str:
@@ -109,7 +113,7 @@ def fixed(value: Decimal | None, places: int = 2) -> str:
 
 
 def hs_timestamp(value: datetime | None) -> str:
-    return "" if value is None else value.strftime("%Y-%m-%d %H:%M")
+    return "" if value is None else value.strftime(HS_TIMESTAMP)
 
 
 def hs_number(value: Decimal | int | None) -> str:
@@ -140,7 +144,7 @@ def es_number(value: Decimal | int | None) -> str:
 
 
 def mk_timestamp(value: datetime | None) -> str:
-    return "" if value is None else value.strftime("%Y-%m-%dT%H:%M:%SZ")
+    return "" if value is None else value.strftime(MK_TIMESTAMP)
 
 
 def us_date(value: date) -> str:
@@ -238,8 +242,7 @@ class DropWriter:
             if object_name == "deals" and not with_deals:
                 continue
             contract = _contract("hubspot", file_name, object_name)
-            labels = {c.name: HUBSPOT_LABEL_OVERRIDES.get((object_name, c.name), c.aliases[0])
-                      for c in contract.columns}
+            labels = hubspot_labels(contract)
             records, to_row = objects[object_name]
             if since is None or object_name not in HUBSPOT_INCREMENTAL_FILES:
                 self._write("hubspot", file_name, contract, labels, records, to_row)
@@ -298,7 +301,12 @@ class DropWriter:
         path = self.out_dir / "_ground_truth" / "ground_truth.json"
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps(document, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
-        self.files["_ground_truth/ground_truth.json"] = len(document["persons"])
+        self.files["_ground_truth/ground_truth.json"] = len(document.get("persons", ()))
+
+
+def hubspot_labels(contract: Contract) -> dict[str, str]:
+    """The English labels a HubSpot UI export writes for the contract's columns."""
+    return {c.name: HUBSPOT_LABEL_OVERRIDES.get((contract.object, c.name), c.aliases[0]) for c in contract.columns}
 
 
 def _split_salesforce(object_name: str, drop: ExportDrop, since: datetime) -> tuple[list, list]:
