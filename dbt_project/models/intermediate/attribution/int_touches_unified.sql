@@ -166,10 +166,35 @@ engagement_touches as (
 ),
 
 {#
+    A member is the person of its contact, else (no contact) of its lead: one person record key
+    per member, so the join to person records hashes (an `or` of the two matches would compare
+    every member with every person record).
+#}
+responded_campaign_members as (
+
+    select
+        *,
+        'contact' as source_object,
+        contact_id as source_record_id
+    from campaign_members
+    where contact_id is not null
+        and coalesce(has_responded, false)
+
+    union all
+
+    select
+        *,
+        'lead' as source_object,
+        lead_id as source_record_id
+    from campaign_members
+    where contact_id is null
+        and coalesce(has_responded, false)
+
+),
+
+{#
     A member responded at FirstRespondedDate (a date); when that is the day the member was created
-    (or is missing), the creation time is the more precise moment. A member is the person of its
-    contact, else (no contact) of its lead: one record key per member, so the join hashes (an
-    `or` of the two matches would compare every member with every person record).
+    (or is missing), the creation time is the more precise moment.
 #}
 campaign_member_touches as (
 
@@ -195,11 +220,10 @@ campaign_member_touches as (
         cast(null as {{ dbt.type_string() }}) as email_name,
         cast(null as {{ dbt.type_string() }}) as url,
         campaign_members.member_status as campaign_member_status
-    from campaign_members
+    from responded_campaign_members as campaign_members
     inner join salesforce_person_records as person_records
-        on person_records.source_object = case when campaign_members.contact_id is null then 'lead' else 'contact' end
-        and person_records.source_record_id = coalesce(campaign_members.contact_id, campaign_members.lead_id)
-    where coalesce(campaign_members.has_responded, false)
+        on person_records.source_object = campaign_members.source_object
+        and person_records.source_record_id = campaign_members.source_record_id
 
 ),
 
