@@ -103,6 +103,7 @@ def test_build_is_green_on_empty_raw_tables(tmp_path):
 # ------------------------------------------------------------------------------------------------
 # Demo drop against the generator's ground truth (the oracle applies definitions/README.md in
 # plain Python to the simulated records; it never sees this SQL).
+# The `demo_build` fixture (conftest.py) builds the demo drop once per session.
 # ------------------------------------------------------------------------------------------------
 
 
@@ -112,22 +113,6 @@ def iso(value: datetime | None) -> str | None:
 
 def cents(value) -> Decimal | None:
     return None if value is None else Decimal(str(value)).quantize(Decimal("0.01"))
-
-
-@pytest.fixture(scope="module")
-def demo_build(tmp_path_factory):
-    demo = pytest.importorskip("demo_company")
-    loader = pytest.importorskip("ingest.loader")
-    if not hasattr(demo, "generate") or not hasattr(loader, "load_drop"):
-        pytest.skip("the demo generator or the loader is not available")
-    root = tmp_path_factory.mktemp("dbt_demo")
-    drop, warehouse = root / "exports", root / "warehouse.duckdb"
-    demo.generate(drop, people=1000, seed=5, **DEMO_INPUTS)
-    with duckdb.connect(str(warehouse)) as con:
-        loader.load_drop(con, drop)
-    result = run_dbt(["build"], warehouse, root)
-    truth = json.loads((drop / "_ground_truth" / "ground_truth.json").read_text(encoding="utf-8"))
-    return result, warehouse, truth
 
 
 def test_demo_build_is_green(demo_build):

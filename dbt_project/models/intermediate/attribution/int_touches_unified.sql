@@ -107,6 +107,26 @@ salesforce_person_records as (
 
 ),
 
+{#
+    The record an engagement event came from, one key column per source table, so each detail
+    table joins on one equality (a hash join): a condition on the event's source inside a left
+    join's `on` cannot hash and would compare every event with every detail row.
+#}
+engagement_event_sources as (
+
+    select
+        *,
+        case
+            when source_system = 'hubspot' and source_object = 'form_submission' then source_record_id
+        end as hubspot_form_submission_id,
+        case
+            when source_system = 'hubspot' and source_object = 'email_event' then source_record_id
+        end as hubspot_email_event_id,
+        case when source_system = 'marketo' then source_record_id end as marketo_activity_id
+    from engagement_events
+
+),
+
 engagement_touches as (
 
     select
@@ -131,22 +151,44 @@ engagement_touches as (
             '?' || {{ smarketing.json_text_value('marketo_activities.attributes', 'Query Parameters') }}
         ) as url,
         cast(null as {{ dbt.type_string() }}) as campaign_member_status
-    from engagement_events
+    from engagement_event_sources as engagement_events
     inner join touch_event_types
         on touch_event_types.event_type = engagement_events.event_type
     left join hubspot_form_submissions
-        on engagement_events.source_system = 'hubspot'
-        and engagement_events.source_object = 'form_submission'
-        and hubspot_form_submissions.form_submission_id = engagement_events.source_record_id
+        on hubspot_form_submissions.form_submission_id = engagement_events.hubspot_form_submission_id
     left join hubspot_email_events
-        on engagement_events.source_system = 'hubspot'
-        and engagement_events.source_object = 'email_event'
-        and hubspot_email_events.email_event_id = engagement_events.source_record_id
+        on hubspot_email_events.email_event_id = engagement_events.hubspot_email_event_id
     left join marketo_activities
-        on engagement_events.source_system = 'marketo'
-        and marketo_activities.activity_id = engagement_events.source_record_id
+        on marketo_activities.activity_id = engagement_events.marketo_activity_id
     where engagement_events.person_key is not null
         and engagement_events.occurred_at is not null
+
+),
+
+{#
+    A member is the person of its contact, else (no contact) of its lead: one person record key
+    per member, so the join to person records hashes (an `or` of the two matches would compare
+    every member with every person record).
+#}
+responded_campaign_members as (
+
+    select
+        *,
+        'contact' as source_object,
+        contact_id as source_record_id
+    from campaign_members
+    where contact_id is not null
+        and coalesce(has_responded, false)
+
+    union all
+
+    select
+        *,
+        'lead' as source_object,
+        lead_id as source_record_id
+    from campaign_members
+    where contact_id is null
+        and coalesce(has_responded, false)
 
 ),
 
@@ -178,15 +220,10 @@ campaign_member_touches as (
         cast(null as {{ dbt.type_string() }}) as email_name,
         cast(null as {{ dbt.type_string() }}) as url,
         campaign_members.member_status as campaign_member_status
-    from campaign_members
+    from responded_campaign_members as campaign_members
     inner join salesforce_person_records as person_records
-        on (person_records.source_object = 'contact' and person_records.source_record_id = campaign_members.contact_id)
-        or (
-            campaign_members.contact_id is null
-            and person_records.source_object = 'lead'
-            and person_records.source_record_id = campaign_members.lead_id
-        )
-    where coalesce(campaign_members.has_responded, false)
+        on person_records.source_object = campaign_members.source_object
+        and person_records.source_record_id = campaign_members.source_record_id
 
 ),
 

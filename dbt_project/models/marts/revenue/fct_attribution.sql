@@ -14,6 +14,11 @@
     same for won opportunities, 0 otherwise. Each is rounded half up to cents and the rounding
     remainder goes to the row with the largest weight (then the earliest touch, then touch_id),
     so per opportunity and model they add up to amount_reporting to the cent.
+
+    The credits, weights and amounts are computed on narrow rows (keys and numbers; one row per
+    eligible touch and model, which grows with touches times opportunities of an account); the
+    touch's descriptive columns are joined once at the end, instead of being carried through
+    every window.
 #}
 
 with
@@ -42,7 +47,10 @@ touch_credits as (
         models.attribution_model,
         models.model_order,
         models.others_weight,
-        opportunity_touches.*,
+        opportunity_touches.opportunity_source_system,
+        opportunity_touches.opportunity_id,
+        opportunity_touches.touch_id,
+        opportunity_touches.touch_at,
         {%- for position in smarketing.attribution_positions() %}
         case when opportunity_touches.is_{{ position }} then models.{{ position }}_weight else 0 end
         {%- if not loop.last %} +{% endif %}
@@ -119,20 +127,7 @@ attribution_rows as (
         credited_touches.touch_id,
         false as is_unattributed,
         cast(credited_touches.weight as {{ smarketing.type_double() }}) as weight,
-        credited_touches.person_key,
-        credited_touches.account_key,
-        credited_touches.touch_at,
-        credited_touches.touch_type,
-        credited_touches.team,
-        credited_touches.channel,
-        credited_touches.campaign_id,
-        credited_touches.campaign_name,
-        credited_touches.content_asset,
-        credited_touches.touch_source_system,
-        {%- for position in smarketing.attribution_positions() %}
-        credited_touches.is_{{ position }},
-        {%- endfor %}
-        credited_touches.touch_sequence
+        credited_touches.touch_at
     from credited_touches
 
     union all
@@ -145,20 +140,7 @@ attribution_rows as (
         cast(null as {{ dbt.type_string() }}) as touch_id,
         true as is_unattributed,
         cast(1 as {{ smarketing.type_double() }}) as weight,
-        opportunities.person_key,
-        opportunities.account_key,
-        cast(null as {{ dbt.type_timestamp() }}) as touch_at,
-        cast(null as {{ dbt.type_string() }}) as touch_type,
-        cast(null as {{ dbt.type_string() }}) as team,
-        cast(null as {{ dbt.type_string() }}) as channel,
-        cast(null as {{ dbt.type_string() }}) as campaign_id,
-        cast(null as {{ dbt.type_string() }}) as campaign_name,
-        cast(null as {{ dbt.type_string() }}) as content_asset,
-        cast(null as {{ dbt.type_string() }}) as touch_source_system,
-        {%- for position in smarketing.attribution_positions() %}
-        false as is_{{ position }},
-        {%- endfor %}
-        cast(null as {{ dbt.type_int() }}) as touch_sequence
+        cast(null as {{ dbt.type_timestamp() }}) as touch_at
     from opportunities
     cross join models
     left join credited_opportunities
@@ -173,6 +155,8 @@ amounts as (
 
     select
         attribution_rows.*,
+        opportunities.person_key as opportunity_person_key,
+        opportunities.account_key as opportunity_account_key,
         opportunities.amount_reporting,
         opportunities.reporting_currency,
         opportunities.is_won,
@@ -218,42 +202,46 @@ remainders as (
 final as (
 
     select
-        opportunity_id,
-        touch_id,
-        attribution_model,
-        weight,
+        remainders.opportunity_id,
+        remainders.touch_id,
+        remainders.attribution_model,
+        remainders.weight,
         cast(
-            rounded_revenue + case when remainder_rank = 1 then revenue_remainder else 0 end
+            remainders.rounded_revenue + case when remainders.remainder_rank = 1 then remainders.revenue_remainder else 0 end
             as decimal(18, 2)
         ) as attributed_revenue,
         cast(
-            rounded_pipeline + case when remainder_rank = 1 then pipeline_remainder else 0 end
+            remainders.rounded_pipeline + case when remainders.remainder_rank = 1 then remainders.pipeline_remainder else 0 end
             as decimal(18, 2)
         ) as attributed_pipeline,
-        reporting_currency,
-        is_unattributed,
-        opportunity_source_system as source_system,
-        model_order,
-        person_key,
-        account_key,
-        touch_at,
-        touch_type,
-        team,
-        channel,
-        campaign_id,
-        campaign_name,
-        content_asset,
-        touch_source_system,
+        remainders.reporting_currency,
+        remainders.is_unattributed,
+        remainders.opportunity_source_system as source_system,
+        remainders.model_order,
+        case when remainders.is_unattributed then remainders.opportunity_person_key else opportunity_touches.person_key end as person_key,
+        case when remainders.is_unattributed then remainders.opportunity_account_key else opportunity_touches.account_key end as account_key,
+        remainders.touch_at,
+        opportunity_touches.touch_type,
+        opportunity_touches.team,
+        opportunity_touches.channel,
+        opportunity_touches.campaign_id,
+        opportunity_touches.campaign_name,
+        opportunity_touches.content_asset,
+        opportunity_touches.touch_source_system,
         {%- for position in smarketing.attribution_positions() %}
-        is_{{ position }},
+        coalesce(opportunity_touches.is_{{ position }}, false) as is_{{ position }},
         {%- endfor %}
-        touch_sequence,
-        is_won,
-        is_closed,
-        amount_reporting,
-        opportunity_created_at,
-        closed_at
+        opportunity_touches.touch_sequence,
+        remainders.is_won,
+        remainders.is_closed,
+        remainders.amount_reporting,
+        remainders.opportunity_created_at,
+        remainders.closed_at
     from remainders
+    left join opportunity_touches
+        on opportunity_touches.opportunity_source_system = remainders.opportunity_source_system
+        and opportunity_touches.opportunity_id = remainders.opportunity_id
+        and opportunity_touches.touch_id = remainders.touch_id
 
 )
 
