@@ -98,17 +98,19 @@ def expected_files() -> dict[Path, str]:
     return files
 
 
+def _stale(files: dict[Path, str]) -> dict[Path, str]:
+    return {path: text for path, text in files.items()
+            if not path.exists() or path.read_text(encoding="utf-8") != text}
+
+
 def stale_files() -> list[Path]:
     """The generated files whose committed text disagrees with their declaration."""
-    return [path for path, text in expected_files().items()
-            if not path.exists() or path.read_text(encoding="utf-8") != text]
+    return list(_stale(expected_files()))
 
 
 def write_generated_files() -> list[Path]:
     """Rewrite the stale generated files (only those, so dbt's partial parsing keeps the rest)."""
-    written = []
-    for path, text in expected_files().items():
-        if not path.exists() or path.read_text(encoding="utf-8") != text:
-            path.write_text(text, encoding="utf-8")
-            written.append(path)
-    return written
+    stale = _stale(expected_files())
+    for path, text in stale.items():
+        path.write_text(text, encoding="utf-8")
+    return list(stale)
