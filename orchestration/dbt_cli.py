@@ -62,7 +62,11 @@ def dbt_environment(warehouse: Path, *, in_folder: bool = True) -> dict[str, str
 
     ``in_folder=False`` only names the file, for commands that never open it (``dbt parse``): the
     profile is the same, and the folder need not exist yet."""
-    return {settings.WAREHOUSE_ENV: warehouse.name, **({FOLDER_ENV: str(warehouse.parent)} if in_folder else {})}
+    return {
+        settings.WAREHOUSE_ENV: warehouse.name,
+        settings.MEMORY_LIMIT_ENV: settings.duckdb_memory_limit(),
+        **({FOLDER_ENV: str(warehouse.parent)} if in_folder else {}),
+    }
 
 
 class WarehouseDbtCliResource(DbtCliResource):

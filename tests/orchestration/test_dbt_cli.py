@@ -32,20 +32,22 @@ def test_the_warehouse_reaches_the_dbt_process_and_the_environment_is_left_as_it
     def fake_cli(self, args, **kwargs):
         seen["warehouse"] = os.environ.get(settings.WAREHOUSE_ENV)
         seen["folder"] = os.environ.get(FOLDER_ENV)
+        seen["memory_limit"] = os.environ.get(settings.MEMORY_LIMIT_ENV)
         return "invocation"
 
     monkeypatch.setattr(DbtCliResource, "cli", fake_cli)
     monkeypatch.setenv(settings.WAREHOUSE_ENV, "/elsewhere.duckdb")
     monkeypatch.delenv(FOLDER_ENV, raising=False)
+    monkeypatch.setenv(settings.MEMORY_LIMIT_ENV, "5GB")
     resource = dbt_cli_resource()
     assert resource.cli_for_warehouse(tmp_path / "w.duckdb", ["build"]) == "invocation"
-    assert seen == {"warehouse": "w.duckdb", "folder": str(tmp_path)}
+    assert seen == {"warehouse": "w.duckdb", "folder": str(tmp_path), "memory_limit": "5GB"}
     assert os.environ[settings.WAREHOUSE_ENV] == "/elsewhere.duckdb"
     assert FOLDER_ENV not in os.environ
 
     monkeypatch.delenv(settings.WAREHOUSE_ENV)
     resource.cli_for_warehouse(tmp_path / "w.duckdb", ["build"], in_folder=False)
-    assert seen == {"warehouse": "w.duckdb", "folder": None}
+    assert seen == {"warehouse": "w.duckdb", "folder": None, "memory_limit": "5GB"}
     assert settings.WAREHOUSE_ENV not in os.environ
 
 
@@ -67,3 +69,11 @@ def test_a_warehouse_anywhere_keeps_the_prepared_parse(tmp_path):
     assert "Unable to do partial parsing" not in log
     assert "Partial parsing enabled" in log
     assert not any((tmp_path / "elsewhere").iterdir())  # the working folder holds no dbt artefact
+
+
+def test_the_duckdb_memory_limit_is_half_the_machine_at_most_the_cap_unless_overridden(monkeypatch):
+    monkeypatch.delenv(settings.MEMORY_LIMIT_ENV, raising=False)
+    machine_mib = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") // 2**20
+    assert settings.duckdb_memory_limit() == f"{min(settings.MEMORY_LIMIT_CAP_MIB, machine_mib // 2)}MiB"
+    monkeypatch.setenv(settings.MEMORY_LIMIT_ENV, "8GB")
+    assert settings.duckdb_memory_limit() == "8GB"
