@@ -4,9 +4,11 @@ Two things dagster-dbt's ``DbtCliResource`` has no parameter for live here, each
 
 - The warehouse path. profiles.yml reads ``env_var('SMARKETING_WAREHOUSE')``, and dagster-dbt
   starts dbt with a copy of this process's environment and no way to add to it.
-  ``cli_for_warehouse`` sets that one variable only while it starts the dbt process, under a lock,
-  and puts the previous value back before returning: the run's warehouse resource decides where
-  dbt writes, and the process keeps no trace of it.
+  ``cli_for_warehouse`` sets the variables only while it starts the dbt process, under a lock,
+  and puts the previous values back before returning: the run's warehouse resource decides where
+  dbt writes, and the process keeps no trace of it. dbt runs as ``smarketing-dbt``
+  (orchestration/dbt_entry.py) in the DuckDB file's folder and the profile names the file
+  relative to it, so dbt's parse cache holds for every warehouse whose file has the same name.
 - Two probes, by overriding private members (the only private API this project uses). Before
   every invocation dagster-dbt runs ``dbt --version`` in a subprocess (``_cli_version``) and opens
   a dbt adapter in this process (``_initialize_dbt_core_adapter``). The version is the installed
@@ -34,23 +36,37 @@ from dagster_dbt.core.dbt_cli_invocation import DbtCliInvocation
 from packaging import version
 
 from orchestration import settings
+from orchestration.dbt_entry import FOLDER_ENV
 from orchestration.dbt_project import dbt_executable, dbt_project
 
 _environment_lock = threading.Lock()
 
 
 @contextmanager
-def _variable_while_starting(name: str, value: str) -> Iterator[None]:
+def _variables_while_starting(values: dict[str, str]) -> Iterator[None]:
     with _environment_lock:
-        previous = os.environ.get(name)
-        os.environ[name] = value
+        previous = {name: os.environ.get(name) for name in values}
+        os.environ.update(values)
         try:
             yield
         finally:
-            if previous is None:
-                del os.environ[name]
-            else:
-                os.environ[name] = previous
+            for name, value in previous.items():
+                if value is None:
+                    del os.environ[name]
+                else:
+                    os.environ[name] = value
+
+
+def dbt_environment(warehouse: Path, *, in_folder: bool = True) -> dict[str, str]:
+    """The variables that make dbt (run as ``smarketing-dbt``) build the DuckDB file ``warehouse``.
+
+    ``in_folder=False`` only names the file, for commands that never open it (``dbt parse``): the
+    profile is the same, and the folder need not exist yet."""
+    return {
+        settings.WAREHOUSE_ENV: warehouse.name,
+        settings.MEMORY_LIMIT_ENV: settings.duckdb_memory_limit(),
+        **({FOLDER_ENV: str(warehouse.parent)} if in_folder else {}),
+    }
 
 
 class WarehouseDbtCliResource(DbtCliResource):
@@ -63,9 +79,11 @@ class WarehouseDbtCliResource(DbtCliResource):
     def _initialize_dbt_core_adapter(self, args: Sequence[str]) -> None:  # type: ignore[override]
         return None
 
-    def cli_for_warehouse(self, warehouse: Path, args: Sequence[str], **kwargs: Any) -> DbtCliInvocation:
+    def cli_for_warehouse(
+        self, warehouse: Path, args: Sequence[str], *, in_folder: bool = True, **kwargs: Any
+    ) -> DbtCliInvocation:
         """``cli(args, **kwargs)`` with dbt writing the DuckDB file at ``warehouse``."""
-        with _variable_while_starting(settings.WAREHOUSE_ENV, str(warehouse)):
+        with _variables_while_starting(dbt_environment(warehouse, in_folder=in_folder)):
             return self.cli(args, **kwargs)  # returns once the dbt process has started
 
 

@@ -18,9 +18,10 @@ from dagster_dbt import DbtProject
 from orchestration import settings
 from orchestration.funnel_definitions import dbt_vars, load_definitions
 
-# dbt is installed beside this interpreter; the dbt resource starts that one by its path, whether
-# or not the virtualenv is activated (dagster-dbt would otherwise look for `dbt` on PATH).
-DBT_EXECUTABLE = Path(sys.executable).parent / "dbt"
+# dbt is installed beside this interpreter, with this package's `smarketing-dbt` entry point that
+# starts it in the warehouse's folder (orchestration/dbt_entry.py); the dbt resource starts that one
+# by its path, whether or not the virtualenv is activated.
+DBT_EXECUTABLE = Path(sys.executable).parent / "smarketing-dbt"
 
 _PARSED_INPUTS = ("dbt_project.yml", "profiles.yml", "definitions", "models", "macros", "seeds", "tests", "snapshots")
 
@@ -36,8 +37,10 @@ def dbt_project() -> DbtProject:
 
 
 def dbt_executable() -> str:
-    """The dbt beside this interpreter (the one the pipeline uses), else plain ``dbt`` from PATH."""
-    return str(DBT_EXECUTABLE) if DBT_EXECUTABLE.exists() else "dbt"
+    """``smarketing-dbt`` beside this interpreter: dbt, started in the folder of the file it builds."""
+    if not DBT_EXECUTABLE.exists():
+        raise RuntimeError(f"{DBT_EXECUTABLE} is missing: install the package (`make install`) to get it")
+    return str(DBT_EXECUTABLE)
 
 
 def funnel_vars() -> str:
@@ -84,7 +87,10 @@ def prepare_dbt_project(*, only_if_stale: bool = True) -> Path:
     write_generated_files()
     project = dbt_project()
     if not only_if_stale or manifest_is_stale(project):
-        dbt_cli_resource().cli(dbt_parse_args(), target_path=project.target_path).wait()
+        # Parsed with the profile the runs use (the default warehouse; every working file has the
+        # same name), so the runs keep this parse instead of parsing again.
+        dbt_cli_resource().cli_for_warehouse(settings.warehouse_path(settings.DEFAULT_WAREHOUSE), dbt_parse_args(),
+                                             in_folder=False, target_path=project.target_path).wait()
     return project.manifest_path
 
 

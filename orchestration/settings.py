@@ -31,6 +31,23 @@ def warehouse_path(explicit: Path | str | None = None) -> Path:
     return _resolve(explicit, WAREHOUSE_ENV, DEFAULT_WAREHOUSE)
 
 
+MEMORY_LIMIT_ENV = "SMARKETING_MEMORY_LIMIT"
+# DuckDB's own default memory limit is 80 % of the machine's memory; a warehouse build needs far
+# less (it spills to disk beyond the limit), and the machine keeps room for BI tools and the UI.
+MEMORY_LIMIT_CAP_MIB = 3 * 1024
+
+
+def duckdb_memory_limit() -> str:
+    """The DuckDB memory limit of every connection the pipeline opens (loader, dbt, gates, publish).
+
+    ``SMARKETING_MEMORY_LIMIT`` (DuckDB syntax, e.g. ``8GB``) overrides; otherwise half the machine's
+    memory, at most MEMORY_LIMIT_CAP_MIB. Threads stay DuckDB's default: the machine's cores."""
+    if os.environ.get(MEMORY_LIMIT_ENV):
+        return os.environ[MEMORY_LIMIT_ENV]
+    total_mib = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") // 2**20
+    return f"{min(MEMORY_LIMIT_CAP_MIB, total_mib // 2)}MiB"
+
+
 def exports_dir(explicit: Path | str | None = None) -> Path:
     """The export drop folder (absolute): ``explicit``, else SMARKETING_EXPORTS, else the default."""
     return _resolve(explicit, EXPORTS_ENV, DEFAULT_EXPORTS)

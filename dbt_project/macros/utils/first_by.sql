@@ -1,6 +1,8 @@
 {#
     Survivorship: for each `partition_by`, the columns of the row that comes first in `order_by`
-    among rows where `value_column` is not null. Columns may be aliased ('x as y'). Renders a
+    among rows where `value_column` is not null. Columns may be aliased ('x as y'). Rows that tie
+    on `order_by` are ordered by the selected columns themselves, so the result is the same on
+    every run (two records of one person edited at the same second, for example). Renders a
     select for use as a CTE:
 
         original_sources as (
@@ -10,8 +12,10 @@
 #}
 {% macro first_by(relation, partition_by, columns, value_column, order_by) -%}
     {%- set output_names = [] -%}
+    {%- set tie_breakers = [] -%}
     {%- for column in columns -%}
         {%- do output_names.append(column.split(' as ')[-1] | trim) -%}
+        {%- do tie_breakers.append((column.split(' as ')[0] | trim) ~ ' nulls last') -%}
     {%- endfor -%}
     select
         {{ partition_by }},
@@ -20,7 +24,10 @@
         select
             {{ partition_by }},
             {{ columns | join(', ') }},
-            row_number() over (partition by {{ partition_by }} order by {{ order_by }}) as first_rank
+            row_number() over (
+                partition by {{ partition_by }}
+                order by {{ order_by }}, {{ tie_breakers | join(', ') }}
+            ) as first_rank
         from {{ relation }}
         where {{ value_column }} is not null
     ) as ranked

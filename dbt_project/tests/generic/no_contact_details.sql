@@ -1,14 +1,13 @@
 {#
     BI-facing models hold no contact details: fails with one row per text column that has values
-    looking like an email address (x@y.z) or a phone number (min_phone_length (7) or more
-    characters, only digits, spaces and + ( ) -). Columns of numeric identifiers (HubSpot ids are long digit strings) are named in
-    except_columns.
+    looking like an email address or a phone number (macro looks_like_contact_detail). Columns of
+    numeric identifiers (HubSpot ids are long digit strings) are named in except_columns.
     data_tests:
       - no_contact_details:
           arguments:
             except_columns: [opportunity_id]
 #}
-{% test no_contact_details(model, except_columns=[], min_phone_length=7) %}
+{% test no_contact_details(model, except_columns=[]) %}
 
 {%- set text_columns = [] %}
 {%- if execute %}
@@ -27,11 +26,7 @@ leaks as (
         {{ smarketing.sql_string(column) }} as column_name,
         count(*) as offending_rows
     from {{ model }}
-    where {{ column }} like '%@%.%'
-        or (
-            length({{ column }}) >= {{ min_phone_length }}
-            and translate({{ column }}, '0123456789 +()-', '') = ''
-        )
+    where {{ smarketing.looks_like_contact_detail(column) }}
     having count(*) > 0
 
     union all

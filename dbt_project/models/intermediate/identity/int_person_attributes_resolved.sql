@@ -5,6 +5,8 @@
       - country, owner, linked account: by crm_priority (Salesforce contact, Salesforce lead,
         HubSpot contact, Marketo lead), most recently modified first;
       - number of employees: the most recently modified record that has one (Salesforce leads).
+    Records that tie on that order (two HubSpot contacts of one person modified in the same
+    second) give the smallest value, so every run resolves the same (macro first_by).
 #}
 
 with
