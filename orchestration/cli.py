@@ -44,9 +44,14 @@ def cmd_generate(args: argparse.Namespace) -> int:
 
 def _run(exports: Path, warehouse: Path, *, ingest_only: bool = False) -> int:
     from orchestration.pipeline import funnel_summary, run_pipeline
+    from orchestration.run_lock import WarehouseBusy
 
     started = time.perf_counter()
-    outcome = run_pipeline(exports, warehouse, ingest_only=ingest_only)
+    try:
+        outcome = run_pipeline(exports, warehouse, ingest_only=ingest_only)
+    except WarehouseBusy as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     for line in outcome.ingest_lines:
         print(line)
     for note in outcome.notes:
