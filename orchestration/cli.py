@@ -121,6 +121,37 @@ def cmd_what_if(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_rollback(args: argparse.Namespace) -> int:
+    """Put the previous publish back in place (under the run lock, so no run publishes meanwhile)."""
+    from orchestration import run_lock
+    from orchestration.publish import PublishError, rollback
+
+    warehouse = settings.warehouse_path(args.warehouse)
+    try:
+        with run_lock.hold(warehouse, phase="rollback"):
+            rolled_back, current = rollback(warehouse)
+    except (run_lock.WarehouseBusy, PublishError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(f"Rolled back publish {rolled_back}; publish {current} is current again at {warehouse}")
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    """Write every published mart to a folder as Parquet or CSV (reads the published file read-only)."""
+    from orchestration.publish import PublishError, current_publish_id, export
+
+    warehouse = settings.warehouse_path(args.warehouse)
+    try:
+        written = export(warehouse, Path(args.out), args.format)
+    except PublishError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(f"Wrote {len(written)} tables of publish {current_publish_id(warehouse)} as {args.format} "
+          f"to {Path(args.out).resolve()}")
+    return 0
+
+
 def cmd_prepare(args: argparse.Namespace) -> int:
     from orchestration.dbt_project import prepare_dbt_project
 
@@ -184,6 +215,16 @@ def build_parser() -> argparse.ArgumentParser:
                                          "file's latest effective_from when later)")
     add_warehouse(what_if)
     what_if.set_defaults(func=cmd_what_if)
+
+    rollback = sub.add_parser("rollback", help="make the previous publish current again (the last few are kept)")
+    add_warehouse(rollback)
+    rollback.set_defaults(func=cmd_rollback)
+
+    export = sub.add_parser("export", help="write every published mart to a folder as Parquet or CSV")
+    export.add_argument("--format", required=True, choices=["parquet", "csv"], help="file format")
+    export.add_argument("--out", required=True, help="folder to write one file per mart into")
+    add_warehouse(export)
+    export.set_defaults(func=cmd_export)
     return parser
 
 

@@ -408,11 +408,46 @@ def export(published: Path, out: Path, fmt: str) -> dict[str, Path]:
     return written
 
 
+def stop_orphaned_children(published: Path, timeout: float = 30.0) -> list[int]:
+    """Stop the dbt processes a killed run left running (they would keep writing the working file);
+    the pids stopped. Needs the run lock."""
+    import signal
+
+    from orchestration import run_lock
+
+    previous = run_lock.previous_holder(published) or {}
+    stopped = []
+    for pid in previous.get("children", []):
+        try:
+            cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
+        except OSError:
+            continue  # gone
+        if b"dbt" not in cmdline:
+            continue  # the pid was reused by an unrelated process
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except ProcessLookupError:
+            continue
+        stopped.append(pid)
+    deadline = time.monotonic() + timeout
+    while any(map(_running, stopped)) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return stopped
+
+
+def _running(pid: int) -> bool:
+    try:
+        return ") Z " not in Path(f"/proc/{pid}/stat").read_text()  # a zombie holds no file locks
+    except OSError:
+        return False
+
+
 def start_of_run(published: Path) -> None:
     """What every run does first, holding the run lock: adopt a warehouse written in place before
     publishes existed, remove what a killed run left behind, prune old dbt run folders."""
     from orchestration.dbt_cli import prune_run_dirs
 
+    stop_orphaned_children(published)
     adopt_pre_serving_warehouse(published)
     recover(published)
     prune_run_dirs()

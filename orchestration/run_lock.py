@@ -44,6 +44,7 @@ class _Held:
     fd: int
     depth: int
     record: dict
+    previous: dict | None  # what the file said when taken: a killed holder's record, else None
 
 
 _held: dict[Path, _Held] = {}
@@ -101,11 +102,15 @@ def hold(published: Path | str, command: str | None = None, phase: str = PHASES[
             except BlockingIOError:
                 os.close(fd)
                 raise WarehouseBusy(_busy_message(published, read_holder(published))) from None
+            try:
+                previous = json.loads(os.pread(fd, 1 << 16, 0) or b"null")
+            except ValueError:
+                previous = None
             now = _now()
             record = {"pid": os.getpid(), "command": command or this_command(), "started_at": now,
-                      "phase": phase, "phase_started_at": now}
+                      "phase": phase, "phase_started_at": now, "children": []}
             _write(fd, record)
-            held = _held[published] = _Held(fd=fd, depth=1, record=record)
+            held = _held[published] = _Held(fd=fd, depth=1, record=record, previous=previous)
     try:
         yield held.record
     finally:
@@ -125,6 +130,23 @@ def set_phase(published: Path | str, phase: str) -> None:
             return
         held.record.update(phase=phase, phase_started_at=_now())
         _write(held.fd, held.record)
+
+
+def add_child(published: Path | str, pid: int) -> None:
+    """Record a child process (dbt) of the run, so the next run can stop it if this one is killed."""
+    with _guard:
+        held = _held.get(Path(published))
+        if held is None:
+            return
+        held.record["children"].append(pid)
+        _write(held.fd, held.record)
+
+
+def previous_holder(published: Path | str) -> dict | None:
+    """While this process holds the lock: the record a killed holder left (None after a clean release)."""
+    with _guard:
+        held = _held.get(Path(published))
+        return held.previous if held is not None else None
 
 
 def is_held_here(published: Path | str) -> bool:

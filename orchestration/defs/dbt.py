@@ -47,6 +47,7 @@ def smarketing_dbt_assets(
 ) -> Iterator[Any]:
     run_lock.set_phase(warehouse.published_path(), "dbt")
     invocation = dbt.cli_for_warehouse(warehouse.working_path(), dbt_build_args(), context=context)
+    run_lock.add_child(warehouse.published_path(), invocation.process.pid)  # stopped by the next run if this one is killed
     warm_up_quality_gates()
     yield from invocation.stream()
     run_lock.set_phase(warehouse.published_path(), "gates")  # the quality gates run next
