@@ -17,9 +17,11 @@ present are exactly the published set and each holds the rows its publish record
 
 from __future__ import annotations
 
+import csv
 import inspect
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -63,10 +65,8 @@ def state_of(warehouse: Path) -> dict:
 
 
 # A reader in its own process (DuckDB shares one database instance per file within a process).
+READER_IMPORTS = "import json, sys, time\nfrom pathlib import Path\nimport duckdb\n"
 READER = textwrap.dedent('''
-    import json, sys, time
-    from pathlib import Path
-    import duckdb
     mode, warehouse, stop = sys.argv[1:4]
     interval = float(sys.argv[4])
     out = []
@@ -107,10 +107,11 @@ READER = textwrap.dedent('''
 class Reader:
     def __init__(self, mode: str, warehouse: Path, stop: Path, interval: float):
         self.process = subprocess.Popen(
-            [sys.executable, "-c", inspect.getsource(read_state) + READER, mode, str(warehouse), str(stop),
+            [sys.executable, "-c", READER_IMPORTS + inspect.getsource(read_state) + READER, mode, str(warehouse), str(stop),
              str(interval)],
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        assert json.loads(self.process.stdout.readline()) == {"ready": True}, self.process.stderr.read()
+        ready = self.process.stdout.readline()
+        assert ready.strip() == json.dumps({"ready": True}), self.process.stderr.read()
 
     def states(self) -> list[dict]:
         out, err = self.process.communicate(timeout=120)
@@ -141,17 +142,33 @@ def finish(run: subprocess.Popen, log: Path) -> str:
     return log.read_text()
 
 
-def demo_drop(root: Path, seed: int) -> Path:
-    drop = root / f"drop_{seed}"
-    generate(drop, people=PEOPLE, seed=seed, **demo_company_inputs())
-    return drop
+def demo_drops(root: Path) -> tuple[Path, Path]:
+    """The demo company's drop, and the same drop with the next day's incremental Lead export: one
+    new lead, so the second publish differs from the first by one person."""
+    first, second = root / "drop", root / "drop_next_day"
+    generate(first, people=PEOPLE, seed=1, **demo_company_inputs())
+    shutil.copytree(first, second)
+    with (first / "salesforce" / "Lead.csv").open(encoding="utf-8-sig", newline="") as handle:
+        reader = csv.DictReader(handle)
+        header, lead = reader.fieldnames, next(reader)
+    lead.update(Id="00Q5g0000ZZZZZZAAA", Email="new.lead@example-new-lead.com", LastName="Newlead",
+                CreatedDate="2026-11-25T09:00:00.000Z", LastModifiedDate="2026-11-25T09:00:00.000Z",
+                SystemModstamp="2026-11-25T09:00:00.000Z", IsConverted="false", ConvertedDate="",
+                ConvertedContactId="", ConvertedAccountId="", ConvertedOpportunityId="")
+    incremental = second / "salesforce" / "2026-11-25"
+    incremental.mkdir()
+    with (incremental / "Lead.csv").open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=header)
+        writer.writeheader()
+        writer.writerow(lead)
+    return first, second
 
 
 @pytest.fixture(scope="module")
 def serving(tmp_path_factory):
     root = tmp_path_factory.mktemp("serving")
     warehouse = root / "bi" / "smarketing.duckdb"
-    first, second = demo_drop(root, 1), demo_drop(root, 2)
+    first, second = demo_drops(root)
 
     run = start_run(first, warehouse, root / "run_a.log")
     output = finish(run, root / "run_a.log")
@@ -191,7 +208,7 @@ def test_two_runs_publish_two_complete_publishes(serving):
     assert_complete(a)
     assert_complete(b)
     assert a["publish_id"] != b["publish_id"]
-    assert a["rows"]["fct_funnel"] == PEOPLE and a["rows"] != b["rows"]
+    assert b["rows"]["fct_funnel"] == a["rows"]["fct_funnel"] + 1 > PEOPLE / 2
     with duckdb.connect(str(serving["warehouse"]), read_only=True) as con:
         log = con.execute("select publish_id, dagster_run_id, input_files, gate_results from marts.publish_log "
                           "order by published_at").fetchall()
