@@ -367,3 +367,28 @@ def test_runs_killed_in_every_phase_leave_a_complete_publish_and_the_next_run_re
     assert set(os.listdir(settings.working_path(warehouse).parent)) <= {
         settings.working_path(warehouse).name, settings.working_path(warehouse).name + ".wal",
         settings.run_lock_path(warehouse).name}
+
+
+def test_superset_s_sqlalchemy_driver_reflects_a_published_mart_with_its_comments(serving):
+    """Superset reads DuckDB through SQLAlchemy and duckdb-engine, at the versions the `bi` extra pins."""
+    sqlalchemy = pytest.importorskip("sqlalchemy")
+    pytest.importorskip("duckdb_engine")
+    warehouse = serving["warehouse"]
+    engine = sqlalchemy.create_engine(f"duckdb:///{warehouse}", connect_args={"read_only": True})
+    try:
+        table = sqlalchemy.Table("fct_funnel", sqlalchemy.MetaData(), schema="marts", autoload_with=engine)
+        inspector = sqlalchemy.inspect(engine)
+        assert "fct_funnel" in inspector.get_table_names(schema="marts")
+        comment = inspector.get_table_comment("fct_funnel", schema="marts")["text"]
+        with engine.connect() as con:
+            rows = con.execute(sqlalchemy.select(sqlalchemy.func.count()).select_from(table)).scalar_one()
+    finally:
+        engine.dispose()
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        columns = [r[0] for r in con.execute(
+            "select column_name from duckdb_columns() where schema_name = 'marts' and table_name = 'fct_funnel' "
+            "order by column_index").fetchall()]
+    assert [column.name for column in table.columns] == columns
+    description = dict((name, text) for name, text, _ in published_models())["fct_funnel"]
+    assert comment == description
+    assert rows == state_of(warehouse)["rows"]["fct_funnel"]
