@@ -152,6 +152,20 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_metrics(args: argparse.Namespace) -> int:
+    """MetricFlow (`mf`) on the published marts: `smarketing metrics query --metrics mqls ...`."""
+    from orchestration.dbt_project import prepare_dbt_project
+    from orchestration.metrics import MetricsError, run_metrics
+
+    prepare_dbt_project(only_if_stale=True)
+    mf_args = [a for a in args.mf_args if a != "--"] if args.mf_args[:1] == ["--"] else args.mf_args
+    try:
+        return run_metrics(settings.warehouse_path(args.warehouse), mf_args or ["--help"])
+    except MetricsError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+
+
 def cmd_prepare(args: argparse.Namespace) -> int:
     from orchestration.dbt_project import prepare_dbt_project
 
@@ -225,6 +239,14 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--out", required=True, help="folder to write one file per mart into")
     add_warehouse(export)
     export.set_defaults(func=cmd_export)
+
+    metrics = sub.add_parser(
+        "metrics", help="query the semantic layer's metrics on the published marts with MetricFlow (mf)",
+        description="Runs `mf ARGS...` on the published marts, e.g. `smarketing metrics query --metrics mqls,sqls "
+                    "--group-by metric_time__month` (options before ARGS are smarketing's).")
+    add_warehouse(metrics)
+    metrics.add_argument("mf_args", nargs=argparse.REMAINDER, help="arguments for mf (e.g. query --metrics mqls)")
+    metrics.set_defaults(func=cmd_metrics)
     return parser
 
 

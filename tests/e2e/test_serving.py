@@ -392,3 +392,17 @@ def test_superset_s_sqlalchemy_driver_reflects_a_published_mart_with_its_comment
     description = dict((name, text) for name, text, _ in published_models())["fct_funnel"]
     assert comment == description
     assert rows == state_of(warehouse)["rows"]["fct_funnel"]
+
+
+def test_metricflow_queries_the_published_marts(serving, tmp_path):
+    """`smarketing metrics` runs mf on the `published` dbt target: the published file, read-only."""
+    warehouse = serving["warehouse"]
+    out = tmp_path / "mqls.csv"
+    result = subprocess.run([str(SMARKETING), "metrics", "--warehouse", str(warehouse), "query",
+                             "--metrics", "mqls,sqls", "--csv", str(out), "--quiet"],
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    (row,) = list(csv.DictReader(out.open(encoding="utf-8")))
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        expected = con.execute("select count(became_mql_at), count(became_sql_at) from marts.fct_funnel").fetchall()[0]
+    assert (int(row["mqls"]), int(row["sqls"])) == expected
