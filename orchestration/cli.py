@@ -158,7 +158,7 @@ def cmd_metrics(args: argparse.Namespace) -> int:
     from orchestration.metrics import MetricsError, run_metrics
 
     prepare_dbt_project(only_if_stale=True)
-    mf_args = [a for a in args.mf_args if a != "--"] if args.mf_args[:1] == ["--"] else args.mf_args
+    mf_args = args.mf_args[1:] if args.mf_args[:1] == ["--"] else args.mf_args
     try:
         return run_metrics(settings.warehouse_path(args.warehouse), mf_args or ["--help"])
     except MetricsError as exc:

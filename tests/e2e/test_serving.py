@@ -3,13 +3,14 @@
 Real `smarketing run` processes on small demo drops, shared by the tests of this module in order:
 
 1. a first run publishes publish A;
-2. a second run (a different drop, so different numbers) publishes publish B while a reader holds a
+2. runs on the next day's drop are killed with SIGKILL in each phase (ingest, dbt, gates,
+   publish), each next run recovering from the previous kill;
+3. the run after the last kill recovers and publishes B (one more person) while a reader holds a
    read-only connection to the published file for the whole run, a reader connects, reads and
    disconnects every 0.2 s, a reader does so without pause from the moment the run starts
-   publishing, and a third `smarketing run` started meanwhile is refused;
-3. `smarketing rollback` makes A current again; `smarketing export` writes every mart;
-4. runs killed with SIGKILL in each phase (ingest, dbt, gates, publish), each next run recovering
-   from the previous kill, then a run that completes.
+   publishing, and a `smarketing run` started meanwhile is refused;
+4. `smarketing rollback` makes the previous publish current again; `smarketing export` writes
+   every mart; MetricFlow and SQLAlchemy read the published file.
 
 Every state a reader sees is checked against the publish log inside the file it read: the marts
 present are exactly the published set and each holds the rows its publish recorded.
@@ -164,6 +165,22 @@ def demo_drops(root: Path) -> tuple[Path, Path]:
     return first, second
 
 
+def kill_in(phase: str, drop: Path, warehouse: Path, log: Path) -> int:
+    """Start a run and SIGKILL it when the lock file says it entered ``phase``; its exit code."""
+    run = start_run(drop, warehouse, log)
+    wait_for_phase(warehouse, run, phase)
+    run.send_signal(signal.SIGKILL)
+    return run.wait(timeout=60)
+
+
+def leftovers(warehouse: Path) -> list[str]:
+    """Temporary files a run or a publish may leave: partial publishes, swap links, scratch copies."""
+    found = [p.name for p in warehouse.parent.iterdir() if p.name.endswith(".swap")]
+    found += [p.name for p in settings.publishes_dir(warehouse).iterdir() if PARTIAL_SUFFIX in p.name]
+    found += [p.name for p in settings.working_path(warehouse).parent.iterdir() if p.name.startswith(SCRATCH_PREFIX)]
+    return found
+
+
 @pytest.fixture(scope="module")
 def serving(tmp_path_factory):
     root = tmp_path_factory.mktemp("serving")
@@ -174,6 +191,10 @@ def serving(tmp_path_factory):
     output = finish(run, root / "run_a.log")
     assert run.returncode == 0, output
     publish_a = state_of(warehouse)
+
+    killed = [(phase, kill_in(phase, second, warehouse, root / f"killed_in_{phase}.log"), state_of(warehouse))
+              for phase in ("ingest", "dbt", "gates", "publish")]
+    before = state_of(warehouse)
 
     stop = root / "stop"
     held = Reader("hold", warehouse, stop, 0.5)
@@ -186,10 +207,18 @@ def serving(tmp_path_factory):
     late = Reader("loop", warehouse, stop, 0.0)
     output = finish(run, root / "run_b.log")
     stop.touch()
+    work = settings.working_path(warehouse).parent
+    after_b = {
+        "leftovers": leftovers(warehouse),
+        "holder": run_lock.read_holder(warehouse),
+        "kept": sorted(p.stem for p in settings.publishes_dir(warehouse).glob("*.duckdb")),
+        "run_dirs": len(list((settings.DBT_PROJECT_DIR / "target").glob(RUN_DIR_GLOB))),
+        "work": sorted(os.listdir(work)),
+    }
     return {
-        "root": root, "warehouse": warehouse, "drops": (first, second),
-        "a": publish_a, "b": state_of(warehouse), "run_b": (run.returncode, output), "refused": refused,
-        "held": held.states(), "loop": loop.states(), "late": late.states(),
+        "root": root, "warehouse": warehouse, "drops": (first, second), "a": publish_a, "killed": killed,
+        "before": before, "b": state_of(warehouse), "run_b": (run.returncode, output), "refused": refused,
+        "held": held.states(), "loop": loop.states(), "late": late.states(), "after_b": after_b,
     }
 
 
@@ -204,7 +233,7 @@ def test_two_runs_publish_two_complete_publishes(serving):
     code, output = serving["run_b"]
     assert code == 0, output
     assert "Traceback" not in output
-    a, b = serving["a"], serving["b"]
+    a, before, b = serving["a"], serving["before"], serving["b"]
     assert_complete(a)
     assert_complete(b)
     assert a["publish_id"] != b["publish_id"]
@@ -212,7 +241,9 @@ def test_two_runs_publish_two_complete_publishes(serving):
     with duckdb.connect(str(serving["warehouse"]), read_only=True) as con:
         log = con.execute("select publish_id, dagster_run_id, input_files, gate_results from marts.publish_log "
                           "order by published_at").fetchall()
-    assert [row[0] for row in log] == [a["publish_id"], b["publish_id"]]
+    # A, the publish of the run killed while publishing when its rename had happened, then B.
+    expected = [a["publish_id"]] + ([before["publish_id"]] if before["publish_id"] != a["publish_id"] else [])
+    assert [row[0] for row in log] == expected + [b["publish_id"]]
     for publish_id, run_id, files, gates in log:
         assert publish_id.endswith(run_id.replace("-", "")[:8])
         assert json.loads(files) and all(f["status"] in ("loaded", "skipped_duplicate") for f in json.loads(files))
@@ -227,8 +258,8 @@ def test_a_reader_holding_the_published_file_for_a_whole_run_neither_fails_nor_b
     assert len(states) >= 2
     for state in states:
         assert_complete(state)
-        # It keeps reading the file it opened: publish A, unchanged, before, during and after the run.
-        assert state["publish_id"] == serving["a"]["publish_id"]
+        # It keeps reading the file it opened, unchanged, before, during and after the run.
+        assert state["publish_id"] == serving["before"]["publish_id"]
 
 
 def test_a_reader_connecting_every_0_2_s_sees_no_error_and_only_complete_publishes(serving):
@@ -236,12 +267,12 @@ def test_a_reader_connecting_every_0_2_s_sees_no_error_and_only_complete_publish
     for state in states:
         assert_complete(state)
     ids = [state["publish_id"] for state in states]
-    a, b = serving["a"]["publish_id"], serving["b"]["publish_id"]
-    # A until the publish, B from then on: never a mix, never back.
+    a, b = serving["before"]["publish_id"], serving["b"]["publish_id"]
+    # The previous publish until the publish, B from then on: never a mix, never back.
     assert ids[0] == a and ids[-1] == b
     assert ids == [a] * ids.index(b) + [b] * (len(ids) - ids.index(b))
     for state in states:
-        expected = serving["a"] if state["publish_id"] == a else serving["b"]
+        expected = serving["before"] if state["publish_id"] == a else serving["b"]
         assert state["rows"] == expected["rows"]
 
 
@@ -287,17 +318,21 @@ def test_the_published_file_holds_only_the_marts_with_their_dbt_descriptions(ser
 
 def test_rollback_makes_the_previous_publish_current_again(serving, capsys):
     warehouse = serving["warehouse"]
-    a, b = serving["a"], serving["b"]
+    a, b = serving["before"], serving["b"]
     assert main(["rollback", "--warehouse", str(warehouse)]) == 0
     assert capsys.readouterr().out.strip() == (f"Rolled back publish {b['publish_id']}; publish {a['publish_id']} "
                                                f"is current again at {warehouse}")
     state = state_of(warehouse)
     assert_complete(state)
     assert state["publish_id"] == a["publish_id"] and state["rows"] == a["rows"]
-    # Nothing before A is kept: a second rollback refuses and changes nothing.
+    if a["publish_id"] != serving["a"]["publish_id"]:  # the killed run's publish: one more step back
+        assert main(["rollback", "--warehouse", str(warehouse)]) == 0
+        assert state_of(warehouse)["publish_id"] == serving["a"]["publish_id"]
+    capsys.readouterr()
+    # Nothing before the first publish: a further rollback refuses and changes nothing.
     assert main(["rollback", "--warehouse", str(warehouse)]) == 2
     assert "no earlier publish" in capsys.readouterr().err
-    assert state_of(warehouse)["publish_id"] == a["publish_id"]
+    assert state_of(warehouse)["publish_id"] == serving["a"]["publish_id"]
 
 
 @pytest.mark.parametrize("fmt", ["parquet", "csv"])
@@ -313,55 +348,27 @@ def test_export_writes_every_published_mart(serving, fmt, tmp_path):
                                ).fetchall()[0][0] == rows, name
 
 
-def leftovers(warehouse: Path) -> list[str]:
-    """Temporary files a run or a publish may leave: partial publishes, swap links, scratch copies."""
-    found = [p.name for p in warehouse.parent.iterdir() if p.name.endswith(".swap")]
-    found += [p.name for p in settings.publishes_dir(warehouse).iterdir() if PARTIAL_SUFFIX in p.name]
-    found += [p.name for p in settings.working_path(warehouse).parent.iterdir() if p.name.startswith(SCRATCH_PREFIX)]
-    return found
-
-
 def test_runs_killed_in_every_phase_leave_a_complete_publish_and_the_next_run_recovers(serving):
-    """Each run is killed with SIGKILL when the lock file says it entered the phase; the next run
-    starts from what the killed one left (a dbt process still writing, a half-written working file,
-    a partial publish) with no manual step."""
-    # Runs after the rollback test when the module runs in order; either way the current publish is
-    # a complete one of the two this module made.
-    warehouse, root = serving["warehouse"], serving["root"]
-    known = {serving["a"]["publish_id"]: serving["a"], serving["b"]["publish_id"]: serving["b"]}
-    drop = serving["drops"][1]
-    killed_states = []
-    for phase in ("ingest", "dbt", "gates", "publish"):
-        log = root / f"killed_in_{phase}.log"
-        run = start_run(drop, warehouse, log)
-        wait_for_phase(warehouse, run, phase)
-        run.send_signal(signal.SIGKILL)
-        run.wait(timeout=60)
-        assert run.returncode == -signal.SIGKILL
-        state = state_of(warehouse)
+    """Each run was killed with SIGKILL when the lock file said it entered the phase; each next run
+    started from what the killed one left (a dbt process still writing, a half-written working file,
+    a partial publish) with no manual step, and the run after the last kill published."""
+    a, b = serving["a"], serving["b"]
+    for phase, code, state in serving["killed"]:
+        assert code == -signal.SIGKILL, phase
         assert_complete(state)
-        if state["publish_id"] not in known:  # killed after the rename: the new publish is complete
-            assert phase == "publish"
-            known[state["publish_id"]] = state
-        assert state["rows"] == known[state["publish_id"]]["rows"]
-        killed_states.append(state["publish_id"])
-
-    run = start_run(drop, warehouse, root / "after_kills.log")
-    output = finish(run, root / "after_kills.log")
-    assert run.returncode == 0, output
-    final = state_of(warehouse)
-    assert_complete(final)
-    assert final["publish_id"] not in known
-    assert final["rows"] == serving["b"]["rows"]  # the second drop again: the same marts
-    assert leftovers(warehouse) == []
-    assert run_lock.read_holder(warehouse) is None  # released cleanly: the lock file names nobody
-    kept = sorted(p.name for p in settings.publishes_dir(warehouse).glob("*.duckdb"))
-    assert len(kept) <= KEEP_PUBLISHES and f"{final['publish_id']}.duckdb" in kept
-    run_dirs = list((settings.DBT_PROJECT_DIR / "target").glob(RUN_DIR_GLOB))
-    assert 1 <= len(run_dirs) <= KEEP_RUN_DIRS + 1  # pruned at the start of the run, plus its own
-    assert set(os.listdir(settings.working_path(warehouse).parent)) <= {
-        settings.working_path(warehouse).name, settings.working_path(warehouse).name + ".wal",
-        settings.run_lock_path(warehouse).name}
+        if phase == "publish" and state["publish_id"] != a["publish_id"]:
+            assert state["rows"] == b["rows"]  # killed after its rename: its own complete publish
+        else:
+            assert state["publish_id"] == a["publish_id"] and state["rows"] == a["rows"], phase
+    code, output = serving["run_b"]
+    assert code == 0, output
+    after = serving["after_b"]
+    assert after["leftovers"] == []
+    assert after["holder"] is None  # released cleanly: the lock file names nobody
+    assert len(after["kept"]) <= KEEP_PUBLISHES and b["publish_id"] in after["kept"]
+    assert 1 <= after["run_dirs"] <= KEEP_RUN_DIRS + 1  # pruned when the run started, plus its own
+    working = settings.working_path(serving["warehouse"])
+    assert set(after["work"]) <= {working.name, working.name + ".wal", settings.run_lock_path(serving["warehouse"]).name}
 
 
 def test_superset_s_sqlalchemy_driver_reflects_a_published_mart_with_its_comments(serving):
