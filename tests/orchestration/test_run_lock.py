@@ -16,12 +16,14 @@ from orchestration import run_lock, settings
 from orchestration.publish import (
     KEEP_PUBLISHES,
     PublishError,
+    adopt_pre_serving_warehouse,
     current_publish_id,
     kept_publishes,
     prune_publishes,
     put_in_place,
     recover,
     rollback,
+    stop_orphaned_children,
 )
 from orchestration.resources import WarehouseResource
 
@@ -142,3 +144,33 @@ def test_recover_removes_what_a_killed_run_left_and_nothing_else(tmp_path):
     assert not any(p.exists() for p in left) and not (working.parent / ".scratch-whatif-abc").exists()
     assert warehouse.exists() and publish.exists() and working.exists()
     assert current_publish_id(warehouse) == ids(1)[0]
+
+
+def test_the_next_run_stops_the_dbt_process_a_killed_run_left_running(tmp_path):
+    warehouse = tmp_path / "smarketing.duckdb"
+    # Stands in for dbt: "dbt" is on its command line, as it is on dbt's.
+    orphan = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(120)", "dbt", "build"])
+    unrelated = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(120)"])
+    try:
+        lock = settings.run_lock_path(warehouse)
+        lock.parent.mkdir(parents=True)
+        lock.write_text(f'{{"pid": 999999, "phase": "dbt", "children": [{orphan.pid}, {unrelated.pid}]}}\n')
+        with run_lock.hold(warehouse):
+            assert stop_orphaned_children(warehouse) == [orphan.pid]
+        assert orphan.wait(timeout=10) == -9
+        assert unrelated.poll() is None  # a reused pid that is not dbt is left alone
+    finally:
+        for process in (orphan, unrelated):
+            process.kill()
+            process.wait()
+
+
+def test_a_warehouse_written_in_place_before_publishes_existed_becomes_the_working_file(tmp_path):
+    warehouse = tmp_path / "smarketing.duckdb"
+    with duckdb.connect(str(warehouse)) as con:
+        con.execute("create schema ingest; create table ingest.load_ledger as select 'old-load' as load_id")
+    assert adopt_pre_serving_warehouse(warehouse)
+    with duckdb.connect(str(settings.working_path(warehouse)), read_only=True) as con:
+        assert con.execute("select load_id from ingest.load_ledger").fetchall() == [("old-load",)]
+    assert not adopt_pre_serving_warehouse(warehouse)  # once: the working file exists now
+    assert warehouse.exists()  # BI tools keep reading it until the first publish replaces it
