@@ -211,8 +211,10 @@ def slowest_dbt_nodes(run_id: str, count: int = 10) -> list[tuple[str, float]]:
 def raw_rows_loaded(warehouse: Path, run_id: str) -> int | None:
     import duckdb
 
-    try:
-        with duckdb.connect(str(warehouse), read_only=True) as con:
+    from orchestration.settings import working_path
+
+    try:  # the ledger lives in the working file beside the published one
+        with duckdb.connect(str(working_path(warehouse)), read_only=True) as con:
             return con.execute("select coalesce(sum(rows_loaded), 0) from ingest.load_ledger where load_id = ?",
                                [run_id]).fetchall()[0][0]
     except duckdb.Error:

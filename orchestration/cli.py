@@ -44,9 +44,14 @@ def cmd_generate(args: argparse.Namespace) -> int:
 
 def _run(exports: Path, warehouse: Path, *, ingest_only: bool = False) -> int:
     from orchestration.pipeline import funnel_summary, run_pipeline
+    from orchestration.run_lock import WarehouseBusy
 
     started = time.perf_counter()
-    outcome = run_pipeline(exports, warehouse, ingest_only=ingest_only)
+    try:
+        outcome = run_pipeline(exports, warehouse, ingest_only=ingest_only)
+    except WarehouseBusy as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     for line in outcome.ingest_lines:
         print(line)
     for note in outcome.notes:
@@ -116,6 +121,51 @@ def cmd_what_if(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_rollback(args: argparse.Namespace) -> int:
+    """Put the previous publish back in place (under the run lock, so no run publishes meanwhile)."""
+    from orchestration import run_lock
+    from orchestration.publish import PublishError, rollback
+
+    warehouse = settings.warehouse_path(args.warehouse)
+    try:
+        with run_lock.hold(warehouse, phase="rollback"):
+            rolled_back, current = rollback(warehouse)
+    except (run_lock.WarehouseBusy, PublishError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(f"Rolled back publish {rolled_back}; publish {current} is current again at {warehouse}")
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    """Write every published mart to a folder as Parquet or CSV (reads the published file read-only)."""
+    from orchestration.publish import PublishError, current_publish_id, export
+
+    warehouse = settings.warehouse_path(args.warehouse)
+    try:
+        written = export(warehouse, Path(args.out), args.format)
+    except PublishError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(f"Wrote {len(written)} tables of publish {current_publish_id(warehouse)} as {args.format} "
+          f"to {Path(args.out).resolve()}")
+    return 0
+
+
+def cmd_metrics(args: argparse.Namespace) -> int:
+    """MetricFlow (`mf`) on the published marts: `smarketing metrics query --metrics mqls ...`."""
+    from orchestration.dbt_project import prepare_dbt_project
+    from orchestration.metrics import MetricsError, run_metrics
+
+    prepare_dbt_project(only_if_stale=True)
+    mf_args = args.mf_args[1:] if args.mf_args[:1] == ["--"] else args.mf_args
+    try:
+        return run_metrics(settings.warehouse_path(args.warehouse), mf_args or ["--help"])
+    except MetricsError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+
+
 def cmd_prepare(args: argparse.Namespace) -> int:
     from orchestration.dbt_project import prepare_dbt_project
 
@@ -179,6 +229,24 @@ def build_parser() -> argparse.ArgumentParser:
                                          "file's latest effective_from when later)")
     add_warehouse(what_if)
     what_if.set_defaults(func=cmd_what_if)
+
+    rollback = sub.add_parser("rollback", help="make the previous publish current again (the last few are kept)")
+    add_warehouse(rollback)
+    rollback.set_defaults(func=cmd_rollback)
+
+    export = sub.add_parser("export", help="write every published mart to a folder as Parquet or CSV")
+    export.add_argument("--format", required=True, choices=["parquet", "csv"], help="file format")
+    export.add_argument("--out", required=True, help="folder to write one file per mart into")
+    add_warehouse(export)
+    export.set_defaults(func=cmd_export)
+
+    metrics = sub.add_parser(
+        "metrics", help="query the semantic layer's metrics on the published marts with MetricFlow (mf)",
+        description="Runs `mf ARGS...` on the published marts, e.g. `smarketing metrics query --metrics mqls,sqls "
+                    "--group-by metric_time__month` (options before ARGS are smarketing's).")
+    add_warehouse(metrics)
+    metrics.add_argument("mf_args", nargs=argparse.REMAINDER, help="arguments for mf (e.g. query --metrics mqls)")
+    metrics.set_defaults(func=cmd_metrics)
     return parser
 
 

@@ -89,3 +89,22 @@ class WarehouseDbtCliResource(DbtCliResource):
 
 def dbt_cli_resource() -> WarehouseDbtCliResource:
     return WarehouseDbtCliResource(project_dir=dbt_project(), dbt_executable=dbt_executable())
+
+
+# dagster-dbt gives every dbt invocation its own target folder, `<op>-<run>-<uuid>` (about 19 MB
+# at the demo size: run results, compiled SQL, logs) and never removes it. The last few are kept
+# for debugging a recent run; older ones are pruned when a run starts.
+KEEP_RUN_DIRS = 3
+RUN_DIR_GLOB = "smarketing_dbt_assets-*"
+
+
+def prune_run_dirs(keep: int = KEEP_RUN_DIRS, target: Path | None = None) -> list[Path]:
+    """Remove all but the ``keep`` newest per-run dbt target folders; the removed folders."""
+    import shutil
+
+    target = target or settings.DBT_PROJECT_DIR / "target"
+    runs = sorted((p for p in target.glob(RUN_DIR_GLOB) if p.is_dir()), key=lambda p: p.stat().st_mtime_ns)
+    removed = runs[:-keep] if keep else runs
+    for path in removed:
+        shutil.rmtree(path, ignore_errors=True)
+    return removed

@@ -37,16 +37,30 @@ def run_pipeline(
     """Ingest the drop at ``exports`` into ``warehouse`` and (unless ingest_only) build every model.
 
     The paths reach the run as its resources, with the drop planned once, here: the plan's notes
-    are printed and every ingest step loads the files it lists.
+    are printed and every ingest step loads the files it lists. The run holds the warehouse's run
+    lock throughout; ``orchestration.run_lock.WarehouseBusy`` (one line naming the running one) is
+    raised at once when another run holds it.
     """
     exports_root, warehouse_file = settings.exports_dir(exports), settings.warehouse_path(warehouse)
     if not exports_root.is_dir():
         return PipelineOutcome(False, warehouse_file, [f"export folder {exports_root} does not exist"])
 
+    from orchestration import run_lock
+
+    # One run at a time per warehouse: a second one raises WarehouseBusy here, before any work.
+    with run_lock.hold(warehouse_file):
+        return _run_locked(exports_root, warehouse_file, ingest_only=ingest_only, log_level=log_level)
+
+
+def _run_locked(exports_root: Path, warehouse_file: Path, *, ingest_only: bool, log_level: str) -> PipelineOutcome:
     from ingest import loader
     from orchestration.dbt_project import prepare_dbt_project
 
     prepare_dbt_project(only_if_stale=True)  # before the definitions load: they are built from its manifest
+
+    from orchestration.publish import start_of_run
+
+    start_of_run(warehouse_file)
 
     from orchestration.definitions import build_defs
     from orchestration.defs.automation import PIPELINE_JOB_NAME
@@ -85,15 +99,17 @@ def run_pipeline(
             name = "/".join(evaluation.asset_key.path) + ":" + evaluation.check_name
             detail = evaluation.description or ""
             outcome.failures.append(f"quality gate {name} failed" + (f": {detail}" if detail else ""))
-    if outcome.warehouse.exists():
+    if settings.working_path(outcome.warehouse).exists():
         outcome.ingest_lines = ingest_report_lines(outcome.warehouse, load_id=result.run_id)
     return outcome
 
 
 def ingest_report_lines(warehouse: Path, load_id: str) -> list[str]:
+    """The load ledger of one run, from the working file beside the published ``warehouse``
+    (BI tools never open it, so reading it cannot collide with them)."""
     from ingest import loader
 
-    with duckdb.connect(str(warehouse), read_only=True) as con:
+    with duckdb.connect(str(settings.working_path(warehouse)), read_only=True) as con:
         return loader.ledger_lines(con, load_id)
 
 

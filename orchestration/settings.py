@@ -1,10 +1,17 @@
-"""Where things live: the dbt project, the warehouse file and the export drop folder.
+"""Where things live: the dbt project, the warehouse files and the export drop folder.
 
 The warehouse and exports paths are chosen in this order: an explicit path (a CLI flag, a
 resource's ``path`` in Dagster run config), then the environment (``SMARKETING_WAREHOUSE``,
 ``SMARKETING_EXPORTS``), then the defaults below. Nothing here writes the environment: the paths
 reach the run as Dagster resources (orchestration/resources.py) and the dbt process through its
 own invocation (orchestration/dbt_cli.py).
+
+The warehouse path names the *published* file, the one BI tools open. Everything a run writes
+lives beside it, under names derived here and nowhere else (orchestration/publish.py says why):
+
+- ``.work/<name>``: the working file that ingest, dbt, the gates and the load ledger use;
+- ``.work/<name>.lock``: the run lock (orchestration/run_lock.py);
+- ``.publishes/<stem>/<publish id>.duckdb``: the last few published files, for rollback.
 """
 
 from __future__ import annotations
@@ -51,3 +58,22 @@ def duckdb_memory_limit() -> str:
 def exports_dir(explicit: Path | str | None = None) -> Path:
     """The export drop folder (absolute): ``explicit``, else SMARKETING_EXPORTS, else the default."""
     return _resolve(explicit, EXPORTS_ENV, DEFAULT_EXPORTS)
+
+
+WORK_DIR = ".work"
+PUBLISHES_DIR = ".publishes"
+
+
+def working_path(published: Path) -> Path:
+    """The working file beside the published warehouse ``published``: what every run writes."""
+    return published.parent / WORK_DIR / published.name
+
+
+def run_lock_path(published: Path) -> Path:
+    """The run lock of the warehouse ``published`` (one run at a time writes its working file)."""
+    return published.parent / WORK_DIR / f"{published.name}.lock"
+
+
+def publishes_dir(published: Path) -> Path:
+    """Where the publishes of ``published`` are kept (each a complete DuckDB file named by its id)."""
+    return published.parent / PUBLISHES_DIR / published.stem

@@ -1,18 +1,20 @@
 """What-if: how a proposed definitions file would change the funnel, without publishing anything.
 
-``run_what_if(proposed, warehouse)`` validates the proposed file, copies the warehouse to a scratch
-file beside it, rebuilds the governed funnel (``fct_funnel`` and everything it reads) in the copy
-with the proposed definitions, and compares the copy's funnel with the published
-``marts.fct_funnel``: MQLs, SQLs and MQL->SQL conversion by month, channel, original source and
-region. The comparison is stored in ``whatif.comparison`` (one row per run and slice) and
-returned for printing. dbt never opens the published file; the only write to it is the insert into
-``whatif.comparison``.
+``run_what_if(proposed, warehouse)`` validates the proposed file, copies the warehouse's working
+file (orchestration/publish.py) to a scratch file beside it, rebuilds the governed funnel
+(``fct_funnel`` and everything it reads) in the copy with the proposed definitions, and compares
+the copy's funnel with the published ``marts.fct_funnel``: MQLs, SQLs and MQL->SQL conversion by
+month, channel, original source and region. The comparison is stored in ``whatif.comparison`` of
+the working file (one row per run and slice) and returned for printing. The published file BI
+tools read is only ever opened read-only; the what-if holds the run lock (orchestration/run_lock.py)
+so no run writes the working file meanwhile.
 
 ``smarketing what-if`` and the Dagster job ``smarketing_what_if`` both call ``run_what_if``.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import json
@@ -29,10 +31,10 @@ from zoneinfo import ZoneInfo
 import duckdb
 
 from ingest.contracts import sql_string
-from orchestration import settings
+from orchestration import run_lock, settings
 from orchestration.dbt_project import dbt_executable
 from orchestration.funnel_definitions import DBT_VAR, load_definitions, version_in_force
-from orchestration.publish import audited_relation
+from orchestration.publish import SCRATCH_PREFIX, audited_relation
 
 FUNNEL_MART = "fct_funnel"
 FUNNEL_RELATION = f"marts.{FUNNEL_MART}"
@@ -47,6 +49,7 @@ DIMENSIONS = ("total", "month", *PERSON_DIMENSIONS)
 TOTAL_SLICE = "all"
 
 _PROPOSED_CATALOG = "proposed_warehouse"
+_PUBLISHED_CATALOG = "published_warehouse"
 
 
 class WhatIfError(RuntimeError):
@@ -120,24 +123,33 @@ def run_what_if(
     proposed_version = str(version_in_force(definitions, as_of)["version"])
     run_id = run_id or str(uuid.uuid4())
 
-    with tempfile.TemporaryDirectory(dir=warehouse.parent if warehouse.parent.is_dir() else None,
-                                     prefix=".smarketing-whatif-") as scratch_dir:
-        work_dir = Path(scratch_dir)
-        scratch = work_dir / "warehouse.duckdb"
-        current_version = _copy_built_warehouse(warehouse, scratch)
-        say(f"Evaluating {proposed.name} (version {proposed_version}, as of {as_of}) on a copy of {warehouse}")
-        _build_proposed_funnel(scratch, definitions, as_of, work_dir)
-        created_at = dt.datetime.now(dt.UTC).replace(tzinfo=None)
-        with _connect(warehouse, read_only=False) as con:
-            con.execute(f"attach {sql_string(str(scratch))} as {_PROPOSED_CATALOG} (read_only)")
-            try:
-                con.execute(f"create schema if not exists {COMPARISON_SCHEMA}")
-                con.execute(CREATE_COMPARISON)
-                con.execute(INSERT_COMPARISON.format(proposed_funnel=audited_relation(FUNNEL_MART)), [run_id, created_at, str(proposed), proposed_sha256,
-                                                proposed_version, current_version, as_of])
-            finally:
-                con.execute(f"detach {_PROPOSED_CATALOG}")
-            rows = read_comparison(con, run_id)
+    with contextlib.ExitStack() as stack:
+        try:
+            stack.enter_context(run_lock.hold(warehouse, phase="what-if"))
+        except run_lock.WarehouseBusy as exc:
+            raise WhatIfError(str(exc)) from None
+        run_lock.set_phase(warehouse, "what-if")
+        working = settings.working_path(warehouse)
+        with tempfile.TemporaryDirectory(dir=working.parent, prefix=f"{SCRATCH_PREFIX}whatif-") as scratch_dir:
+            work_dir = Path(scratch_dir)
+            scratch = work_dir / "warehouse.duckdb"
+            current_version = _copy_built_warehouse(warehouse, scratch)
+            say(f"Evaluating {proposed.name} (version {proposed_version}, as of {as_of}) on a copy of {working}")
+            _build_proposed_funnel(scratch, definitions, as_of, work_dir)
+            created_at = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+            with _connect(working, read_only=False) as con:
+                con.execute(f"attach {sql_string(str(scratch))} as {_PROPOSED_CATALOG} (read_only)")
+                con.execute(f"attach {sql_string(str(warehouse))} as {_PUBLISHED_CATALOG} (read_only)")
+                try:
+                    con.execute(f"create schema if not exists {COMPARISON_SCHEMA}")
+                    con.execute(CREATE_COMPARISON)
+                    con.execute(INSERT_COMPARISON.format(proposed_funnel=audited_relation(FUNNEL_MART)),
+                                [run_id, created_at, str(proposed), proposed_sha256, proposed_version,
+                                 current_version, as_of])
+                finally:
+                    con.execute(f"detach {_PROPOSED_CATALOG}")
+                    con.execute(f"detach {_PUBLISHED_CATALOG}")
+                rows = read_comparison(con, run_id)
     return WhatIfResult(run_id=run_id, created_at=created_at, proposed_file=proposed,
                         proposed_sha256=proposed_sha256, proposed_version=proposed_version,
                         current_version=current_version, as_of=as_of, rows=rows)
@@ -152,8 +164,8 @@ def _connect(warehouse: Path, *, read_only: bool) -> duckdb.DuckDBPyConnection:
 
 
 def _copy_built_warehouse(warehouse: Path, scratch: Path) -> str:
-    """Check the warehouse has been built, copy it (holding a read lock, so no run writes it
-    meanwhile) and return the definitions version its published funnel was built with."""
+    """Check the warehouse has been published, copy its working file (the run lock is held, so no
+    run writes it meanwhile) and return the definitions version its published funnel was built with."""
     if not warehouse.is_file():
         raise WhatIfError(f"the warehouse {warehouse} does not exist yet: build it first with "
                           "`smarketing run --exports <drop>` (or `smarketing demo`)")
@@ -167,10 +179,14 @@ def _copy_built_warehouse(warehouse: Path, scratch: Path) -> str:
                               "run `smarketing run --exports <drop>` first")
         versions = [row[0] for row in con.execute(
             f"select distinct definition_version from {FUNNEL_RELATION} order by 1").fetchall()]
-        shutil.copyfile(warehouse, scratch)
-        wal = warehouse.with_name(warehouse.name + ".wal")
-        if wal.exists():
-            shutil.copyfile(wal, scratch.with_name(scratch.name + ".wal"))
+    working = settings.working_path(warehouse)
+    if not working.is_file():
+        raise WhatIfError(f"the working file {working} of the warehouse {warehouse} is missing: run "
+                          "`smarketing run --exports <drop>` first")
+    shutil.copyfile(working, scratch)
+    wal = working.with_name(working.name + ".wal")
+    if wal.exists():
+        shutil.copyfile(wal, scratch.with_name(scratch.name + ".wal"))
     return ", ".join(str(v) for v in versions) or "(empty funnel)"
 
 
@@ -229,7 +245,7 @@ with
 
 current_funnel as (
 
-    select {_FUNNEL_COLUMNS} from {FUNNEL_RELATION}
+    select {_FUNNEL_COLUMNS} from {_PUBLISHED_CATALOG}.{FUNNEL_RELATION}
 
 ),
 

@@ -1,7 +1,8 @@
 """dbt assets: raw tables -> staging -> intermediate -> marts, with dbt tests as asset checks.
 
 Built from the prepared manifest (orchestration/dbt_project.py); importing this module parses
-nothing. The dbt step writes the warehouse the run's ``warehouse`` resource names.
+nothing. The dbt step writes the working file of the run's ``warehouse`` resource (never the
+published file BI tools read; orchestration/publish.py).
 """
 
 from collections.abc import Iterator
@@ -10,6 +11,7 @@ from typing import Any
 import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, dbt_assets
 
+from orchestration import run_lock
 from orchestration.dbt_cli import WarehouseDbtCliResource, dbt_cli_resource
 from orchestration.dbt_project import dbt_build_args, dbt_project, prepared_manifest
 from orchestration.gate_warm_up import warm_up_quality_gates
@@ -43,9 +45,12 @@ translator = SmarketingDbtTranslator(settings=DagsterDbtTranslatorSettings(enabl
 def smarketing_dbt_assets(
     context: dg.AssetExecutionContext, dbt: WarehouseDbtCliResource, warehouse: WarehouseResource
 ) -> Iterator[Any]:
-    invocation = dbt.cli_for_warehouse(warehouse.resolved_path(), dbt_build_args(), context=context)
+    run_lock.set_phase(warehouse.published_path(), "dbt")
+    invocation = dbt.cli_for_warehouse(warehouse.working_path(), dbt_build_args(), context=context)
+    run_lock.add_child(warehouse.published_path(), invocation.process.pid)  # stopped by the next run if this one is killed
     warm_up_quality_gates()
     yield from invocation.stream()
+    run_lock.set_phase(warehouse.published_path(), "gates")  # the quality gates run next
 
 
 defs = dg.Definitions(assets=[smarketing_dbt_assets], resources={"dbt": dbt_cli_resource()})

@@ -17,6 +17,7 @@ import duckdb
 import pytest
 
 from demo_company import generate
+from orchestration import settings
 from orchestration.cli import demo_company_inputs
 from orchestration.funnel_definitions import FUNNEL_STAGES
 from orchestration.pipeline import run_pipeline
@@ -121,10 +122,11 @@ RECONCILIATION_COLUMNS = ["people", "reported_earlier_people", "reported_later_p
 def assert_reported_dates_and_reconciliation_match(warehouse: Path, truth: dict) -> None:
     """The sources' own lifecycle dates per person and system, the earliest of them per person, and the
     audit of reported vs governed per stage."""
-    with duckdb.connect(str(warehouse), read_only=True) as con:
+    with duckdb.connect(str(settings.working_path(warehouse)), read_only=True) as con:  # intermediate models
         by_system = con.execute(
             "select person_key, stage_name, source_system, reported_at from intermediate.int_funnel_reported_stage_entries"
         ).fetchall()
+    with duckdb.connect(str(warehouse), read_only=True) as con:
         rows = con.execute(f"select person_key, {', '.join(REPORTED_COLUMNS)} from marts.fct_funnel").fetchall()
         reconciliation = con.execute(
             f"select stage_name, reconciliation_reason, {', '.join(RECONCILIATION_COLUMNS)} "
@@ -355,15 +357,16 @@ def test_demo_mql_targets_match_ground_truth(demo_run):
 def test_marts_hold_no_raw_emails_or_phones(demo_run):
     _, warehouse, _ = demo_run
     with duckdb.connect(str(warehouse), read_only=True) as con:
+        con.execute(f"attach '{settings.working_path(warehouse)}' as work (read_only)")  # the raw tables
         con.execute(
             """
             create temp table pii as
-            select lower(trim("Email")) as value from raw_salesforce.lead union
-            select lower(trim("Email")) from raw_salesforce.contact union
-            select lower(trim(email)) from raw_hubspot.contacts union
-            select "Phone" from raw_salesforce.lead union
-            select "Phone" from raw_salesforce.contact union
-            select phone from raw_hubspot.contacts
+            select lower(trim("Email")) as value from work.raw_salesforce.lead union
+            select lower(trim("Email")) from work.raw_salesforce.contact union
+            select lower(trim(email)) from work.raw_hubspot.contacts union
+            select "Phone" from work.raw_salesforce.lead union
+            select "Phone" from work.raw_salesforce.contact union
+            select phone from work.raw_hubspot.contacts
             """
         )
         assert con.execute("select count(*) from pii where value like '%@%'").fetchall()[0][0] > 1000
@@ -424,6 +427,7 @@ def copy_of(published_small_demo, tmp_path: Path) -> tuple[Path, Path]:
     drop, warehouse = published_small_demo
     shutil.copytree(drop, tmp_path / "exports")
     shutil.copyfile(warehouse, tmp_path / "warehouse.duckdb")
+    shutil.copytree(settings.working_path(warehouse).parent, settings.working_path(tmp_path / "warehouse.duckdb").parent)
     return tmp_path / "exports", tmp_path / "warehouse.duckdb"
 
 
@@ -456,9 +460,10 @@ def test_a_missing_fx_rate_blocks_the_run_and_the_published_marts_stay_unchanged
     assert "EUR:" not in message and "USD:" not in message
     # dbt wrote and audited the new numbers, but BI tools still see the last good marts.
     assert fingerprint(warehouse, schemas=("marts",)) == published
-    with duckdb.connect(str(warehouse), read_only=True) as con:
+    with duckdb.connect(str(settings.working_path(warehouse)), read_only=True) as con:
         assert con.execute("select count(*) from marts_audit.fct_opportunities where opportunity_id = ?",
                            [new_id]).fetchone() == (1,)
+    with duckdb.connect(str(warehouse), read_only=True) as con:
         assert con.execute("select count(*) from marts.fct_opportunities where opportunity_id = ?",
                            [new_id]).fetchone() == (0,)
 

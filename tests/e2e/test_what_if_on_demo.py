@@ -30,6 +30,7 @@ from demo_company.simulate import simulate
 from orchestration import settings
 from orchestration.cli import demo_company_inputs, main
 from orchestration.pipeline import run_pipeline
+from orchestration.publish import SCRATCH_PREFIX
 from warehouse_fingerprint import fingerprint
 
 PEOPLE, SEED, PROFILE = 600, 23, "salesforce+hubspot"
@@ -93,7 +94,8 @@ def person_attributes(warehouse: Path) -> dict[str, dict[str, str | None]]:
 
 
 def stored(warehouse: Path, run_id: str) -> list[dict]:
-    with duckdb.connect(str(warehouse), read_only=True) as con:
+    """The comparison rows of one what-if, from the warehouse's working file (BI reads only marts)."""
+    with duckdb.connect(str(settings.working_path(warehouse)), read_only=True) as con:
         cursor = con.execute("select * from whatif.comparison where run_id = ?", [run_id])
         names = [c[0] for c in cursor.description]
         return [dict(zip(names, row)) for row in cursor.fetchall()]
@@ -231,5 +233,6 @@ def test_published_tables_and_the_dbt_manifest_are_unchanged(demo, threshold_run
     assert published_fingerprint(demo["warehouse"]) == demo["published"]
     manifest = settings.DBT_PROJECT_DIR / "target" / "manifest.json"
     assert (manifest.stat().st_mtime_ns if manifest.exists() else None) == demo["manifest_mtime"]
-    leftovers = [p.name for p in demo["warehouse"].parent.iterdir() if p.name.startswith(".smarketing-whatif")]
+    leftovers = [p.name for p in settings.working_path(demo["warehouse"]).parent.iterdir()
+                 if p.name.startswith(SCRATCH_PREFIX)]
     assert not leftovers
