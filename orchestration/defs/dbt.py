@@ -4,16 +4,21 @@ Built from the prepared manifest (orchestration/dbt_project.py); importing this 
 nothing. The dbt step writes the warehouse the run's ``warehouse`` resource names.
 """
 
+import contextlib
+import os
 from collections.abc import Iterator
 from typing import Any
 
 import dagster as dg
+import duckdb
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, dbt_assets
 
 from orchestration.dbt_cli import WarehouseDbtCliResource, dbt_cli_resource
 from orchestration.dbt_project import dbt_build_args, dbt_project, prepared_manifest
 from orchestration.gate_warm_up import warm_up_quality_gates
+from orchestration.pipeline import DBT_LOG_TAG
 from orchestration.resources import WAREHOUSE_POOL, WarehouseResource
+from orchestration.verdict import NO_USABLE_INPUT
 
 
 class SmarketingDbtTranslator(DagsterDbtTranslator):
@@ -43,9 +48,40 @@ translator = SmarketingDbtTranslator(settings=DagsterDbtTranslatorSettings(enabl
 def smarketing_dbt_assets(
     context: dg.AssetExecutionContext, dbt: WarehouseDbtCliResource, warehouse: WarehouseResource
 ) -> Iterator[Any]:
+    refused = every_file_refused(warehouse, context.run.run_id)
+    if refused:
+        raise dg.Failure(description=refused)
     invocation = dbt.cli_for_warehouse(warehouse.resolved_path(), dbt_build_args(), context=context)
     warm_up_quality_gates()
-    yield from invocation.stream()
+    if context.run.tags.get(DBT_LOG_TAG) == "quiet":
+        # dagster-dbt echoes dbt's log to stdout; dbt writes it to dbt.log in its target folder anyway.
+        with open(os.devnull, "w") as devnull, contextlib.redirect_stdout(devnull):
+            yield from invocation.stream()
+    else:
+        yield from invocation.stream()
+
+
+def every_file_refused(warehouse: WarehouseResource, run_id: str) -> str | None:
+    """Why there is nothing to build when this run's ingest refused every file of the drop; else None.
+
+    Decided from the load ledger before dbt starts, so neither the marts nor the publish change
+    (`smarketing run` exits 4). A run that loaded nothing (only dbt selected) builds as usual.
+    """
+    path = warehouse.resolved_path()
+    if not path.exists():
+        return None
+    with warehouse.connect(read_only=True) as con:
+        try:
+            usable, refused = con.execute(
+                "select count(*) filter (where status <> 'refused'), count(*) filter (where status = 'refused')"
+                " from ingest.load_ledger where load_id = ?",
+                [run_id],
+            ).fetchall()[0]
+        except duckdb.CatalogException:
+            return None
+    if usable or not refused:
+        return None
+    return f"{NO_USABLE_INPUT}: every file of the drop was refused ({refused}); nothing was built or published"
 
 
 defs = dg.Definitions(assets=[smarketing_dbt_assets], resources={"dbt": dbt_cli_resource()})
