@@ -263,6 +263,11 @@ def run_pipeline(
     from ingest import loader
     from orchestration.dbt_project import prepare_dbt_project
 
+    if progress is not None:
+        from orchestration.dbt_project import dbt_project, manifest_is_stale
+
+        if manifest_is_stale(dbt_project()):
+            progress.line("prepare", "dbt files changed: parsing the dbt project (20-40 s here) ...")
     prepare_dbt_project(only_if_stale=True)  # before the definitions load: they are built from its manifest
 
     from orchestration.definitions import build_defs

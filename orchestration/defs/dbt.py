@@ -6,6 +6,7 @@ nothing. The dbt step writes the warehouse the run's ``warehouse`` resource name
 
 import contextlib
 import os
+import sys
 from collections.abc import Iterator
 from typing import Any
 
@@ -51,7 +52,9 @@ def smarketing_dbt_assets(
     refused = every_file_refused(warehouse, context.run.run_id)
     if refused:
         raise dg.Failure(description=refused)
-    invocation = dbt.cli_for_warehouse(warehouse.resolved_path(), dbt_build_args(), context=context)
+    # dbt colours its log only for a terminal reader (piped, captured by the UI or --verbose into a file: plain).
+    colours = [] if sys.stdout.isatty() else ["--no-use-colors"]
+    invocation = dbt.cli_for_warehouse(warehouse.resolved_path(), [*dbt_build_args(), *colours], context=context)
     warm_up_quality_gates()
     if context.run.tags.get(DBT_LOG_TAG) == "quiet":
         # dagster-dbt echoes dbt's log to stdout; dbt writes it to dbt.log in its target folder anyway.
