@@ -44,7 +44,7 @@ def cmd_generate(args: argparse.Namespace) -> int:
 
 def _run(exports: Path, warehouse: Path, *, ingest_only: bool = False, verbose: bool = False) -> int:
     """Run the pipeline with live progress and end with one verdict: the summary block and its exit code."""
-    from orchestration.pipeline import funnel_summary, run_pipeline
+    from orchestration.pipeline import PipelineOutcome, funnel_summary, run_pipeline
     from orchestration.progress import RunProgress
     from orchestration.run_record import recorded_instance
     from orchestration.verdict import ExitCode, environment_problem, summary_lines
@@ -60,8 +60,8 @@ def _run(exports: Path, warehouse: Path, *, ingest_only: bool = False, verbose: 
         problem = environment_problem(type(exc).__name__, str(exc))
         if problem is None:
             raise
-        print(f"error: {problem}", file=sys.stderr)
-        return int(ExitCode.ENVIRONMENT)
+        outcome = PipelineOutcome(False, settings.warehouse_path(warehouse), ingest_only=ingest_only,
+                                  environment_problem=problem)
 
     code = ExitCode(outcome.exit_code)
     if code is ExitCode.ENVIRONMENT:

@@ -9,6 +9,7 @@ process may be writing it; orchestration/verdict.py turns that into the exit cod
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -296,15 +297,19 @@ def run_pipeline(
         run_tags[DBT_LOG_TAG] = "quiet"
     # An ingest-only run has no dbt step, so nothing warms up.
     with gates_run_in_this_process(), (dg.DagsterInstance.ephemeral() if record_in else _instance(instance)) as run_instance:
-        result = job.execute_in_process(
-            instance=run_instance,
-            raise_on_error=False,
-            asset_selection=selection,
-            run_config={"loggers": loggers},
-            tags=run_tags,
-        )
-        if record_in is not None:
-            _record(run_instance, record_in, result.run_id, steps, progress)
+        try:
+            result = job.execute_in_process(
+                instance=run_instance,
+                raise_on_error=False,
+                asset_selection=selection,
+                run_config={"loggers": loggers},
+                tags=run_tags,
+            )
+        finally:  # an interrupted run is recorded too, as far as it got
+            if record_in is not None:
+                runs = run_instance.get_runs(limit=1)
+                if runs:
+                    _record(run_instance, record_in, runs[0].run_id, steps, progress)
 
     outcome = PipelineOutcome(success=result.success, warehouse=warehouse_file, ingest_only=ingest_only,
                               run_id=result.run_id, planned_files=planned, notes=plan.notes(),
@@ -324,11 +329,16 @@ def _record(source: dg.DagsterInstance, target: dg.DagsterInstance, run_id: str,
         return worth_recording(entry, always=lambda event: event.step_key in steps.gates)
 
     started = time.perf_counter()
-    copied = record_run(source, target, run_id, keep)
+    try:
+        copied = record_run(source, target, run_id, keep)
+        text = f"run {run_id} ({copied} events) in the Dagster instance at {target.root_directory}"
+    except Exception as exc:  # the run itself is done (maybe published): failing to record it is only a note
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        text = f"failed: the run could not be recorded in the Dagster instance at {target.root_directory}: {first}"
+        logging.getLogger(__name__).warning(text, exc_info=progress is None)
     if progress is not None:
         progress.end_phase()
-        progress.line("record", f"run {run_id} ({copied} events) in the Dagster instance at {target.root_directory}",
-                      time.perf_counter() - started)
+        progress.line("record", text, time.perf_counter() - started)
 
 
 def ingest_report_lines(warehouse: Path, load_id: str) -> list[str]:

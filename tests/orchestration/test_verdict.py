@@ -216,3 +216,48 @@ def test_environment_problems_are_recognised_by_class_name_or_duckdb_lock_messag
         "the warehouse /w.duckdb is open in another process (/usr/bin/python3, PID 42); close it or let it finish, "
         "then run again")
     assert environment_problem("ValueError", "bad value") is None
+
+
+def test_ingest_only_exits_3_on_a_quarantined_row_then_0_when_the_same_drop_is_skipped(tmp_path, home):
+    drop, warehouse = tmp_path / "exports", tmp_path / "w.duckdb"
+    (drop / "salesforce").mkdir(parents=True)
+    (drop / "salesforce" / "Lead.csv").write_text(
+        "Id,Status,CreatedDate\n00Q5g0000ABCDEFGHI,Open,2026-11-08T10:15:00.000Z\n00Q5g0000ABCDEFGHJ,Open,not a date\n")
+    first = smarketing("ingest", "--exports", str(drop), "--warehouse", str(warehouse), home=home)
+    assert first.returncode == 3, first.stdout + first.stderr
+    assert summary_block(first.stdout) == [
+        "Summary",
+        "  files      1 loaded, 0 skipped, 0 refused",
+        "  rows       1 loaded, 1 quarantined",
+        f"  warehouse  {warehouse} (raw tables only; nothing published)",
+        "  result     exit 3: loaded, but 1 row quarantined",
+    ]
+    again = smarketing("ingest", "--exports", str(drop), "--warehouse", str(warehouse), home=home)
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert summary_block(again.stdout)[1:3] == ["  files      0 loaded, 1 skipped, 0 refused",
+                                                "  rows       0 loaded, 0 quarantined"]
+    assert summary_block(again.stdout)[-1] == "  result     exit 0: loaded"
+    with dg.DagsterInstance.from_config(str(home)) as instance:
+        assert [r.status for r in instance.get_runs()] == [dg.DagsterRunStatus.SUCCESS] * 2
+
+
+def test_another_run_holding_the_warehouse_is_exit_2_with_its_one_line_and_the_summary(tmp_path, monkeypatch, capsys):
+    from orchestration import pipeline
+    from orchestration.cli import main
+
+    class WarehouseBusy(RuntimeError):  # orchestration/run_lock.py's, recognised by its name
+        pass
+
+    warehouse = tmp_path / "w.duckdb"
+    message = f"another smarketing run (PID 77) holds {warehouse}; wait for it to finish, then run again"
+
+    def busy(*args, **kwargs):
+        raise WarehouseBusy(message)
+
+    monkeypatch.setattr(pipeline, "run_pipeline", busy)
+    monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "dagster_home"))
+    (tmp_path / "exports").mkdir()
+    assert main(["run", "--exports", str(tmp_path / "exports"), "--warehouse", str(warehouse)]) == 2
+    out, err = capsys.readouterr()
+    assert err == f"error: {message}\n"
+    assert summary_block(out)[-1] == f"  result     exit 2: not run: {message}"
