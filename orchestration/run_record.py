@@ -5,14 +5,15 @@ dagster.yaml lives).
 
 Recording costs. Executed directly on the persistent instance, a 300-person demo run stored 1,320
 events in SQLite one transaction each (a "planned" event per asset and per dbt test before the
-first step starts, then every output, input and log line): 93 s against 45 s on an in-memory
-instance, on the shared 2-core build machine (December 2026, load ~7). So a CLI run executes on
+first step starts, then every output, input and log line): 107-125 s against 36-49 s on an
+in-memory instance, 50-59 s with the compact record below, on the shared 2-core build machine
+(December 2026, load 8-11; the README's "The Dagster UI" has the table). So a CLI run executes on
 an in-memory instance and, when it ends, copies into the persistent one the run, its snapshots and
 the events the UI tells the story with: run and step events, materializations, the ingest
 observations, failed checks, the quality gates, warnings and errors. It leaves out the planned
 events, the step input/output bookkeeping, passed dbt tests (the summary counts them) and info
 logs. A run's record stays readable in the UI (status, duration, steps, failures, assets it
-materialized) for a fraction of the cost; figures in the README.
+materialized) for a fraction of the cost.
 """
 
 from __future__ import annotations

@@ -521,10 +521,13 @@ def test_a_refused_file_and_quarantined_opportunities_publish_but_exit_3(publish
 
     monkeypatch.setattr(pipeline, "funnel_summary", locked)
     monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "dagster_home"))
-    code = cli.main(["run", "--exports", str(drop), "--warehouse", str(warehouse)])
+    code = cli.main(["run", "--verbose", "--exports", str(drop), "--warehouse", str(warehouse)])
     out = capsys.readouterr().out
     assert code == 3, out
     lines = out.splitlines()
+    # --verbose shows dbt's own log, uncoloured since stdout is not a terminal.
+    assert any(re.match(r"\d+ of \d+ OK created sql table model marts_audit\.fct_funnel ", line) for line in lines)
+    assert "\x1b[" not in out
     assert "  salesforce/2026-11-25/Lead.csv -> raw_salesforce.lead: REFUSED: " in "\n".join(lines)
     assert any(line.startswith("  salesforce/2026-11-25/Opportunity.csv -> raw_salesforce.opportunity: 2 rows read, "
                                "0 loaded, 2 quarantined") for line in lines), out
