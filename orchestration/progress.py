@@ -189,7 +189,7 @@ class RunProgress:
             "ingest": "ingest: file", "dbt": "dbt: node", "gates": "gates:", "publish": "publish",
         }[state.name]
         total = state.total or None
-        self._bar.update(self._task, description=description, completed=state.done, total=total)
+        self._bar.update(self._task, description=description, completed=state.done, total=total, refresh=True)
 
     def _finish_current(self) -> None:
         state, self.current = self.current, None

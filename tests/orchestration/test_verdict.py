@@ -261,3 +261,26 @@ def test_another_run_holding_the_warehouse_is_exit_2_with_its_one_line_and_the_s
     out, err = capsys.readouterr()
     assert err == f"error: {message}\n"
     assert summary_block(out)[-1] == f"  result     exit 2: not run: {message}"
+
+
+def test_on_a_terminal_the_phases_show_live_progress_in_colour(tmp_path, monkeypatch):
+    import io
+
+    from rich.console import Console
+
+    from orchestration import progress
+    from orchestration.cli import main
+
+    screen = io.StringIO()
+    monkeypatch.setattr(progress, "make_console", lambda: Console(
+        file=screen, force_terminal=True, width=120, highlight=False, markup=False, soft_wrap=True))
+    monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "dagster_home"))
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    drop = tmp_path / "exports"
+    (drop / "salesforce").mkdir(parents=True)
+    (drop / "salesforce" / "Lead.csv").write_text("Id,FirstName\n00Q1,Ada\n")
+    assert main(["run", "--exports", str(drop), "--warehouse", str(tmp_path / "w.duckdb")]) == 4
+    shown = screen.getvalue()
+    assert "ingest: file" in shown and "1/1" in shown  # the bar: ingest file n of N
+    assert "\x1b[31m" in shown  # the failed phase in red
+    assert "\x1b[1m  result     exit 4: no usable input (every file refused: 1 of 1); nothing published" in shown
