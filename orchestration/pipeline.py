@@ -177,8 +177,10 @@ def collect_outcome(outcome: PipelineOutcome, events: Iterable[dg.DagsterEvent],
                 outcome.files.append(observed)
         elif event.is_step_materialization and is_published_mart(event.asset_key):
             outcome.published = True
-            metadata = {k: getattr(v, "value", v) for k, v in event.step_materialization_data.materialization.metadata.items()}
-            outcome.publish_id = outcome.publish_id or (str(metadata["publish_id"]) if "publish_id" in metadata else None)
+            published = event.step_materialization_data.materialization.metadata
+            metadata = {k: getattr(v, "value", v) for k, v in published.items()}
+            if "publish_id" in metadata and not outcome.publish_id:
+                outcome.publish_id = str(metadata["publish_id"])
             for key in ("published_path", "path"):
                 if key in metadata and not outcome.published_to:
                     outcome.published_to = str(metadata[key])
@@ -296,7 +298,8 @@ def run_pipeline(
     if not dbt_log:
         run_tags[DBT_LOG_TAG] = "quiet"
     # An ingest-only run has no dbt step, so nothing warms up.
-    with gates_run_in_this_process(), (dg.DagsterInstance.ephemeral() if record_in else _instance(instance)) as run_instance:
+    execute_on = dg.DagsterInstance.ephemeral() if record_in is not None else _instance(instance)
+    with gates_run_in_this_process(), execute_on as run_instance:
         try:
             result = job.execute_in_process(
                 instance=run_instance,
