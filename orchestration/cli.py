@@ -155,7 +155,7 @@ def cmd_prepare(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from orchestration.verdict import EXIT_CODES_HELP
+    from orchestration.verdict import EXIT_CODES_HELP, EXIT_CODES_HELP_INGEST
 
     parser = argparse.ArgumentParser(
         prog="smarketing",
@@ -186,7 +186,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.set_defaults(func=cmd_run)
 
     ingest = sub.add_parser("ingest", help="only load an export drop into the raw tables",
-                            epilog=EXIT_CODES_HELP.replace("published", "loaded"),
+                            epilog=EXIT_CODES_HELP_INGEST,
                             formatter_class=argparse.RawDescriptionHelpFormatter)
     ingest.add_argument("--exports", help=f"export drop folder (default ${settings.EXPORTS_ENV} or ./exports)")
     add_warehouse(ingest)

@@ -42,6 +42,14 @@ exit codes:
   3  published, but a file was refused or rows were quarantined
   4  no usable input: nothing ingest recognises in the drop, or every file refused; nothing published"""
 
+EXIT_CODES_HELP_INGEST = """\
+exit codes:
+  0  loaded; no input problems
+  1  an ingest step failed
+  2  usage or environment problem: bad argument, export folder missing, warehouse held by another run
+  3  loaded, but a file was refused or rows were quarantined
+  4  no usable input: nothing ingest recognises in the drop, or every file refused"""
+
 # Every ingest step and the dbt step fail with a message starting with this when the drop holds
 # nothing usable, so a run started from the UI stops like the CLI does.
 NO_USABLE_INPUT = "no usable input"
