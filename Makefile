@@ -15,14 +15,17 @@ export UV_PYTHON := $(PYTHON)
 .PHONY: demo test install install-dev clean
 
 $(UV):
+	@echo "Installing uv $(UV_VERSION) into $(TOOLS) (once) ..."
 	$(PYTHON) -m venv $(TOOLS)
 	$(TOOLS)/bin/pip install --quiet uv==$(UV_VERSION)
 
 install: $(UV)
+	@echo "Installing into $(VENV) from uv.lock ..."
 	$(UV) sync --frozen --quiet
 	$(VENV)/bin/smarketing prepare
 
 install-dev: $(UV)
+	@echo "Installing into $(VENV) from uv.lock, with the dev tools ..."
 	$(UV) sync --frozen --quiet --extra dev
 	$(VENV)/bin/smarketing prepare
 

@@ -42,43 +42,65 @@ def cmd_generate(args: argparse.Namespace) -> int:
     return 0
 
 
-def _run(exports: Path, warehouse: Path, *, ingest_only: bool = False) -> int:
-    from orchestration.pipeline import funnel_summary, run_pipeline
-    from orchestration.run_lock import WarehouseBusy
+def _run(exports: Path, warehouse: Path, *, ingest_only: bool = False, verbose: bool = False) -> int:
+    """Run the pipeline with live progress and end with one verdict: the summary block and its exit code."""
+    from orchestration.pipeline import PipelineOutcome, funnel_summary, run_pipeline
+    from orchestration.progress import RunProgress
+    from orchestration.run_record import recorded_instance
+    from orchestration.verdict import ExitCode, environment_problem, summary_lines
 
     started = time.perf_counter()
+    progress = RunProgress(verbose=verbose)
+    console = progress.console
     try:
-        outcome = run_pipeline(exports, warehouse, ingest_only=ingest_only)
-    except WarehouseBusy as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    for line in outcome.ingest_lines:
-        print(line)
-    for note in outcome.notes:
-        print(f"note: {note}")
-    if not outcome.success:
+        with progress:
+            outcome = run_pipeline(exports, warehouse, ingest_only=ingest_only, record_in=recorded_instance(),
+                                   progress=progress, dbt_log=verbose)
+    except Exception as exc:  # an environment problem is one line; anything else is a bug: show it
+        problem = environment_problem(type(exc).__name__, str(exc))
+        if problem is None:
+            raise
+        outcome = PipelineOutcome(False, settings.warehouse_path(warehouse), ingest_only=ingest_only,
+                                  environment_problem=problem)
+
+    code = ExitCode(outcome.exit_code)
+    if code is ExitCode.ENVIRONMENT:
+        print(f"error: {outcome.environment_problem}", file=sys.stderr)
+    elif code is ExitCode.NOT_PUBLISHED and outcome.failures:
         print("\nThe run was stopped; nothing downstream of the failure was published:", file=sys.stderr)
         for failure in outcome.failures:
             print(f"  - {failure}", file=sys.stderr)
-        return 1
-    if not ingest_only:
-        print()
-        print(funnel_summary(outcome.warehouse))
-    print(f"\nWarehouse: {outcome.warehouse}  ({time.perf_counter() - started:.1f}s)")
-    return 0
+    notes = []
+    if outcome.published:
+        notes += [f"after the publish: {failure}" for failure in outcome.failures]
+        if not ingest_only:
+            try:
+                console.print()
+                console.print(funnel_summary(outcome.warehouse))
+            except Exception as exc:  # the marts are published; reading them back is only a courtesy
+                detail = environment_problem(type(exc).__name__, str(exc)) or (
+                    str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__)
+                notes.append(f"the funnel summary could not be read from {outcome.warehouse}: {detail}")
+    console.print()
+    for note in notes:
+        console.print(f"note: {note}")
+    for line in summary_lines(outcome):
+        console.print(line, style="bold" if line.startswith("  result") else None)
+    console.print(f"  took       {time.perf_counter() - started:.1f}s")
+    return int(code)
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    return _run(*_paths(args))
+    return _run(*_paths(args), verbose=args.verbose)
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
-    return _run(*_paths(args), ingest_only=True)
+    return _run(*_paths(args), ingest_only=True, verbose=args.verbose)
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
     args.out = args.exports
-    return cmd_generate(args) or _run(*_paths(args))
+    return cmd_generate(args) or _run(*_paths(args), verbose=args.verbose)
 
 
 def cmd_definitions(args: argparse.Namespace) -> int:
@@ -167,16 +189,24 @@ def cmd_metrics(args: argparse.Namespace) -> int:
 
 
 def cmd_prepare(args: argparse.Namespace) -> int:
-    from orchestration.dbt_project import prepare_dbt_project
+    from orchestration.dbt_project import dbt_project, manifest_is_stale, prepare_dbt_project
 
-    print(f"dbt manifest ready: {prepare_dbt_project(only_if_stale=not args.force)}")
+    started = time.perf_counter()
+    if args.force or manifest_is_stale(dbt_project()):
+        print("Parsing the dbt project (dbt parse; 20-40 s here) ...", flush=True)
+    manifest = prepare_dbt_project(only_if_stale=not args.force)
+    print(f"dbt manifest ready: {manifest} ({time.perf_counter() - started:.1f}s)")
     return 0
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from orchestration.verdict import EXIT_CODES_HELP, EXIT_CODES_HELP_INGEST
+
     parser = argparse.ArgumentParser(
         prog="smarketing",
         description="Smarketing Warehouse: one marketing-to-revenue funnel from your CRM and marketing exports.",
+        epilog=EXIT_CODES_HELP + "\n(run, ingest and demo; for ingest, 'published' reads 'loaded')",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     sub = parser.add_subparsers(dest="command", required=True)
 
@@ -184,20 +214,28 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--warehouse", help=f"DuckDB file (default ${settings.WAREHOUSE_ENV} or "
                                            f"{settings.DEFAULT_WAREHOUSE})")
 
+    def add_run_options(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--verbose", action="store_true", help="also show dbt's own log (default: one line per phase)")
+
     def add_generator(p: argparse.ArgumentParser) -> None:
         p.add_argument("--people", type=int, default=3000, help="people in the demo company (default 3000)")
         p.add_argument("--seed", type=int, default=42, help="random seed (default 42)")
         p.add_argument("--profile", help="which systems the demo company runs (default and choices: the README's "
                                           "demo profiles; an unknown name is refused with the list)")
 
-    run = sub.add_parser("run", help="ingest an export drop, build every model, run every quality gate")
+    run = sub.add_parser("run", help="ingest an export drop, build every model, run every quality gate",
+                         epilog=EXIT_CODES_HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
     run.add_argument("--exports", help=f"export drop folder (default ${settings.EXPORTS_ENV} or ./exports)")
     add_warehouse(run)
+    add_run_options(run)
     run.set_defaults(func=cmd_run)
 
-    ingest = sub.add_parser("ingest", help="only load an export drop into the raw tables")
+    ingest = sub.add_parser("ingest", help="only load an export drop into the raw tables",
+                            epilog=EXIT_CODES_HELP_INGEST,
+                            formatter_class=argparse.RawDescriptionHelpFormatter)
     ingest.add_argument("--exports", help=f"export drop folder (default ${settings.EXPORTS_ENV} or ./exports)")
     add_warehouse(ingest)
+    add_run_options(ingest)
     ingest.set_defaults(func=cmd_ingest)
 
     gen = sub.add_parser("generate", help="write the demo company's exports in vendor formats")
@@ -205,10 +243,12 @@ def build_parser() -> argparse.ArgumentParser:
     add_generator(gen)
     gen.set_defaults(func=cmd_generate)
 
-    demo = sub.add_parser("demo", help="generate the demo company and run the whole pipeline on it")
+    demo = sub.add_parser("demo", help="generate the demo company and run the whole pipeline on it",
+                          epilog=EXIT_CODES_HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
     demo.add_argument("--exports", default=str(DEFAULT_DEMO_EXPORTS), help="where to write the demo drop")
     add_warehouse(demo)
     add_generator(demo)
+    add_run_options(demo)
     demo.set_defaults(func=cmd_demo)
 
     prepare = sub.add_parser("prepare", help="parse the dbt project once (done by make; runs reuse the manifest)")

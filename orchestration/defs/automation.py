@@ -1,4 +1,10 @@
-"""The pipeline job and what starts it: the daily schedule and the export-drop sensor."""
+"""The pipeline job and what starts it: the daily schedule and the export-drop sensor.
+
+All three read the export folder by the CLI's rule (orchestration/settings.py, through the
+``exports`` resource): its ``path``, else $SMARKETING_EXPORTS, else ./exports, resolved when the
+run or the sensor tick happens, not when the definitions load. A run on a missing or empty folder
+fails in its ingest steps with the CLI's ``no usable input`` message (orchestration/defs/ingest.py).
+"""
 
 import hashlib
 
@@ -7,6 +13,7 @@ import dagster as dg
 from ingest import loader
 from ingest.contracts import SOURCES
 from ingest.source_settings import SETTINGS_FILE
+from orchestration import settings
 from orchestration.resources import ExportsResource
 
 PIPELINE_JOB_NAME = "smarketing_pipeline"
@@ -61,9 +68,13 @@ def drop_fingerprint(exports: ExportsResource) -> str | None:
     description="Starts the pipeline when files land in (or change in) the export drop folder.",
 )
 def export_drop_sensor(context: dg.SensorEvaluationContext, exports: ExportsResource):
+    folder = exports.resolved_path()
+    if not folder.is_dir():
+        return dg.SkipReason(f"the export folder {folder} does not exist (set the exports resource's path or "
+                             f"${settings.EXPORTS_ENV})")
     fingerprint = drop_fingerprint(exports)
     if fingerprint is None or fingerprint == context.cursor:
-        return dg.SkipReason(f"no new export files in {exports.resolved_path()}")
+        return dg.SkipReason(f"no new export files in {folder}")
     context.update_cursor(fingerprint)
     return dg.RunRequest(run_key=fingerprint)
 

@@ -5,17 +5,23 @@ nothing. The dbt step writes the working file of the run's ``warehouse`` resourc
 published file BI tools read; orchestration/publish.py).
 """
 
+import contextlib
+import os
+import sys
 from collections.abc import Iterator
 from typing import Any
 
 import dagster as dg
+import duckdb
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, dbt_assets
 
 from orchestration import run_lock
 from orchestration.dbt_cli import WarehouseDbtCliResource, dbt_cli_resource
 from orchestration.dbt_project import dbt_build_args, dbt_project, prepared_manifest
 from orchestration.gate_warm_up import warm_up_quality_gates
+from orchestration.pipeline import DBT_LOG_TAG
 from orchestration.resources import WAREHOUSE_POOL, WarehouseResource
+from orchestration.verdict import NO_USABLE_INPUT
 
 
 class SmarketingDbtTranslator(DagsterDbtTranslator):
@@ -46,11 +52,43 @@ def smarketing_dbt_assets(
     context: dg.AssetExecutionContext, dbt: WarehouseDbtCliResource, warehouse: WarehouseResource
 ) -> Iterator[Any]:
     run_lock.set_phase(warehouse.published_path(), "dbt")
-    invocation = dbt.cli_for_warehouse(warehouse.working_path(), dbt_build_args(), context=context)
+    refused = every_file_refused(warehouse, context.run.run_id)
+    if refused:
+        raise dg.Failure(description=refused)
+    # dbt colours its log only for a terminal reader (piped, captured by the UI or --verbose into a file: plain).
+    colours = [] if sys.stdout.isatty() else ["--no-use-colors"]
+    invocation = dbt.cli_for_warehouse(warehouse.working_path(), [*dbt_build_args(), *colours], context=context)
     run_lock.add_child(warehouse.published_path(), invocation.process.pid)  # stopped by the next run if this one is killed
     warm_up_quality_gates()
-    yield from invocation.stream()
+    if context.run.tags.get(DBT_LOG_TAG) == "quiet":
+        # dagster-dbt echoes dbt's log to stdout; dbt writes it to dbt.log in its target folder anyway.
+        with open(os.devnull, "w") as devnull, contextlib.redirect_stdout(devnull):
+            yield from invocation.stream()
+    else:
+        yield from invocation.stream()
     run_lock.set_phase(warehouse.published_path(), "gates")  # the quality gates run next
+
+
+def every_file_refused(warehouse: WarehouseResource, run_id: str) -> str | None:
+    """Why there is nothing to build when this run's ingest refused every file of the drop; else None.
+
+    Decided from the load ledger before dbt starts, so neither the marts nor the publish change
+    (`smarketing run` exits 4). A run that loaded nothing (only dbt selected) builds as usual.
+    """
+    if not warehouse.working_path().exists():
+        return None
+    with warehouse.connect(read_only=True) as con:
+        try:
+            usable, refused = con.execute(
+                "select count(*) filter (where status <> 'refused'), count(*) filter (where status = 'refused')"
+                " from ingest.load_ledger where load_id = ?",
+                [run_id],
+            ).fetchall()[0]
+        except duckdb.CatalogException:
+            return None
+    if usable or not refused:
+        return None
+    return f"{NO_USABLE_INPUT}: every file of the drop was refused ({refused}); nothing was built or published"
 
 
 defs = dg.Definitions(assets=[smarketing_dbt_assets], resources={"dbt": dbt_cli_resource()})

@@ -15,6 +15,7 @@ from ingest import loader
 from ingest.contracts import CONTRACTS, SOURCES, Contract, contracts_for
 from ingest.discovery import DropPlan
 from orchestration.resources import WAREHOUSE_POOL, WarehouseResource
+from orchestration.verdict import NO_USABLE_INPUT
 
 
 def export_key(contract: Contract) -> dg.AssetKey:
@@ -61,6 +62,38 @@ def file_result_lines(results: list[loader.FileResult]) -> list[str]:
     return [loader.describe_result(result) for result in results]
 
 
+def file_metadata(result: loader.FileResult) -> dict[str, str | int]:
+    """What one file's observation carries; orchestration/pipeline.py reads it back into the run's verdict."""
+    return {
+        "file": result.file,
+        "status": result.status,
+        "rows_read": result.rows_read,
+        "rows_loaded": result.rows_loaded,
+        "rows_quarantined": result.rows_quarantined,
+        "report": loader.describe_result(result),
+    }
+
+
+def unusable_drop(plan: DropPlan) -> str | None:
+    """Why the drop holds nothing to load (folder missing, empty, or no file ingest recognises); else None.
+
+    Every ingest step fails with this message, so a run from the UI, the schedule or the sensor stops
+    before anything is built or published, as `smarketing run` does (exit 4).
+    """
+    if any(plan.files.values()):
+        return None
+    folder = plan.exports_dir
+    if not folder.is_dir():
+        reason = f"the export folder {folder} does not exist"
+    elif plan.unrecognised:
+        shown = "; ".join(u.describe() for u in plan.unrecognised[:3])
+        more = f" (and {len(plan.unrecognised) - 3} more)" if len(plan.unrecognised) > 3 else ""
+        reason = f"no file in {folder} is an export ingest recognises: {shown}{more}"
+    else:
+        reason = f"the export folder {folder} holds no export files"
+    return f"{NO_USABLE_INPUT}: {reason}; nothing was loaded or published"
+
+
 def _build_source_assets(source: str) -> dg.AssetsDefinition:
     contracts = contracts_for(source)
 
@@ -74,17 +107,23 @@ def _build_source_assets(source: str) -> dg.AssetsDefinition:
         context: dg.AssetExecutionContext, warehouse: WarehouseResource, drop_plan: dg.ResourceParam[DropPlan]
     ) -> Iterator[dg.MaterializeResult]:
         plan, exports_root = drop_plan, drop_plan.exports_dir
+        unusable = unusable_drop(plan)
+        if unusable:
+            raise dg.Failure(description=unusable)
         with warehouse.connect() as con:
             loader.ensure_warehouse(con)
             for contract in contracts:
                 if raw_key(contract) not in context.selected_asset_keys:
                     continue
                 files = plan.files_for(contract)
-                results = loader.load_files(con, contract, files, exports_root, context.run.run_id)
+                results = []
+                for path in files:  # file by file, so progress is reported as each one is loaded
+                    (result,) = loader.load_files(con, contract, [path], exports_root, context.run.run_id)
+                    results.append(result)
+                    line = loader.describe_result(result)
+                    (context.log.warning if result.status == "refused" else context.log.info)(line)
+                    context.log_event(dg.AssetObservation(asset_key=raw_key(contract), metadata=file_metadata(result)))
                 lines = file_result_lines(results)
-                for line, result in zip(lines, results):
-                    log = context.log.warning if result.status == "refused" else context.log.info
-                    log(line)
                 table_rows = con.execute(
                     f"select count(*) from {contract.schema}.{contract.table}"  # names from contracts
                 ).fetchall()[0][0]

@@ -9,10 +9,15 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import json
+import os
+import re
 import shutil
+import subprocess
+import sys
 from decimal import Decimal
 from pathlib import Path
 
+import dagster as dg
 import duckdb
 import pytest
 
@@ -21,6 +26,7 @@ from orchestration import settings
 from orchestration.cli import demo_company_inputs
 from orchestration.funnel_definitions import FUNNEL_STAGES
 from orchestration.pipeline import run_pipeline
+from orchestration.verdict import summary_lines
 from warehouse_fingerprint import fingerprint
 
 STAGE_COLUMNS = [f"became_{stage}_at" for stage in FUNNEL_STAGES]
@@ -412,14 +418,130 @@ def test_every_profile_runs_end_to_end_and_matches_ground_truth(tmp_path, profil
         assert {o["currency"] for o in truth["opportunities"]} == {"EUR", "USD"}
 
 
+def smarketing(*args: str, dagster_home: Path) -> subprocess.CompletedProcess:
+    """The CLI as a user runs it, its output piped, recording into the Dagster instance at ``dagster_home``."""
+    env = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "SMARKETING_EXPORTS", "SMARKETING_WAREHOUSE")}
+    env["DAGSTER_HOME"] = str(dagster_home)
+    return subprocess.run([str(Path(sys.executable).parent / "smarketing"), *args], capture_output=True, text=True,
+                          env=env, timeout=900)
+
+
 @pytest.fixture(scope="module")
-def published_small_demo(tmp_path_factory):
-    """A 600-person drop and the warehouse a successful run published from it, built once."""
+def cli_small_demo(tmp_path_factory):
+    """A 600-person drop, published by `smarketing run` with its output piped, built once."""
     root = tmp_path_factory.mktemp("published_small_demo")
-    drop, warehouse = root / "exports", root / "warehouse.duckdb"
+    drop, warehouse, home = root / "exports", root / "warehouse.duckdb", root / "dagster_home"
     generate(drop, people=600, seed=11, **demo_company_inputs())
-    assert run_pipeline(drop, warehouse).success
+    home.mkdir()
+    shutil.copyfile(Path(__file__).resolve().parents[2] / "dagster.yaml", home / "dagster.yaml")
+    done = smarketing("run", "--exports", str(drop), "--warehouse", str(warehouse), dagster_home=home)
+    return drop, warehouse, home, done
+
+
+@pytest.fixture(scope="module")
+def published_small_demo(cli_small_demo):
+    """A 600-person drop and the warehouse a successful run published from it."""
+    drop, warehouse, _, done = cli_small_demo
+    assert done.returncode == 0, done.stdout + done.stderr
     return drop, warehouse
+
+
+PHASE_LINE = re.compile(r"^(drop|ingest|dbt|gates|publish|record) {3,}\S.*$")
+
+
+def test_a_piped_run_prints_one_line_per_phase_the_funnel_and_one_verdict(cli_small_demo):
+    drop, warehouse, home, done = cli_small_demo
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "\x1b[" not in done.stdout and done.stderr == ""
+    lines = done.stdout.splitlines()
+    phases = [line.split()[0] for line in lines if PHASE_LINE.match(line)]
+    assert phases == ["drop", "ingest", "dbt", "gates", "publish", "record"]
+    planned = sum(1 for line in lines if " -> raw_" in line)
+    assert lines[0] == f"drop       {drop}: {planned} files planned"
+    ingest = next(line for line in lines if line.startswith("ingest "))
+    assert re.fullmatch(rf"ingest     {planned} files: {planned} loaded, 0 skipped, 0 refused; [\d,]+ rows loaded, "
+                        r"0 quarantined  \d+\.\d+s", ingest), ingest
+    # The ingest report comes right after the ingest line, before dbt's.
+    assert lines.index(ingest) < min(i for i, line in enumerate(lines) if " -> raw_" in line)
+    assert max(i for i, line in enumerate(lines) if " -> raw_" in line) < phases_index(lines, "dbt")
+    assert re.fullmatch(r"dbt        \d+ models and seeds, (\d+) tests: \1 passed, 0 failed  \d+\.\d+s",
+                        lines[phases_index(lines, "dbt")])
+    assert re.fullmatch(r"gates      4 of 4 passed  \d+\.\d+s", lines[phases_index(lines, "gates")])
+    assert re.fullmatch(r"publish    16 marts to schema marts  \d+\.\d+s", lines[phases_index(lines, "publish")])
+    assert len(lines) < 80, "dbt's own log stays off the console without --verbose"
+    summary = lines[lines.index("Summary"):]
+    dbt_tests = re.fullmatch(r"dbt        \d+ models and seeds, (\d+) tests: .*", lines[phases_index(lines, "dbt")])[1]
+    rows = re.search(r"; ([\d,]+) rows loaded", ingest)[1]
+    assert summary[:-1] == [
+        "Summary",
+        f"  files      {planned} loaded, 0 skipped, 0 refused",
+        f"  rows       {rows} loaded, 0 quarantined",
+        f"  dbt tests  {dbt_tests} passed, 0 failed",
+        "  gates      4 passed, 0 failed",
+        f"  published  yes: schema marts in {warehouse}",
+        "  result     exit 0: published",
+    ]
+    assert re.fullmatch(r"  took       \d+\.\d+s", summary[-1])
+    # The funnel is printed once the marts are published, before the verdict.
+    assert phases_index(lines, "publish") < lines.index("Funnel (600 people)") < lines.index("Summary")
+    # Recorded where `make ui` looks: the run, succeeded, with its published marts.
+    with dg.DagsterInstance.from_config(str(home)) as instance:
+        (run,) = instance.get_runs()
+        assert run.status == dg.DagsterRunStatus.SUCCESS
+        published = instance.get_latest_materialization_event(dg.AssetKey(["marts", "fct_funnel"]))
+        assert published is not None and published.run_id == run.run_id
+
+
+def phases_index(lines: list[str], phase: str) -> int:
+    return next(i for i, line in enumerate(lines) if line.startswith(f"{phase} ") and PHASE_LINE.match(line))
+
+
+def test_a_refused_file_and_quarantined_opportunities_publish_but_exit_3(published_small_demo, tmp_path, monkeypatch,
+                                                                         capsys):
+    from orchestration import cli, pipeline
+
+    drop, warehouse = copy_of(published_small_demo, tmp_path)
+    # The next day's export: two won deals re-exported with an amount that is not a number, and a
+    # Lead file without the columns a lead needs.
+    with (drop / "salesforce" / "Opportunity.csv").open(encoding="utf-8-sig", newline="") as handle:
+        reader = csv.DictReader(handle)
+        header, won = reader.fieldnames, [row for row in reader if row["IsWon"] == "true"][:2]
+    incremental = drop / "salesforce" / "2026-11-25"
+    incremental.mkdir()
+    with (incremental / "Opportunity.csv").open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=header)
+        writer.writeheader()
+        for row in won:
+            writer.writerow({**row, "Amount": "n/a", "LastModifiedDate": "2026-11-25T10:00:00.000Z"})
+    (incremental / "Lead.csv").write_text("Id,FirstName\n00Q5g0000ZZZZZZAAA,Ada\n", encoding="utf-8")
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        already_loaded = con.execute("select count(*) from ingest.load_ledger where status = 'loaded'").fetchall()[0][0]
+
+    # A BI tool opens the file right after the publish: reading the funnel back fails; the verdict stands.
+    def locked(_warehouse):
+        raise duckdb.IOException(f'IO Error: Could not set lock on file "{_warehouse}": Conflicting lock is held in '
+                                 "/opt/bi/tool (PID 4242). See also https://duckdb.org/docs")
+
+    monkeypatch.setattr(pipeline, "funnel_summary", locked)
+    monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "dagster_home"))
+    code = cli.main(["run", "--verbose", "--exports", str(drop), "--warehouse", str(warehouse)])
+    out = capsys.readouterr().out
+    assert code == 3, out
+    lines = out.splitlines()
+    # --verbose shows dbt's own log, uncoloured since stdout is not a terminal.
+    assert any(re.match(r"\d+ of \d+ OK created sql table model marts_audit\.fct_funnel ", line) for line in lines)
+    assert "\x1b[" not in out
+    assert "  salesforce/2026-11-25/Lead.csv -> raw_salesforce.lead: REFUSED: " in "\n".join(lines)
+    assert any(line.startswith("  salesforce/2026-11-25/Opportunity.csv -> raw_salesforce.opportunity: 2 rows read, "
+                               "0 loaded, 2 quarantined") for line in lines), out
+    assert (f"note: the funnel summary could not be read from {warehouse}: the warehouse {warehouse} is open in "
+            "another process (/opt/bi/tool, PID 4242); close it or let it finish, then run again") in lines
+    summary = lines[lines.index("Summary"):]
+    assert summary[1:3] == [f"  files      1 loaded, {already_loaded} skipped, 1 refused",
+                            "  rows       0 loaded, 2 quarantined"]
+    assert summary[4:7] == ["  gates      4 passed, 0 failed",
+                            f"  published  yes: schema marts in {warehouse}",
+                            "  result     exit 3: published, but 1 file refused and 2 rows quarantined"]
 
 
 def copy_of(published_small_demo, tmp_path: Path) -> tuple[Path, Path]:
@@ -454,6 +576,12 @@ def test_a_missing_fx_rate_blocks_the_run_and_the_published_marts_stay_unchanged
     assert not outcome.success
     assert len(outcome.failures) == 1, outcome.failures
     message = outcome.failures[0]
+    # One verdict: not published, exit 1, the gate named.
+    assert outcome.exit_code == 1 and not outcome.published
+    summary = summary_lines(outcome)
+    assert summary[4:] == ["  gates      3 passed, 1 failed",
+                           f"  published  no: the marts in {warehouse} stay as they were",
+                           f"  result     exit 1: not published: {message}"]
     assert message.startswith("quality gate marts_audit/fct_opportunities:won_revenue_reconciles_to_crm failed")
     # Only the currency without a rate is named, with the won deal that could not be converted.
     assert "GBP: mart " in message and "(1 vs 1 won deals, 1 without a reporting-currency amount)" in message
