@@ -97,8 +97,10 @@ class SizeResult:
     variable_seconds: float | None = None
 
 
-def measure(command: list[str], *, timeout: float, cwd: Path | None = None, env: dict | None = None) -> Measured:
-    """Run `command` under /usr/bin/time in its own process group; kill the group on timeout."""
+def measure(command: list[str], *, timeout: float, cwd: Path | None = None, env: dict | None = None,
+            ok: tuple[int, ...] = (0,)) -> Measured:
+    """Run `command` under /usr/bin/time in its own process group; kill the group on timeout. An exit
+    code outside ``ok`` counts as failed."""
     with tempfile.NamedTemporaryFile("r", suffix=".time") as rss:
         started = time.perf_counter()
         process = subprocess.Popen([TIME, "-f", "%M", "-o", rss.name, *command], cwd=cwd, env=env,
@@ -114,7 +116,7 @@ def measure(command: list[str], *, timeout: float, cwd: Path | None = None, env:
         seconds = time.perf_counter() - started
         lines = [line for line in Path(rss.name).read_text().splitlines() if line.strip().isdigit()]
     return Measured(seconds=seconds, peak_rss_kb=int(lines[-1]) if lines else None,
-                    failed=process.returncode != 0, output=output[-2000:], ended_at=time.time())
+                    failed=process.returncode not in ok, output=output[-2000:], ended_at=time.time())
 
 
 def drop_for(work_dir: Path, people: int, seed: int, profile: str, timeout: float) -> tuple[Path, Measured]:
@@ -133,24 +135,25 @@ def drop_for(work_dir: Path, people: int, seed: int, profile: str, timeout: floa
 def run_pipeline(result: SizeResult, work_dir: Path, timeout: float, keep: bool) -> None:
     key = Path(result.drop).name
     home = work_dir / "dagster_home" / key
-    warehouse = work_dir / "warehouses" / f"{key}.duckdb"
+    # A new warehouse every run, in its own folder with what a run keeps beside it (working file,
+    # publishes, run lock).
+    warehouse = work_dir / "warehouses" / key / "smarketing.duckdb"
     shutil.rmtree(home, ignore_errors=True)
     home.mkdir(parents=True)
     shutil.copy(REPO / "dagster.yaml", home / "dagster.yaml")
-    warehouse.parent.mkdir(parents=True, exist_ok=True)
-    for stale in warehouse.parent.glob(warehouse.name + "*"):
-        stale.unlink()
+    shutil.rmtree(warehouse.parent, ignore_errors=True)
+    warehouse.parent.mkdir(parents=True)
     env = {**os.environ, "DAGSTER_HOME": str(home), "PATH": f"{VENV_BIN}{os.pathsep}{os.environ.get('PATH', '')}"}
     result.run = measure([str(VENV_BIN / "smarketing"), "run", "--exports", result.drop, "--warehouse",
-                          str(warehouse)], timeout=timeout, cwd=REPO, env=env)
+                          str(warehouse)], timeout=timeout, cwd=REPO, env=env,
+                         ok=(0, 3))  # 3: published, with a refused file or quarantined cells (README, Exit codes)
     run_id = read_phases(result, home)
     if run_id and warehouse.exists():
         result.raw_rows = raw_rows_loaded(warehouse, run_id)
     if run_id:
         result.slowest_nodes = slowest_dbt_nodes(run_id)
     if not keep:
-        for leftover in warehouse.parent.glob(warehouse.name + "*"):
-            leftover.unlink()
+        shutil.rmtree(warehouse.parent, ignore_errors=True)
 
 
 def read_phases(result: SizeResult, home: Path) -> str | None:

@@ -87,9 +87,9 @@ def prepare_dbt_project(*, only_if_stale: bool = True) -> Path:
     write_generated_files()
     project = dbt_project()
     if not only_if_stale or manifest_is_stale(project):
-        # Parsed with the profile the runs use (the default warehouse; every working file has the
-        # same name), so the runs keep this parse instead of parsing again.
-        dbt_cli_resource().cli_for_warehouse(settings.warehouse_path(settings.DEFAULT_WAREHOUSE), dbt_parse_args(),
+        # Parsed with the profile the runs use (every working file has the same name), so the runs
+        # keep this parse instead of parsing again.
+        dbt_cli_resource().cli_for_warehouse(settings.working_path(settings.warehouse_path()), dbt_parse_args(),
                                              in_folder=False, target_path=project.target_path).wait()
     return project.manifest_path
 

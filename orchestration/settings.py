@@ -9,7 +9,7 @@ own invocation (orchestration/dbt_cli.py).
 The warehouse path names the *published* file, the one BI tools open. Everything a run writes
 lives beside it, under names derived here and nowhere else (orchestration/publish.py says why):
 
-- ``.work/<name>``: the working file that ingest, dbt, the gates and the load ledger use;
+- ``.work/<name>/warehouse.duckdb``: the working file that ingest, dbt, the gates and the load ledger use;
 - ``.work/<name>.lock``: the run lock (orchestration/run_lock.py);
 - ``.publishes/<stem>/<publish id>.duckdb``: the last few published files, for rollback.
 """
@@ -64,9 +64,15 @@ WORK_DIR = ".work"
 PUBLISHES_DIR = ".publishes"
 
 
+# Every working file has this name, in a folder named after its published file: dbt names the file
+# relative to that folder (orchestration/dbt_entry.py), so its profile, and the parse it caches,
+# are the same for every warehouse.
+WORKING_FILE_NAME = "warehouse.duckdb"
+
+
 def working_path(published: Path) -> Path:
     """The working file beside the published warehouse ``published``: what every run writes."""
-    return published.parent / WORK_DIR / published.name
+    return published.parent / WORK_DIR / published.name / WORKING_FILE_NAME
 
 
 def run_lock_path(published: Path) -> Path:

@@ -58,8 +58,8 @@ def test_a_warehouse_anywhere_keeps_the_prepared_parse(tmp_path):
     target = tmp_path / "target"
     target.mkdir()
     shutil.copy(project.project_dir / project.target_path / "partial_parse.msgpack", target)
-    elsewhere = tmp_path / "elsewhere" / settings.DEFAULT_WAREHOUSE.name
-    elsewhere.parent.mkdir()
+    elsewhere = settings.working_path(tmp_path / "elsewhere" / "w.duckdb")
+    elsewhere.parent.mkdir(parents=True)
     env = {**os.environ, **dbt_environment(elsewhere), "DBT_TARGET_PATH": str(target), "DBT_LOG_PATH": str(target),
            "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
     parse = subprocess.run([dbt_executable(), "parse", *dbt_parse_args()[1:]], env=env, capture_output=True,
@@ -68,7 +68,7 @@ def test_a_warehouse_anywhere_keeps_the_prepared_parse(tmp_path):
     log = (target / "dbt.log").read_text()
     assert "Unable to do partial parsing" not in log
     assert "Partial parsing enabled" in log
-    assert not any((tmp_path / "elsewhere").iterdir())  # the working folder holds no dbt artefact
+    assert not any(elsewhere.parent.iterdir())  # the working folder holds no dbt artefact
 
 
 def test_the_duckdb_memory_limit_is_half_the_machine_at_most_the_cap_unless_overridden(monkeypatch):
