@@ -130,6 +130,7 @@ def run_what_if(
             raise WhatIfError(str(exc)) from None
         run_lock.set_phase(warehouse, "what-if")
         working = settings.working_path(warehouse)
+        working.parent.mkdir(parents=True, exist_ok=True)
         with tempfile.TemporaryDirectory(dir=working.parent, prefix=f"{SCRATCH_PREFIX}whatif-") as scratch_dir:
             work_dir = Path(scratch_dir)
             scratch = work_dir / "warehouse.duckdb"

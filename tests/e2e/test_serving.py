@@ -290,13 +290,16 @@ def test_a_reader_opening_the_file_right_as_it_is_published_does_not_fail_the_ru
 def test_a_second_run_refuses_at_once_with_one_line_naming_the_running_one(serving):
     refused = serving["refused"]
     assert refused.returncode == 2
-    assert refused.stdout == ""
     lines = refused.stderr.strip().splitlines()
     assert len(lines) == 1, refused.stderr
     line = lines[0]
     assert line.startswith(f"error: warehouse {serving['warehouse']} is busy: `smarketing run --exports ")
     assert "(pid " in line and " is in phase " in line and "wait for it to finish" in line
-    assert "Traceback" not in refused.stderr
+    assert "Traceback" not in refused.stderr + refused.stdout
+    # The verdict block every command ends with says the same: nothing ran, nothing was published.
+    verdict = refused.stdout.splitlines()
+    assert "Summary" in verdict and any(v.startswith("  published  no") for v in verdict)
+    assert f"  result     exit 2: not run: {line[len('error: '):]}" in verdict
 
 
 def test_the_published_file_holds_only_the_marts_with_their_dbt_descriptions(serving):
