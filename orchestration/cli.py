@@ -292,7 +292,15 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    return args.func(args)
+    try:
+        return args.func(args)
+    except KeyboardInterrupt:
+        # Publishing is one rename: the published file is the last complete publish either way.
+        print(f"\ninterrupted: smarketing {args.command} was stopped; the published marts are the last complete "
+              "publish (marts.publish_log) and the next run recovers on its own", file=sys.stderr)
+        from orchestration.verdict import ExitCode
+
+        return ExitCode.INTERRUPTED
 
 
 if __name__ == "__main__":

@@ -31,6 +31,7 @@ class ExitCode(IntEnum):
     ENVIRONMENT = 2
     PUBLISHED_WITH_INPUT_PROBLEMS = 3
     NO_USABLE_INPUT = 4
+    INTERRUPTED = 130  # Ctrl-C (128 + SIGINT, as shells report it); the CLI prints one line
 
 
 # The --help epilog; the README's "Exit codes" table says the same.
@@ -40,7 +41,8 @@ exit codes:
   1  not published: a step or a quality gate failed (the published marts stay as they were)
   2  usage or environment problem: bad argument, export folder missing, warehouse held by another run
   3  published, but a file was refused or rows were quarantined
-  4  no usable input: nothing ingest recognises in the drop, or every file refused; nothing published"""
+  4  no usable input: nothing ingest recognises in the drop, or every file refused; nothing published
+  130  interrupted (Ctrl-C); the published file is the last complete publish"""
 
 EXIT_CODES_HELP_INGEST = """\
 exit codes:
@@ -48,7 +50,8 @@ exit codes:
   1  an ingest step failed
   2  usage or environment problem: bad argument, export folder missing, warehouse held by another run
   3  loaded, but a file was refused or rows were quarantined
-  4  no usable input: nothing ingest recognises in the drop, or every file refused"""
+  4  no usable input: nothing ingest recognises in the drop, or every file refused
+  130  interrupted (Ctrl-C)"""
 
 # Every ingest step and the dbt step fail with a message starting with this when the drop holds
 # nothing usable, so a run started from the UI stops like the CLI does.

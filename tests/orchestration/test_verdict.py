@@ -284,3 +284,16 @@ def test_on_a_terminal_the_phases_show_live_progress_in_colour(tmp_path, monkeyp
     assert "ingest: file" in shown and "1/1" in shown  # the bar: ingest file n of N
     assert "\x1b[31m" in shown  # the failed phase in red
     assert "\x1b[1m  result     exit 4: no usable input (every file refused: 1 of 1); nothing published" in shown
+
+
+def test_ctrl_c_is_one_line_and_exit_130(monkeypatch, capsys):
+    from orchestration import cli
+
+    def interrupted(args):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(cli, "cmd_run", interrupted)
+    assert cli.main(["run", "--exports", "anywhere"]) == ExitCode.INTERRUPTED == 130
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err == ["interrupted: smarketing run was stopped; the published marts are the last complete publish "
+                   "(marts.publish_log) and the next run recovers on its own"]
