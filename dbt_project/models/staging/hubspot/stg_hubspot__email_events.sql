@@ -20,7 +20,8 @@ renamed as (
         email_campaign as email_campaign_name,
         upper(trim(event_type)) as email_event_type,
         occurred_at as occurred_at,
-        url as url
+        url as url,
+        _file_order
     from versions
 
 )

@@ -20,7 +20,8 @@ renamed as (
         {{ normalise_email('email') }} as email,
         form_name as form_name,
         page_url as page_url,
-        submitted_at as submitted_at
+        submitted_at as submitted_at,
+        _file_order
     from versions
 
 )

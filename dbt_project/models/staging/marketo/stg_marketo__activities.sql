@@ -48,7 +48,8 @@ renamed as (
         {{ numeric_id('campaignId') }} as campaign_id,
         {{ numeric_id('primaryAttributeValueId') }} as primary_attribute_value_id,
         primaryAttributeValue as primary_attribute_value,
-        attributes as attributes
+        attributes as attributes,
+        _file_order
     from versions
 
 )
