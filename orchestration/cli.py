@@ -42,11 +42,11 @@ def cmd_generate(args: argparse.Namespace) -> int:
     return 0
 
 
-def _run(exports: Path, warehouse: Path, *, ingest_only: bool = False) -> int:
+def _run(exports: Path, warehouse: Path, *, ingest_only: bool = False, full_refresh: bool = False) -> int:
     from orchestration.pipeline import funnel_summary, run_pipeline
 
     started = time.perf_counter()
-    outcome = run_pipeline(exports, warehouse, ingest_only=ingest_only)
+    outcome = run_pipeline(exports, warehouse, ingest_only=ingest_only, full_refresh=full_refresh)
     for line in outcome.ingest_lines:
         print(line)
     for note in outcome.notes:
@@ -64,7 +64,7 @@ def _run(exports: Path, warehouse: Path, *, ingest_only: bool = False) -> int:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    return _run(*_paths(args))
+    return _run(*_paths(args), full_refresh=args.full_refresh)
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
@@ -143,6 +143,8 @@ def build_parser() -> argparse.ArgumentParser:
     run = sub.add_parser("run", help="ingest an export drop, build every model, run every quality gate")
     run.add_argument("--exports", help=f"export drop folder (default ${settings.EXPORTS_ENV} or ./exports)")
     add_warehouse(run)
+    run.add_argument("--full-refresh", action="store_true",
+                     help="rebuild every model from all loaded rows, incremental ones included (after a code change)")
     run.set_defaults(func=cmd_run)
 
     ingest = sub.add_parser("ingest", help="only load an export drop into the raw tables")

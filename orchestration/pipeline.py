@@ -32,7 +32,8 @@ def _instance() -> dg.DagsterInstance:
 
 
 def run_pipeline(
-    exports: Path, warehouse: Path, *, ingest_only: bool = False, log_level: str = "WARNING"
+    exports: Path, warehouse: Path, *, ingest_only: bool = False, log_level: str = "WARNING",
+    full_refresh: bool = False,
 ) -> PipelineOutcome:
     """Ingest the drop at ``exports`` into ``warehouse`` and (unless ingest_only) build every model.
 
@@ -68,7 +69,7 @@ def run_pipeline(
             instance=instance,
             raise_on_error=False,
             asset_selection=selection,
-            run_config={"loggers": {"console": {"config": {"log_level": log_level}}}},
+            run_config=pipeline_run_config(log_level, full_refresh=full_refresh and not ingest_only),
         )
 
     outcome = PipelineOutcome(success=result.success, warehouse=warehouse_file)
@@ -88,6 +89,14 @@ def run_pipeline(
     if outcome.warehouse.exists():
         outcome.ingest_lines = ingest_report_lines(outcome.warehouse, load_id=result.run_id)
     return outcome
+
+
+def pipeline_run_config(log_level: str, *, full_refresh: bool = False) -> dict:
+    """The pipeline job's run config: console log level, and dbt's full refresh when asked for."""
+    config: dict = {"loggers": {"console": {"config": {"log_level": log_level}}}}
+    if full_refresh:
+        config["ops"] = {"smarketing_dbt_assets": {"config": {"full_refresh": True}}}
+    return config
 
 
 def ingest_report_lines(warehouse: Path, load_id: str) -> list[str]:

@@ -9,6 +9,7 @@ from typing import Any
 
 import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, dbt_assets
+from pydantic import Field
 
 from orchestration.dbt_cli import WarehouseDbtCliResource, dbt_cli_resource
 from orchestration.dbt_project import dbt_build_args, dbt_project, prepared_manifest
@@ -34,6 +35,11 @@ class SmarketingDbtTranslator(DagsterDbtTranslator):
 translator = SmarketingDbtTranslator(settings=DagsterDbtTranslatorSettings(enable_asset_checks=True))
 
 
+class DbtBuildConfig(dg.Config):
+    full_refresh: bool = Field(
+        default=False, description="rebuild the incremental models from every raw row (dbt --full-refresh)")
+
+
 @dbt_assets(
     manifest=prepared_manifest(),
     project=dbt_project(),
@@ -41,9 +47,11 @@ translator = SmarketingDbtTranslator(settings=DagsterDbtTranslatorSettings(enabl
     pool=WAREHOUSE_POOL,
 )
 def smarketing_dbt_assets(
-    context: dg.AssetExecutionContext, dbt: WarehouseDbtCliResource, warehouse: WarehouseResource
+    context: dg.AssetExecutionContext, dbt: WarehouseDbtCliResource, warehouse: WarehouseResource,
+    config: DbtBuildConfig,
 ) -> Iterator[Any]:
-    invocation = dbt.cli_for_warehouse(warehouse.resolved_path(), dbt_build_args(), context=context)
+    args = dbt_build_args(full_refresh=config.full_refresh)
+    invocation = dbt.cli_for_warehouse(warehouse.resolved_path(), args, context=context)
     warm_up_quality_gates()
     yield from invocation.stream()
 
