@@ -1,5 +1,6 @@
 """Daily runs: a warehouse updated run after run by incremental models holds exactly what a
-`--full-refresh` build of the same raw tables holds, every intermediate and mart table row for row.
+`--full-refresh` build of the same raw tables holds: every staging, intermediate and mart table,
+row for row.
 
 The demo company's drop arrives over days into one export folder, each run loading what is new
 (the loader skips files it already loaded) and building on the previous run's tables:
@@ -40,7 +41,7 @@ from ingest.loader import load_drop  # noqa: E402
 PEOPLE, SEED = 250, 11
 PINNED = {"funnel_definitions_as_of": "2026-11-01", "reporting_as_of": "2026-11-01",
           "lead_sla_as_of": "2026-11-01 00:00:00"}
-COMPARED_SCHEMAS = ("intermediate", "marts_audit")
+COMPARED_SCHEMAS = ("staging", "intermediate", "marts_audit")
 EMAIL_EVENTS = "hubspot-marketing-email-events"
 FORM_SUBMISSIONS = "hubspot-form-submissions"
 
