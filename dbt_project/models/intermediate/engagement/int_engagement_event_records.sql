@@ -38,7 +38,8 @@
     from {{ classifications }}
 {%- endset -%}
 {%- set ns = namespace(fingerprint='', after_file_order=none) -%}
-{%- if execute -%}
+{#- Compiling without a build (dbt docs generate on a new warehouse) finds no classifications. -#}
+{%- if execute and load_relation(classifications) is not none -%}
     {%- set ns.fingerprint = run_query(fingerprint_sql).columns[0].values()[0] -%}
     {%- if is_incremental() -%}
         {%- set recorded = run_query(
