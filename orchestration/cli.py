@@ -42,7 +42,8 @@ def cmd_generate(args: argparse.Namespace) -> int:
     return 0
 
 
-def _run(exports: Path, warehouse: Path, *, ingest_only: bool = False, verbose: bool = False) -> int:
+def _run(exports: Path, warehouse: Path, *, ingest_only: bool = False, verbose: bool = False,
+         full_refresh: bool = False) -> int:
     """Run the pipeline with live progress and end with one verdict: the summary block and its exit code."""
     from orchestration.pipeline import PipelineOutcome, funnel_summary, run_pipeline
     from orchestration.progress import RunProgress
@@ -55,7 +56,7 @@ def _run(exports: Path, warehouse: Path, *, ingest_only: bool = False, verbose: 
     try:
         with progress:
             outcome = run_pipeline(exports, warehouse, ingest_only=ingest_only, record_in=recorded_instance(),
-                                   progress=progress, dbt_log=verbose)
+                                   progress=progress, dbt_log=verbose, full_refresh=full_refresh)
     except Exception as exc:  # an environment problem is one line; anything else is a bug: show it
         problem = environment_problem(type(exc).__name__, str(exc))
         if problem is None:
@@ -91,7 +92,7 @@ def _run(exports: Path, warehouse: Path, *, ingest_only: bool = False, verbose: 
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    return _run(*_paths(args), verbose=args.verbose)
+    return _run(*_paths(args), verbose=args.verbose, full_refresh=args.full_refresh)
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
@@ -228,6 +229,8 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--exports", help=f"export drop folder (default ${settings.EXPORTS_ENV} or ./exports)")
     add_warehouse(run)
     add_run_options(run)
+    run.add_argument("--full-refresh", action="store_true",
+                     help="rebuild every model from all loaded rows, incremental ones included (after a code change)")
     run.set_defaults(func=cmd_run)
 
     ingest = sub.add_parser("ingest", help="only load an export drop into the raw tables",

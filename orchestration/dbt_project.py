@@ -48,13 +48,15 @@ def funnel_vars() -> str:
     return dbt_vars(load_definitions())
 
 
-def dbt_build_args() -> list[str]:
+def dbt_build_args(*, full_refresh: bool = False) -> list[str]:
     """``dbt build`` with the governed definitions passed as the ``funnel_definitions`` variable.
 
     Unit tests check the SQL logic on fixed fixtures, not the data; they run in the test suite
-    (tests/dbt), not in every pipeline run.
+    (tests/dbt), not in every pipeline run. ``full_refresh`` rebuilds the incremental models from
+    every raw row instead of adding what was loaded since the previous run.
     """
-    return ["build", "--vars", funnel_vars(), "--exclude-resource-type", "unit_test"]
+    args = ["build", "--vars", funnel_vars(), "--exclude-resource-type", "unit_test"]
+    return args + ["--full-refresh"] if full_refresh else args
 
 
 def dbt_parse_args() -> list[str]:

@@ -246,6 +246,7 @@ def run_pipeline(
     dbt_log: bool = True,
     tags: dict[str, str] | None = None,
     record_in: dg.DagsterInstance | None = None,
+    full_refresh: bool = False,
 ) -> PipelineOutcome:
     """Ingest the drop at ``exports`` into ``warehouse`` and (unless ingest_only) build every model.
 
@@ -270,7 +271,8 @@ def run_pipeline(
     # One run at a time per warehouse: a second one raises WarehouseBusy here, before any work.
     with run_lock.hold(warehouse_file):
         return _run_locked(exports_root, warehouse_file, ingest_only=ingest_only, log_level=log_level,
-                           instance=instance, progress=progress, dbt_log=dbt_log, tags=tags, record_in=record_in)
+                           instance=instance, progress=progress, dbt_log=dbt_log, tags=tags, record_in=record_in,
+                           full_refresh=full_refresh and not ingest_only)
 
 
 def _run_locked(
@@ -284,6 +286,7 @@ def _run_locked(
     dbt_log: bool,
     tags: dict[str, str] | None,
     record_in: dg.DagsterInstance | None,
+    full_refresh: bool,
 ) -> PipelineOutcome:
     from ingest import loader
     from orchestration.dbt_project import prepare_dbt_project
@@ -331,7 +334,7 @@ def _run_locked(
                 instance=run_instance,
                 raise_on_error=False,
                 asset_selection=selection,
-                run_config={"loggers": loggers},
+                run_config=pipeline_run_config(loggers=loggers, full_refresh=full_refresh),
                 tags=run_tags,
             )
         finally:  # an interrupted run is recorded too, as far as it got
@@ -346,6 +349,16 @@ def _run_locked(
                               gates_expected=0 if ingest_only else len(steps.gate_checks))
     collect_outcome(outcome, result.all_events, steps)
     return outcome
+
+
+def pipeline_run_config(log_level: str = "WARNING", *, full_refresh: bool = False,
+                        loggers: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The pipeline job's run config: its loggers (default: the console at ``log_level``), and dbt's
+    full refresh when asked for."""
+    config: dict[str, Any] = {"loggers": loggers or {"console": {"config": {"log_level": log_level}}}}
+    if full_refresh:
+        config["ops"] = {"smarketing_dbt_assets": {"config": {"full_refresh": True}}}
+    return config
 
 
 def _record(source: dg.DagsterInstance, target: dg.DagsterInstance, run_id: str, steps: RunSteps,

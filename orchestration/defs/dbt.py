@@ -14,6 +14,7 @@ from typing import Any
 import dagster as dg
 import duckdb
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, dbt_assets
+from pydantic import Field
 
 from orchestration import run_lock
 from orchestration.dbt_cli import WarehouseDbtCliResource, dbt_cli_resource
@@ -42,6 +43,11 @@ class SmarketingDbtTranslator(DagsterDbtTranslator):
 translator = SmarketingDbtTranslator(settings=DagsterDbtTranslatorSettings(enable_asset_checks=True))
 
 
+class DbtBuildConfig(dg.Config):
+    full_refresh: bool = Field(
+        default=False, description="rebuild the incremental models from every raw row (dbt --full-refresh)")
+
+
 @dbt_assets(
     manifest=prepared_manifest(),
     project=dbt_project(),
@@ -49,7 +55,8 @@ translator = SmarketingDbtTranslator(settings=DagsterDbtTranslatorSettings(enabl
     pool=WAREHOUSE_POOL,
 )
 def smarketing_dbt_assets(
-    context: dg.AssetExecutionContext, dbt: WarehouseDbtCliResource, warehouse: WarehouseResource
+    context: dg.AssetExecutionContext, dbt: WarehouseDbtCliResource, warehouse: WarehouseResource,
+    config: DbtBuildConfig,
 ) -> Iterator[Any]:
     run_lock.set_phase(warehouse.published_path(), "dbt")
     refused = every_file_refused(warehouse, context.run.run_id)
@@ -57,7 +64,8 @@ def smarketing_dbt_assets(
         raise dg.Failure(description=refused)
     # dbt colours its log only for a terminal reader (piped, captured by the UI or --verbose into a file: plain).
     colours = [] if sys.stdout.isatty() else ["--no-use-colors"]
-    invocation = dbt.cli_for_warehouse(warehouse.working_path(), [*dbt_build_args(), *colours], context=context)
+    args = [*dbt_build_args(full_refresh=config.full_refresh), *colours]
+    invocation = dbt.cli_for_warehouse(warehouse.working_path(), args, context=context)
     run_lock.add_child(warehouse.published_path(), invocation.process.pid)  # stopped by the next run if this one is killed
     warm_up_quality_gates()
     if context.run.tags.get(DBT_LOG_TAG) == "quiet":

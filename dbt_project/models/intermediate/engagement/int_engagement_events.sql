@@ -1,28 +1,21 @@
 {#
-    Canonical engagement events (definitions/README.md, Engagement events): form submissions
-    classified by the first matching form-name pattern, HubSpot marketing email events by type,
-    Marketo activities by activity type id (form fills by their form name; a blank form name is
-    matched as ''). Source activity the definitions do not classify is not an engagement event.
-    An email event makes its recipient a person even when no record has that email.
+    Canonical engagement events (definitions/README.md, Engagement events): the classified event
+    records of int_engagement_event_records, each with its person. HubSpot form submissions by the
+    submitted email (a person even when no record has that email), else by the contact id (merged
+    contact ids included); HubSpot email events by the recipient email (a person even when no
+    record has that email); Marketo activities (form fills included) by the lead. Source activity
+    the definitions do not classify is not an engagement event.
+
+    The person is resolved here, on every run, from the identity links as they stand: a merge or a
+    new record that re-keys earlier events needs no reprocessing of the (incremental) records.
 #}
 
 with
 
-form_submissions as (
+event_records as (
 
-    select * from {{ ref('int_form_submissions_unified') }}
-
-),
-
-hubspot_email_events as (
-
-    select * from {{ ref('stg_hubspot__email_events') }}
-
-),
-
-marketo_activities as (
-
-    select * from {{ ref('stg_marketo__activities') }}
+    select * from {{ ref('int_engagement_event_records') }}
+    where event_type is not null
 
 ),
 
@@ -32,68 +25,56 @@ identity_links as (
 
 ),
 
-event_classifications as (
-
-    select * from {{ ref('int_definition_event_classifications') }}
-
-),
-
-form_event_types as (
+hubspot_contacts as (
 
     select
-        rule_order as pattern_order,
-        match_value as form_name_pattern,
-        event_type
-    from event_classifications
-    where rule_kind = 'form_name_pattern'
-
-),
-
-email_event_types as (
-
-    select
-        match_value as email_event_type,
-        event_type
-    from event_classifications
-    where rule_kind = 'hubspot_email_event_type'
-
-),
-
-marketo_activity_types as (
-
-    select
-        cast(match_value as {{ dbt.type_int() }}) as activity_type_id,
-        event_type
-    from event_classifications
-    where rule_kind = 'marketo_activity_type_id'
-
-),
-
-form_matches as (
-
-    select
-        form_submissions.source_system,
-        form_submissions.source_object,
-        form_submissions.source_record_id,
-        form_submissions.person_key,
-        form_submissions.email,
-        form_event_types.event_type,
-        form_submissions.submitted_at as occurred_at,
-        form_submissions.form_name,
-        row_number() over (
-            partition by form_submissions.source_system, form_submissions.source_record_id
-            order by form_event_types.pattern_order
-        ) as match_rank
-    from form_submissions
-    inner join form_event_types
-        on lower(coalesce(form_submissions.form_name, '')) like lower(form_event_types.form_name_pattern)
-
-),
-
-form_events as (
-
-    select
+        source_record_id as contact_id,
         person_key,
+        email
+    from identity_links
+    where source_system = 'hubspot'
+        and source_object = 'contact'
+
+),
+
+marketo_leads as (
+
+    select
+        source_record_id as lead_id,
+        person_key,
+        email
+    from identity_links
+    where source_system = 'marketo'
+        and source_object = 'lead'
+
+),
+
+form_submission_events as (
+
+    select
+        coalesce(
+            {{ email_person_key('event_records.email') }},
+            contacts.person_key
+        ) as person_key,
+        case when event_records.email is not null then event_records.email else contacts.email end as email,
+        event_records.event_type,
+        event_records.occurred_at,
+        event_records.source_system,
+        event_records.source_object,
+        event_records.source_record_id,
+        event_records.form_name
+    from event_records
+    left join hubspot_contacts as contacts
+        on contacts.contact_id = event_records.person_record_id
+    where event_records.source_system = 'hubspot'
+        and event_records.source_object = 'form_submission'
+
+),
+
+email_events as (
+
+    select
+        {{ email_person_key('email') }} as person_key,
         email,
         event_type,
         occurred_at,
@@ -101,26 +82,10 @@ form_events as (
         source_object,
         source_record_id,
         form_name
-    from form_matches
-    where match_rank = 1
-
-),
-
-email_events as (
-
-    select
-        {{ email_person_key('hubspot_email_events.recipient_email') }} as person_key,
-        hubspot_email_events.recipient_email as email,
-        email_event_types.event_type,
-        hubspot_email_events.occurred_at,
-        'hubspot' as source_system,
-        'email_event' as source_object,
-        hubspot_email_events.email_event_id as source_record_id,
-        cast(null as {{ dbt.type_string() }}) as form_name
-    from hubspot_email_events
-    inner join email_event_types
-        on hubspot_email_events.email_event_type = email_event_types.email_event_type
-    where hubspot_email_events.recipient_email is not null
+    from event_records
+    where source_system = 'hubspot'
+        and source_object = 'email_event'
+        and email is not null
 
 ),
 
@@ -129,26 +94,24 @@ marketo_events as (
     select
         leads.person_key,
         leads.email,
-        marketo_activity_types.event_type,
-        marketo_activities.occurred_at,
-        'marketo' as source_system,
-        'activity' as source_object,
-        marketo_activities.activity_id as source_record_id,
-        cast(null as {{ dbt.type_string() }}) as form_name
-    from marketo_activities
-    inner join marketo_activity_types
-        on marketo_activities.activity_type_id = marketo_activity_types.activity_type_id
-    inner join identity_links as leads
-        on leads.source_system = 'marketo'
-        and leads.source_object = 'lead'
-        and leads.source_record_id = marketo_activities.lead_id
-    where not marketo_activities.is_form_fill_out
+        event_records.event_type,
+        event_records.occurred_at,
+        event_records.source_system,
+        event_records.source_object,
+        event_records.source_record_id,
+        event_records.form_name
+    from event_records
+    inner join marketo_leads as leads
+        on leads.lead_id = event_records.person_record_id
+    where event_records.source_system = 'marketo'
+        and event_records.source_object = 'activity'
 
 ),
 
 final as (
 
-    select * from form_events
+    select * from form_submission_events
+    where person_key is not null
 
     union all
 

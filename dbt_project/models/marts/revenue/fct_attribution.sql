@@ -19,6 +19,10 @@
     eligible touch and model, which grows with touches times opportunities of an account); the
     touch's descriptive columns are joined once at the end, instead of being carried through
     every window.
+
+    The per-opportunity totals are summed as decimals: a sum of doubles depends on the order the
+    rows arrive in (0.8 or 0.7999999999999998), and the mart must not change with the physical
+    order of its inputs (an incremental run and a full refresh store rows in different orders).
 #}
 
 with
@@ -75,7 +79,7 @@ other_shares as (
 
     select
         *,
-        sum(case when is_other_touch then decay_factor else 0 end) over (
+        sum(case when is_other_touch then cast(decay_factor as decimal(38, 18)) else 0 end) over (
             partition by attribution_model, opportunity_source_system, opportunity_id
         ) as others_decay_total
     from touch_credits
@@ -99,7 +103,7 @@ credited_touches as (
 
     select
         *,
-        raw_credit / sum(raw_credit) over (
+        raw_credit / sum(cast(raw_credit as decimal(38, 18))) over (
             partition by attribution_model, opportunity_source_system, opportunity_id
         ) as weight
     from raw_credits
