@@ -4,7 +4,8 @@
     submitted email (a person even when no record has that email), else by the contact id (merged
     contact ids included); HubSpot email events by the recipient email (a person even when no
     record has that email); Marketo activities (form fills included) by the lead. Source activity
-    the definitions do not classify is not an engagement event.
+    the definitions do not classify is not an engagement event. A form submission's person is
+    int_form_submissions_unified's (the one place that rule lives).
 
     The person is resolved here, on every run, from the identity links as they stand: a merge or a
     new record that re-keys earlier events needs no reprocessing of the (incremental) records.
@@ -25,15 +26,9 @@ identity_links as (
 
 ),
 
-hubspot_contacts as (
+form_submissions as (
 
-    select
-        source_record_id as contact_id,
-        person_key,
-        email
-    from identity_links
-    where source_system = 'hubspot'
-        and source_object = 'contact'
+    select * from {{ ref('int_form_submissions_unified') }}
 
 ),
 
@@ -52,11 +47,8 @@ marketo_leads as (
 form_submission_events as (
 
     select
-        coalesce(
-            {{ email_person_key('event_records.email') }},
-            contacts.person_key
-        ) as person_key,
-        case when event_records.email is not null then event_records.email else contacts.email end as email,
+        submissions.person_key,
+        submissions.email,
         event_records.event_type,
         event_records.occurred_at,
         event_records.source_system,
@@ -64,8 +56,10 @@ form_submission_events as (
         event_records.source_record_id,
         event_records.form_name
     from event_records
-    left join hubspot_contacts as contacts
-        on contacts.contact_id = event_records.person_record_id
+    inner join form_submissions as submissions
+        on submissions.source_system = event_records.source_system
+        and submissions.source_object = event_records.source_object
+        and submissions.source_record_id = event_records.source_record_id
     where event_records.source_system = 'hubspot'
         and event_records.source_object = 'form_submission'
 
