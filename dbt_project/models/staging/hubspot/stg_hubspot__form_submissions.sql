@@ -1,9 +1,5 @@
-{#
-    Incremental (one row per form_submission_id, replaced by key): a run re-ranks only the versions of the
-    records a file loaded after the latest `_file_order` the table holds delivered: every version
-    of those records, so the version in force is picked as in a full build. Only for a contract
-    without a deleted column: a record whose latest version is deleted would stay in the table.
-#}
+{# Incremental: one row per form_submission_id, rebuilt for the records new files delivered (macro
+   rows_of_records_delivered_since_last_build). #}
 
 {{
     config(
@@ -14,20 +10,11 @@
     )
 }}
 
-{%- set loaded_after = smarketing.incremental_high_water_mark('_file_order') %}
-
 with
 
 source as (
 
-    select * from {{ source('hubspot', 'form_submissions') }}
-    {%- if loaded_after is not none %}
-    where conversion_id in (
-        select conversion_id
-        from {{ source('hubspot', 'form_submissions') }}
-        where _file_order > {{ loaded_after }}
-    )
-    {%- endif %}
+    {{ smarketing.rows_of_records_delivered_since_last_build(source('hubspot', 'form_submissions')) }}
 
 ),
 

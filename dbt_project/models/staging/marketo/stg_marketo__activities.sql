@@ -1,9 +1,5 @@
-{#
-    Incremental (one row per activity_id, replaced by key): a run re-ranks only the versions of the
-    records a file loaded after the latest `_file_order` the table holds delivered: every version
-    of those records, so the version in force is picked as in a full build. Only for a contract
-    without a deleted column: a record whose latest version is deleted would stay in the table.
-#}
+{# Incremental: one row per activity_id, rebuilt for the records new files delivered (macro
+   rows_of_records_delivered_since_last_build). #}
 
 {{
     config(
@@ -14,8 +10,6 @@
     )
 }}
 
-{%- set loaded_after = smarketing.incremental_high_water_mark('_file_order') %}
-
 {#- "Merge IDs" of a Merge Leads activity: a JSON array of lead ids ([1234] or [1234,5678]),
     spelled "Merge Ids" by some instances. -#}
 {%- set merge_ids_json = "coalesce(" ~ smarketing.json_text_field('attributes', 'Merge IDs') ~ ", "
@@ -25,14 +19,7 @@ with
 
 source as (
 
-    select * from {{ source('marketo', 'activities') }}
-    {%- if loaded_after is not none %}
-    where marketoGUID in (
-        select marketoGUID
-        from {{ source('marketo', 'activities') }}
-        where _file_order > {{ loaded_after }}
-    )
-    {%- endif %}
+    {{ smarketing.rows_of_records_delivered_since_last_build(source('marketo', 'activities')) }}
 
 ),
 
