@@ -26,6 +26,7 @@ from orchestration import settings
 from orchestration.cli import demo_company_inputs
 from orchestration.funnel_definitions import FUNNEL_STAGES
 from orchestration.pipeline import run_pipeline
+from orchestration.publish import current_publish_id
 from orchestration.verdict import summary_lines
 from warehouse_fingerprint import fingerprint
 
@@ -478,7 +479,7 @@ def test_a_piped_run_prints_one_line_per_phase_the_funnel_and_one_verdict(cli_sm
         f"  rows       {rows} loaded, 0 quarantined",
         f"  dbt tests  {dbt_tests} passed, 0 failed",
         "  gates      4 passed, 0 failed",
-        f"  published  yes: schema marts in {warehouse}",
+        f"  published  yes: schema marts in {warehouse} (publish {current_publish_id(warehouse)})",
         "  result     exit 0: published",
     ]
     assert re.fullmatch(r"  took       \d+\.\d+s", summary[-1])
@@ -514,7 +515,7 @@ def test_a_refused_file_and_quarantined_opportunities_publish_but_exit_3(publish
         for row in won:
             writer.writerow({**row, "Amount": "n/a", "LastModifiedDate": "2026-11-25T10:00:00.000Z"})
     (incremental / "Lead.csv").write_text("Id,FirstName\n00Q5g0000ZZZZZZAAA,Ada\n", encoding="utf-8")
-    with duckdb.connect(str(warehouse), read_only=True) as con:
+    with duckdb.connect(str(settings.working_path(warehouse)), read_only=True) as con:
         already_loaded = con.execute("select count(*) from ingest.load_ledger where status = 'loaded'").fetchall()[0][0]
 
     # A BI tool opens the file right after the publish: reading the funnel back fails; the verdict stands.
@@ -540,7 +541,7 @@ def test_a_refused_file_and_quarantined_opportunities_publish_but_exit_3(publish
     assert summary[1:3] == [f"  files      1 loaded, {already_loaded} skipped, 1 refused",
                             "  rows       0 loaded, 2 quarantined"]
     assert summary[4:7] == ["  gates      4 passed, 0 failed",
-                            f"  published  yes: schema marts in {warehouse}",
+                            f"  published  yes: schema marts in {warehouse} (publish {current_publish_id(warehouse)})",
                             "  result     exit 3: published, but 1 file refused and 2 rows quarantined"]
 
 
