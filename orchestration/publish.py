@@ -227,8 +227,20 @@ def _detach_quietly(con: duckdb.DuckDBPyConnection, catalog: str) -> None:
         pass
 
 
+def wal_of(path: Path) -> Path:
+    """DuckDB's write-ahead log beside the database file ``path``."""
+    return path.with_name(path.name + ".wal")
+
+
+def copy_database(source: Path, target: Path) -> None:
+    """Copy the DuckDB file ``source`` to ``target``, with its write-ahead log when it has one."""
+    shutil.copyfile(source, target)
+    if wal_of(source).exists():
+        shutil.copyfile(wal_of(source), wal_of(target))
+
+
 def _remove_file_and_wal(path: Path) -> None:
-    for candidate in (path, path.with_name(path.name + ".wal")):
+    for candidate in (path, wal_of(path)):
         candidate.unlink(missing_ok=True)
 
 
@@ -260,7 +272,7 @@ def put_in_place(source: Path, published: Path) -> None:
     os.link(source, swap)
     # A published file never has a write-ahead log; one left beside it (by a warehouse written in
     # place before publishes existed) would be replayed onto the new file.
-    published.with_name(published.name + ".wal").unlink(missing_ok=True)
+    wal_of(published).unlink(missing_ok=True)
     os.replace(swap, published)
     _fsync(published.parent)
 
@@ -371,11 +383,9 @@ def adopt_pre_serving_warehouse(published: Path) -> bool:
         return False
     working.parent.mkdir(parents=True, exist_ok=True)
     partial = working.with_name(working.name + PARTIAL_SUFFIX)
-    shutil.copyfile(published, partial)
-    wal = published.with_name(published.name + ".wal")
-    if wal.exists():
-        shutil.copyfile(wal, partial.with_name(partial.name + ".wal"))
-        os.replace(partial.with_name(partial.name + ".wal"), working.with_name(working.name + ".wal"))
+    copy_database(published, partial)
+    if wal_of(partial).exists():
+        os.replace(wal_of(partial), wal_of(working))
     os.replace(partial, working)
     return True
 

@@ -19,7 +19,6 @@ import datetime as dt
 import hashlib
 import json
 import os
-import shutil
 import subprocess
 import tempfile
 import uuid
@@ -34,7 +33,7 @@ from ingest.contracts import sql_string
 from orchestration import run_lock, settings
 from orchestration.dbt_project import dbt_executable
 from orchestration.funnel_definitions import DBT_VAR, load_definitions, version_in_force
-from orchestration.publish import SCRATCH_PREFIX, audited_relation
+from orchestration.publish import SCRATCH_PREFIX, audited_relation, copy_database
 
 FUNNEL_MART = "fct_funnel"
 FUNNEL_RELATION = f"marts.{FUNNEL_MART}"
@@ -184,10 +183,7 @@ def _copy_built_warehouse(warehouse: Path, scratch: Path) -> str:
     if not working.is_file():
         raise WhatIfError(f"the working file {working} of the warehouse {warehouse} is missing: run "
                           "`smarketing run --exports <drop>` first")
-    shutil.copyfile(working, scratch)
-    wal = working.with_name(working.name + ".wal")
-    if wal.exists():
-        shutil.copyfile(wal, scratch.with_name(scratch.name + ".wal"))
+    copy_database(working, scratch)
     return ", ".join(str(v) for v in versions) or "(empty funnel)"
 
 
