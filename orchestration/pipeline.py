@@ -383,15 +383,6 @@ def _record(source: dg.DagsterInstance, target: dg.DagsterInstance, run_id: str,
         progress.line("record", text, time.perf_counter() - started)
 
 
-def ingest_report_lines(warehouse: Path, load_id: str) -> list[str]:
-    """The ledger of one load as report lines, from the working file beside the published ``warehouse``
-    (BI tools never open it, so reading it cannot collide with them; runs report from their events)."""
-    from ingest import loader
-
-    with duckdb.connect(str(settings.working_path(warehouse)), read_only=True) as con:
-        return loader.ledger_lines(con, load_id)
-
-
 def funnel_summary(warehouse: Path) -> str:
     """A short table of people per governed stage, opportunities and won revenue."""
     from orchestration.funnel_definitions import FUNNEL_STAGES, load_definitions
