@@ -57,20 +57,16 @@ def _raw_spec(contract: Contract) -> dg.AssetSpec:
     )
 
 
-def file_result_lines(results: list[loader.FileResult]) -> list[str]:
-    """One line per file, as the CLI prints it and the Dagster UI shows it."""
-    return [loader.describe_result(result) for result in results]
-
-
-def file_metadata(result: loader.FileResult) -> dict[str, str | int]:
-    """What one file's observation carries; orchestration/pipeline.py reads it back into the run's verdict."""
+def file_metadata(result: loader.FileResult, line: str) -> dict[str, str | int]:
+    """What one file's observation carries (``line``: the file's report line, as the CLI prints it and
+    the Dagster UI shows it); orchestration/pipeline.py reads it back into the run's verdict."""
     return {
         "file": result.file,
         "status": result.status,
         "rows_read": result.rows_read,
         "rows_loaded": result.rows_loaded,
         "rows_quarantined": result.rows_quarantined,
-        "report": loader.describe_result(result),
+        "report": line,
     }
 
 
@@ -116,14 +112,15 @@ def _build_source_assets(source: str) -> dg.AssetsDefinition:
                 if raw_key(contract) not in context.selected_asset_keys:
                     continue
                 files = plan.files_for(contract)
-                results = []
+                results, lines = [], []
                 for path in files:  # file by file, so progress is reported as each one is loaded
                     (result,) = loader.load_files(con, contract, [path], exports_root, context.run.run_id)
-                    results.append(result)
                     line = loader.describe_result(result)
+                    results.append(result)
+                    lines.append(line)
                     (context.log.warning if result.status == "refused" else context.log.info)(line)
-                    context.log_event(dg.AssetObservation(asset_key=raw_key(contract), metadata=file_metadata(result)))
-                lines = file_result_lines(results)
+                    context.log_event(dg.AssetObservation(asset_key=raw_key(contract),
+                                                          metadata=file_metadata(result, line)))
                 table_rows = con.execute(
                     f"select count(*) from {contract.schema}.{contract.table}"  # names from contracts
                 ).fetchall()[0][0]
