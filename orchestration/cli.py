@@ -70,7 +70,7 @@ def _run(exports: Path, warehouse: Path, *, ingest_only: bool = False, verbose: 
     elif code is ExitCode.NOT_PUBLISHED and outcome.failures:
         print("\nThe run was stopped; nothing downstream of the failure was published:", file=sys.stderr)
         for failure in outcome.failures:
-            print(f"  - {failure}", file=sys.stderr)
+            print("  - " + failure.replace("\n", "\n    "), file=sys.stderr)
     notes = []
     if outcome.published:
         notes += [f"after the publish: {failure}" for failure in outcome.failures]

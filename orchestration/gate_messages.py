@@ -25,7 +25,9 @@ def listed(items: Sequence[str], total: int | None = None, separator: str = ", "
     total = len(items) if total is None else total
     shown = list(items)[:MAX_LISTED]
     more = total - len(shown)
-    return separator.join(shown) + (f" and {more:,} more" if more > 0 else "")
+    # "a, b and 3 more"; with a separator other than a comma, "a; b; and 3 more".
+    joiner = " " if separator == ", " else separator
+    return separator.join(shown) + (f"{joiner}and {more:,} more" if more > 0 and shown else "")
 
 
 def gate_message(headline: str, problems: Sequence[str], fixes: Sequence[str]) -> str:

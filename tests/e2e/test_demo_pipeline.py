@@ -580,13 +580,17 @@ def test_a_missing_fx_rate_blocks_the_run_and_the_published_marts_stay_unchanged
     # One verdict: not published, exit 1, the gate named.
     assert outcome.exit_code == 1 and not outcome.published
     summary = summary_lines(outcome)
+    # Two lines: what is missing (the currency, how many deals, the deal by id) and the fix.
+    problem, fix = message.split("\n")
     assert summary[4:] == ["  gates      3 passed, 1 failed",
                            f"  published  no: the marts in {warehouse} stay as they were",
-                           f"  result     exit 1: not published: {message}"]
-    assert message.startswith("quality gate marts_audit/fct_opportunities:won_revenue_reconciles_to_crm failed")
-    # Only the currency without a rate is named, with the won deal that could not be converted.
-    assert "GBP: mart " in message and "(1 vs 1 won deals, 1 without a reporting-currency amount)" in message
-    assert "EUR:" not in message and "USD:" not in message
+                           f"  result     exit 1: not published: {problem}"]
+    assert problem.startswith("quality gate marts_audit/fct_opportunities:won_revenue_reconciles_to_crm failed: "
+                              "won revenue does not reconcile: 1 won deals in GBP (")
+    assert f"GBP) have no rate to EUR on their close date (the first, deal {new_id}, closed " in problem
+    # Only the currency without a rate is named; the demo holds EUR and USD deals, so reporting in GBP is no fix.
+    assert fix.startswith("fix: add GBP rates against EUR from ") and "reporting.currency" not in fix
+    assert "EUR:" not in message and "USD" not in message
     # dbt wrote and audited the new numbers, but BI tools still see the last good marts.
     assert fingerprint(warehouse, schemas=("marts",)) == published
     with duckdb.connect(str(settings.working_path(warehouse)), read_only=True) as con:
