@@ -11,11 +11,13 @@ and the message says which metric is off, by how much, and for which rows.
 
 
 import datetime as dt
+import json
 from decimal import Decimal
 
 import pandas as pd
 
 from ingest.contracts import quote_ident, sql_string
+from ingest.source_settings import ANY_PIPELINE, DEAL_STAGE_OUTCOMES, SETTINGS_FILE
 from orchestration.funnel_definitions import load_definitions
 from orchestration.gate_messages import MAX_LISTED, gate_message, listed, missing_rate_fix
 from orchestration.gx_suites import GateOutcome, suite_passes
@@ -23,10 +25,13 @@ from orchestration.publish import audited_relation
 
 # The latest version of every CRM deal, without deleted ones: the staging relations, which apply
 # the product's one "latest version of a record" rule (dbt macro latest_versions), with their id column.
+# HubSpot deals through the one classification of their stages (open, won, lost), which the
+# deal stage gate below checks is complete.
 WON_DEAL_SOURCES = (
     ("staging.stg_salesforce__opportunities", "opportunity_id"),
-    ("staging.stg_hubspot__deals", "deal_id"),
+    ("intermediate.int_hubspot_deals_classified", "deal_id"),
 )
+HUBSPOT_DEALS_CLASSIFIED = WON_DEAL_SOURCES[1][0]
 
 
 def won_revenue_frame(con) -> pd.DataFrame:
@@ -118,9 +123,9 @@ def validate_won_revenue(frame: pd.DataFrame, reporting_currency: str | None = N
             f"{Decimal(r['mart_won_amount']):,.2f} in {r['mart_won_deals']:,} won deals vs CRM "
             f"{Decimal(r['raw_won_amount']):,.2f} in {r['raw_won_deals']:,} "
             f"(off by {off:+.2f}; e.g. deal {r['example_differing']})")
-        fixes.append(f"compare deal {r['example_differing']} in the CRM staging models "
-                     "(staging.stg_salesforce__opportunities, staging.stg_hubspot__deals) with "
-                     "fct_opportunities: a model lost, duplicated or changed it")
+        fixes.append(f"compare deal {r['example_differing']} in "
+                     f"{' and '.join(relation for relation, _ in WON_DEAL_SOURCES)} with fct_opportunities: "
+                     "a model lost, duplicated or changed it")
     missing = frame[unpriced & ~differs].to_dict(orient="records")
     if missing:
         for r in missing:
@@ -135,6 +140,60 @@ def validate_won_revenue(frame: pd.DataFrame, reporting_currency: str | None = N
                                       only_currency=frame.attrs.get("currencies") == currencies))
     summary = gate_message("won revenue does not reconcile", problems, fixes)
     return GateOutcome(passed=passed, summary=summary, failing_rows=rows, frame=frame)
+
+
+def deal_stages_frame(con, now: dt.datetime | None = None) -> pd.DataFrame:
+    """Per pipeline and stage nothing classifies (int_hubspot_deals_classified): the deals whose close
+    date has passed by ``now`` (UTC; default: the current time), an example and the first close date."""
+    now = now or dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+    sql = f"""
+        select pipeline, deal_stage,
+               count(*) as deals,
+               arg_min(deal_id, (close_at, deal_id)) as example_deal_id,
+               cast(cast(min(close_at) as date) as varchar) as first_close_date
+        from {HUBSPOT_DEALS_CLASSIFIED}
+        where not is_stage_classified and close_at < ?
+        group by pipeline, deal_stage
+        order by deals desc, pipeline nulls first, deal_stage
+    """
+    return con.execute(sql, [now]).df()
+
+
+def _yaml_key(value: str) -> str:
+    """A YAML double-quoted scalar (JSON's string syntax is valid YAML): export values are untrusted."""
+    return json.dumps(value, ensure_ascii=False)
+
+
+def validate_deal_stages(frame: pd.DataFrame) -> GateOutcome:
+    """GX suite: no deal whose close date has passed sits in a stage nothing classifies as open, won
+    or lost. The fix names the _source.yml lines that classify them."""
+    import great_expectations.expectations as gxe
+
+    passed = suite_passes(frame, "unclassified_deal_stages", "deal_stages_are_classified",
+                          [gxe.ExpectTableRowCountToEqual(value=0)])
+    rows = frame.to_dict(orient="records")
+    if passed:
+        return GateOutcome(True, "every HubSpot deal whose close date has passed is in a stage known to be open, "
+                                 "won or lost", rows, frame)
+
+    def pipeline_key(r: dict) -> str:
+        return ANY_PIPELINE if r["pipeline"] is None or pd.isna(r["pipeline"]) or not str(r["pipeline"]).strip() \
+            else str(r["pipeline"])
+
+    total = int(frame.deals.sum())
+    problems = [f"{pipeline_key(r)} / {r['deal_stage']}: {r['deals']:,} deals (e.g. deal {r['example_deal_id']}, "
+                f"closing {r['first_close_date']})" for r in rows]
+    by_pipeline: dict[str, list[str]] = {}
+    for r in rows[:MAX_LISTED]:
+        by_pipeline.setdefault(pipeline_key(r), []).append(
+            f"{_yaml_key(str(r['deal_stage']))}: {'|'.join(DEAL_STAGE_OUTCOMES)}")
+    lines = ", ".join(f"{_yaml_key(p)}: {{{', '.join(stages)}}}" for p, stages in by_pipeline.items())
+    more = f" (and {len(rows) - MAX_LISTED} more stages)" if len(rows) > MAX_LISTED else ""
+    fix = (f"say what each stage means in hubspot/{SETTINGS_FILE}, keeping one of "
+           f"{', '.join(DEAL_STAGE_OUTCOMES)} per stage: deal_stages: {{{lines}}}{more}")
+    headline = (f"deal stages are not classified: {total:,} HubSpot deals whose close date has passed are in "
+                f"{len(rows):,} stages that are neither a default pipeline stage nor in hubspot/{SETTINGS_FILE}")
+    return GateOutcome(False, gate_message(headline, problems, [fix]), rows, frame)
 
 
 def attribution_models_in_force(on: dt.date | None = None) -> list[str]:
