@@ -177,8 +177,9 @@ def validate_deal_stages(frame: pd.DataFrame) -> GateOutcome:
                                  "won or lost", rows, frame)
 
     def pipeline_key(r: dict) -> str:
-        return ANY_PIPELINE if r["pipeline"] is None or pd.isna(r["pipeline"]) or not str(r["pipeline"]).strip() \
-            else str(r["pipeline"])
+        """The deal's pipeline as _source.yml names it; a deal without one is matched by "*"."""
+        blank = r["pipeline"] is None or pd.isna(r["pipeline"]) or not str(r["pipeline"]).strip()
+        return ANY_PIPELINE if blank else str(r["pipeline"])
 
     total = int(frame.deals.sum())
     problems = [f"{pipeline_key(r)} / {r['deal_stage']}: {r['deals']:,} deals (e.g. deal {r['example_deal_id']}, "

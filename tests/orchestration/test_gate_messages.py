@@ -24,13 +24,14 @@ DEFINITIONS = "dbt_project/definitions/funnel_definitions.yml"
 
 @pytest.fixture
 def con(tmp_path):
-    """The staged CRM deals and spend inputs and the audited marts the gates read, all empty."""
+    """The CRM deals (Salesforce staged, HubSpot classified), spend inputs and audited marts the gates
+    read, all empty."""
     connection = duckdb.connect(str(tmp_path / "warehouse.duckdb"))
     connection.execute("create schema staging; create schema intermediate")
     connection.execute("create table staging.stg_salesforce__opportunities (opportunity_id varchar, "
                        "currency_code varchar, amount decimal(18, 2), is_won boolean)")
-    connection.execute("create table staging.stg_hubspot__deals (deal_id varchar, currency_code varchar, "
-                       "amount decimal(18, 2), is_won boolean)")
+    connection.execute("create table intermediate.int_hubspot_deals_classified (deal_id varchar, "
+                       "currency_code varchar, amount decimal(18, 2), is_won boolean)")
     for table in ("stg_spend__google_ads", "stg_spend__linkedin_ads", "stg_spend__meta_ads"):
         connection.execute(f"create table staging.{table} (campaign_id varchar, spend_date date, "
                            "currency_code varchar, cost decimal(18, 2))")
@@ -131,8 +132,8 @@ def test_a_won_deal_lost_between_staging_and_the_mart_is_named(con):
     assert outcome.summary.split("\n") == [
         "won revenue does not reconcile: EUR: fct_opportunities 1,000.00 in 1 won deals vs CRM 1,250.00 in 2 "
         "(off by -250.00; e.g. deal 0062)",
-        "fix: compare deal 0062 in the CRM staging models (staging.stg_salesforce__opportunities, "
-        "staging.stg_hubspot__deals) with fct_opportunities: a model lost, duplicated or changed it",
+        "fix: compare deal 0062 in staging.stg_salesforce__opportunities and "
+        "intermediate.int_hubspot_deals_classified with fct_opportunities: a model lost, duplicated or changed it",
     ]
 
 
