@@ -66,6 +66,7 @@ from ingest.formats import (
 )
 from ingest.headers import DELIMITER_NAMES, HeaderNotFound, HeaderRow, find_header, normalise
 from ingest.source_settings import (
+    ANY_PIPELINE,
     DEAL_STAGE_SOURCES,
     SETTINGS_FILE,
     SettingsError,
@@ -140,6 +141,7 @@ create table if not exists ingest.deal_stage_settings (
     pipeline varchar not null,
     stage varchar not null,
     outcome varchar not null,
+    is_any_pipeline boolean not null,
     settings_file varchar not null
 )"""
 
@@ -274,8 +276,8 @@ def record_deal_stage_settings(con: duckdb.DuckDBPyConnection, source: str, sett
     con.execute("delete from ingest.deal_stage_settings where source = ?", [source])
     rows = settings.deal_stages if settings else ()
     if rows:
-        con.executemany("insert into ingest.deal_stage_settings values (?, ?, ?, ?, ?)",
-                        [[source, pipeline, stage, outcome, f"{source}/{SETTINGS_FILE}"]
+        con.executemany("insert into ingest.deal_stage_settings values (?, ?, ?, ?, ?, ?)",
+                        [[source, pipeline, stage, outcome, pipeline == ANY_PIPELINE, f"{source}/{SETTINGS_FILE}"]
                          for pipeline, stage, outcome in rows])
 
 

@@ -18,6 +18,7 @@ the loader then refuses every file of that source with that message.
 
 from __future__ import annotations
 
+import csv
 import functools
 import os
 from dataclasses import dataclass
@@ -32,8 +33,8 @@ from ingest.contracts import contracts_for
 SETTINGS_FILE = "_source.yml"
 MAX_SETTINGS_BYTES = 64 * 1024
 KEYS = ("files", "timezone", "deal_stages")
-# What a deal stage means, as ``deal_stages`` values and the classification model (dbt) say it.
-DEAL_STAGE_OUTCOMES = ("open", "won", "lost")
+# What a deal stage can mean (open, won, lost): the dbt seed that the classification model reads.
+DEAL_STAGE_OUTCOMES_FILE = Path(__file__).resolve().parents[1] / "dbt_project" / "seeds" / "deal_stage_outcomes.csv"
 # The sources whose exports carry deal stages without saying whether the stage is won.
 DEAL_STAGE_SOURCES = ("hubspot",)
 # The ``deal_stages`` pipeline key that applies to every pipeline (a pipeline's own entry wins).
@@ -60,6 +61,13 @@ class SourceSettings:
             if fnmatch(path if "/" in pattern else name, pattern.lower()):
                 return obj, pattern
         return None
+
+
+@functools.cache
+def deal_stage_outcomes() -> tuple[str, ...]:
+    """The outcomes a deal stage can have, in the seed's order."""
+    with open(DEAL_STAGE_OUTCOMES_FILE, encoding="utf-8", newline="") as handle:
+        return tuple(row["outcome"] for row in csv.DictReader(handle))
 
 
 @functools.cache
@@ -153,7 +161,8 @@ def _deal_stages(source: str, value, where: str) -> tuple[tuple[str, str, str], 
         return ()
     if source not in DEAL_STAGE_SOURCES:
         raise SettingsError(f"{where}: deal_stages: only for {', '.join(DEAL_STAGE_SOURCES)} (Salesforce says IsWon)")
-    shape = "expected 'pipeline:' lines, each with 'stage: open', 'stage: won' or 'stage: lost' lines below"
+    outcomes = ", ".join(deal_stage_outcomes())
+    shape = f"expected 'pipeline:' lines, each with 'stage: outcome' lines below ({outcomes})"
     if not isinstance(value, dict):
         raise SettingsError(f"{where}: deal_stages: {shape}")
     mapping = []
@@ -165,9 +174,9 @@ def _deal_stages(source: str, value, where: str) -> tuple[tuple[str, str, str], 
         for stage, outcome in stages.items():
             if not isinstance(stage, (str, int)) or not str(stage).strip():
                 raise SettingsError(f"{where}: deal_stages: {str(pipeline)!r}: {stage!r}: expected a stage label or id")
-            if outcome not in DEAL_STAGE_OUTCOMES:
+            if outcome not in deal_stage_outcomes():
                 raise SettingsError(f"{where}: deal_stages: {str(pipeline)!r}: {str(stage)!r}: expected "
-                                    f"{', '.join(DEAL_STAGE_OUTCOMES)}, got {outcome!r}")
+                                    f"{outcomes}, got {outcome!r}")
             mapping.append((str(pipeline).strip(), str(stage).strip(), outcome))
     seen = set()
     for pipeline, stage, _ in mapping:

@@ -17,7 +17,7 @@ from decimal import Decimal
 import pandas as pd
 
 from ingest.contracts import quote_ident, sql_string
-from ingest.source_settings import ANY_PIPELINE, DEAL_STAGE_OUTCOMES, SETTINGS_FILE
+from ingest.source_settings import ANY_PIPELINE, SETTINGS_FILE, deal_stage_outcomes
 from orchestration.funnel_definitions import load_definitions
 from orchestration.gate_messages import MAX_LISTED, gate_message, listed, missing_rate_fix
 from orchestration.gx_suites import GateOutcome, suite_passes
@@ -187,11 +187,11 @@ def validate_deal_stages(frame: pd.DataFrame) -> GateOutcome:
     by_pipeline: dict[str, list[str]] = {}
     for r in rows[:MAX_LISTED]:
         by_pipeline.setdefault(pipeline_key(r), []).append(
-            f"{_yaml_key(str(r['deal_stage']))}: {'|'.join(DEAL_STAGE_OUTCOMES)}")
+            f"{_yaml_key(str(r['deal_stage']))}: {'|'.join(deal_stage_outcomes())}")
     lines = ", ".join(f"{_yaml_key(p)}: {{{', '.join(stages)}}}" for p, stages in by_pipeline.items())
     more = f" (and {len(rows) - MAX_LISTED} more stages)" if len(rows) > MAX_LISTED else ""
     fix = (f"say what each stage means in hubspot/{SETTINGS_FILE}, keeping one of "
-           f"{', '.join(DEAL_STAGE_OUTCOMES)} per stage: deal_stages: {{{lines}}}{more}")
+           f"{', '.join(deal_stage_outcomes())} per stage: deal_stages: {{{lines}}}{more}")
     headline = (f"deal stages are not classified: {total:,} HubSpot deals whose close date has passed are in "
                 f"{len(rows):,} stages that are neither a default pipeline stage nor in hubspot/{SETTINGS_FILE}")
     return GateOutcome(False, gate_message(headline, problems, [fix]), rows, frame)

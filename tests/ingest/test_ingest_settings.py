@@ -87,8 +87,8 @@ def test_a_mapping_wins_over_the_vendor_name(drop, write):
     ('deal_stages:\n  "Partner pipeline":\n    Signed: closed\n',
      "hubspot/_source.yml: deal_stages: 'Partner pipeline': 'Signed': expected open, won, lost, got 'closed'"),
     ("deal_stages:\n  - Signed\n",
-     "hubspot/_source.yml: deal_stages: expected 'pipeline:' lines, each with 'stage: open', 'stage: won' or "
-     "'stage: lost' lines below"),
+     "hubspot/_source.yml: deal_stages: expected 'pipeline:' lines, each with 'stage: outcome' lines below "
+     "(open, won, lost)"),
     ('deal_stages:\n  "*":\n    Signed: won\n    signed: lost\n',
      "hubspot/_source.yml: deal_stages: '*': 'signed' is listed twice (case is ignored)"),
     ("files:\n  a.csv: contacts\n b.csv: deals\n",
@@ -116,11 +116,11 @@ def test_deal_stages_reach_the_warehouse_and_a_changed_mapping_counts_without_ne
                                  '  "*":\n    Verbal yes: open\n')
     write("hubspot/hubspot-crm-exports-all-deals-2026-11-01.csv", DEALS)
     load_drop(con, drop)
-    assert con.execute("select source, pipeline, stage, outcome, settings_file from ingest.deal_stage_settings "
-                       "order by pipeline, stage").fetchall() == [
-        ("hubspot", "*", "Verbal yes", "open", "hubspot/_source.yml"),
-        ("hubspot", "Partner pipeline", "1234567", "lost", "hubspot/_source.yml"),
-        ("hubspot", "Partner pipeline", "Signed", "won", "hubspot/_source.yml"),
+    assert con.execute("select source, pipeline, stage, outcome, is_any_pipeline, settings_file "
+                       "from ingest.deal_stage_settings order by pipeline, stage").fetchall() == [
+        ("hubspot", "*", "Verbal yes", "open", True, "hubspot/_source.yml"),
+        ("hubspot", "Partner pipeline", "1234567", "lost", False, "hubspot/_source.yml"),
+        ("hubspot", "Partner pipeline", "Signed", "won", False, "hubspot/_source.yml"),
     ]
     # The export is already loaded: the next run skips it, and still reads the new mapping.
     write("hubspot/_source.yml", 'deal_stages:\n  "Partner pipeline":\n    Signed: lost\n')

@@ -1,8 +1,9 @@
 {#
-    Every HubSpot deal with what its stage means: open, won or lost (stage_outcome), the one place
-    the product decides whether a HubSpot deal is closed and won. In order, the first that knows:
+    Every HubSpot deal with what its stage means (seed deal_stage_outcomes: open, won or lost), the
+    one place the product decides whether a HubSpot deal is closed and won. In order, the first
+    that knows:
     1. HubSpot's own flags, when the export carries them (Is Closed Won, Is Closed);
-    2. the source's _source.yml `deal_stages` for the deal's pipeline, then for any pipeline ('*');
+    2. the source's _source.yml `deal_stages` for the deal's pipeline, then for any pipeline;
     3. the default pipeline's stages (seed hubspot_deal_stages), by internal id or by an English or
        Spanish label, in any pipeline.
     Pipeline and stage match case-insensitively on the trimmed value. A stage none of them knows
@@ -15,6 +16,12 @@ with
 deals as (
 
     select * from {{ ref('stg_hubspot__deals') }}
+
+),
+
+outcomes as (
+
+    select * from {{ ref('deal_stage_outcomes') }}
 
 ),
 
@@ -47,11 +54,10 @@ keyed as (
         deals.*,
         lower(trim(deals.pipeline)) as pipeline_key,
         lower(trim(deals.deal_stage)) as stage_key,
-        case
-            when deals.hubspot_is_closed_won then 'won'
-            when deals.hubspot_is_closed and not deals.hubspot_is_closed_won then 'lost'
-            when not deals.hubspot_is_closed then 'open'
-        end as outcome_in_hubspot
+        -- What HubSpot's flags say, null where they do not tell (no flags, or closed without Is Closed Won).
+        case when deals.hubspot_is_closed_won then true else deals.hubspot_is_closed end as is_closed_in_hubspot,
+        case when deals.hubspot_is_closed = false then false else deals.hubspot_is_closed_won end
+            as is_won_in_hubspot
     from deals
 
 ),
@@ -60,16 +66,21 @@ matched as (
 
     select
         keyed.*,
+        flagged.outcome as outcome_in_hubspot,
         pipeline_settings.stage_outcome as outcome_in_pipeline_settings,
         any_pipeline_settings.stage_outcome as outcome_in_any_pipeline_settings,
         default_stage_names.outcome as outcome_in_default_pipeline
     from keyed
+    left join outcomes as flagged
+        on flagged.is_closed = keyed.is_closed_in_hubspot
+        and flagged.is_won = keyed.is_won_in_hubspot
     left join stage_settings as pipeline_settings
         on pipeline_settings.pipeline_key = keyed.pipeline_key
         and pipeline_settings.stage_key = keyed.stage_key
+        and not pipeline_settings.is_any_pipeline
     left join stage_settings as any_pipeline_settings
-        on any_pipeline_settings.pipeline_key = '*'
-        and any_pipeline_settings.stage_key = keyed.stage_key
+        on any_pipeline_settings.stage_key = keyed.stage_key
+        and any_pipeline_settings.is_any_pipeline
     left join default_stage_names
         on default_stage_names.stage_key = keyed.stage_key
 
@@ -98,24 +109,26 @@ classified as (
 final as (
 
     select
-        deal_id,
-        deal_name,
-        pipeline,
-        deal_stage,
-        stage_outcome,
-        stage_classified_by,
-        stage_outcome is not null as is_stage_classified,
-        coalesce(stage_outcome in ('won', 'lost'), false) as is_closed,
-        coalesce(stage_outcome = 'won', false) as is_won,
-        amount,
-        currency_code,
-        close_at,
-        created_at,
-        owner_id,
-        associated_contact_ids,
-        associated_company_ids,
-        last_modified_at
+        classified.deal_id,
+        classified.deal_name,
+        classified.pipeline,
+        classified.deal_stage,
+        classified.stage_outcome,
+        classified.stage_classified_by,
+        classified.stage_outcome is not null as is_stage_classified,
+        coalesce(outcomes.is_closed, false) as is_closed,
+        coalesce(outcomes.is_won, false) as is_won,
+        classified.amount,
+        classified.currency_code,
+        classified.close_at,
+        classified.created_at,
+        classified.owner_id,
+        classified.associated_contact_ids,
+        classified.associated_company_ids,
+        classified.last_modified_at
     from classified
+    left join outcomes
+        on outcomes.outcome = classified.stage_outcome
 
 )
 

@@ -14,6 +14,7 @@ source as (
         cast(null as {{ dbt.type_string() }}) as pipeline,
         cast(null as {{ dbt.type_string() }}) as stage,
         cast(null as {{ dbt.type_string() }}) as outcome,
+        cast(null as {{ dbt.type_boolean() }}) as is_any_pipeline,
         cast(null as {{ dbt.type_string() }}) as settings_file
     where 1 = 0
     {%- endif %}
@@ -25,6 +26,7 @@ renamed as (
     select
         source as source_system,
         lower(trim(pipeline)) as pipeline_key,
+        is_any_pipeline,
         lower(trim(stage)) as stage_key,
         outcome as stage_outcome,
         settings_file
