@@ -11,13 +11,19 @@ import datetime as dt
 
 import duckdb
 import pytest
+import yaml
 
 from ingest.contracts import quote_ident
 from orchestration.closed_loop_checks import invariants_frame, spend_frame, validate_invariants, validate_spend
 from orchestration.funnel_definitions import FUNNEL_STAGES
 from orchestration.gate_messages import MAX_LISTED, listed
 from orchestration.publish import audit_schema
-from orchestration.quality_checks import validate_won_revenue, won_revenue_frame
+from orchestration.quality_checks import (
+    deal_stages_frame,
+    validate_deal_stages,
+    validate_won_revenue,
+    won_revenue_frame,
+)
 
 DEFINITIONS = "dbt_project/definitions/funnel_definitions.yml"
 
@@ -30,7 +36,8 @@ def con(tmp_path):
     connection.execute("create schema staging; create schema intermediate")
     connection.execute("create table staging.stg_salesforce__opportunities (opportunity_id varchar, "
                        "currency_code varchar, amount decimal(18, 2), is_won boolean)")
-    connection.execute("create table intermediate.int_hubspot_deals_classified (deal_id varchar, "
+    connection.execute("create table intermediate.int_hubspot_deals_classified (deal_id varchar, pipeline varchar, "
+                       "deal_stage varchar, is_stage_classified boolean, close_at timestamp, "
                        "currency_code varchar, amount decimal(18, 2), is_won boolean)")
     for table in ("stg_spend__google_ads", "stg_spend__linkedin_ads", "stg_spend__meta_ads"):
         connection.execute(f"create table staging.{table} (campaign_id varchar, spend_date date, "
@@ -174,3 +181,38 @@ def test_listed_names_at_most_ten_and_counts_the_rest():
     assert listed([str(n) for n in range(10)]) == "0, 1, 2, 3, 4, 5, 6, 7, 8, 9"
     assert listed([str(n) for n in range(11)]) == "0, 1, 2, 3, 4, 5, 6, 7, 8, 9 and 1 more"
     assert listed(["x"], total=1435) == "x and 1,434 more"
+
+
+def unclassified_deal(con, deal_id, pipeline, stage, close_at, classified=False):
+    con.execute("insert into intermediate.int_hubspot_deals_classified (deal_id, pipeline, deal_stage, "
+                "is_stage_classified, close_at) values (?, ?, ?, ?, ?)", [deal_id, pipeline, stage, classified, close_at])
+
+
+def test_unclassified_deal_stages_name_ten_stages_and_the_yaml_to_add(con):
+    """Pipeline P: stage S01 holds 3 past deals, S02-S12 one each; deals without a pipeline sit in
+    'Verbal "yes"' (2). 16 deals in 13 stages; a future deal and a classified one do not count."""
+    for n in (1, 2, 3):
+        unclassified_deal(con, f"a{n}", "P", "S01", f"2025-01-0{n}")
+    for n in range(2, 13):
+        unclassified_deal(con, f"s{n:02d}", "P", f"S{n:02d}", "2025-02-01")
+    unclassified_deal(con, "v2", None, 'Verbal "yes"', "2025-03-05")
+    unclassified_deal(con, "v1", None, 'Verbal "yes"', "2025-03-04")
+    unclassified_deal(con, "future", "P", "S01", "2031-01-01")
+    unclassified_deal(con, "known", "P", "Won it", "2025-01-01", classified=True)
+    outcome = validate_deal_stages(deal_stages_frame(con, now=dt.datetime(2026, 1, 1)))
+    assert not outcome.passed
+    problem, fix = outcome.summary.split("\n")
+    assert problem == (
+        "deal stages are not classified: 16 HubSpot deals whose close date has passed are in 13 stages that are "
+        "neither a default pipeline stage nor in hubspot/_source.yml: "
+        "P / S01: 3 deals (e.g. deal a1, closing 2025-01-01); "
+        '* / Verbal "yes": 2 deals (e.g. deal v1, closing 2025-03-04); '
+        + "; ".join(f"P / S{n:02d}: 1 deals (e.g. deal s{n:02d}, closing 2025-02-01)" for n in range(2, 10))
+        + "; and 3 more")
+    prefix = "fix: say what each stage means in hubspot/_source.yml, keeping one of open, won, lost per stage: "
+    assert fix.startswith(prefix) and fix.endswith(" (and 3 more stages)")
+    lines = yaml.safe_load(fix[len(prefix):-len(" (and 3 more stages)")])
+    assert lines == {"deal_stages": {
+        "P": {f"S{n:02d}": "open|won|lost" for n in range(1, 10)},
+        "*": {'Verbal "yes"': "open|won|lost"},
+    }}
