@@ -147,6 +147,13 @@ def verdict_line(outcome: PipelineOutcome) -> str:
     return f"exit {int(code)}: {what}"
 
 
+def failure_lines(failures: list[str]) -> list[str]:
+    """The failures of a run that was stopped, one item each; a gate's second line (its fix) stays
+    under its first, indented."""
+    return [line for failure in failures
+            for line in [f"  - {failure.splitlines()[0]}", *(f"    {more}" for more in failure.splitlines()[1:])]]
+
+
 def summary_lines(outcome: PipelineOutcome) -> list[str]:
     """The block every run ends with: files, rows, checks, where the marts went, and the exit code."""
     count = {status: len(outcome.files_with(status)) for status in ("loaded", "skipped_duplicate", "empty", "refused")}
