@@ -5,7 +5,7 @@ the deal's close date has passed, naming the stage and the lines to add.
 
 One drop, loaded by the loader and built by dbt once: an English UI export (default pipeline labels
 and a custom "Partner pipeline"), a Spanish UI export (Spanish headers, labels, dates and decimal
-commas) and hubspot/_source.yml. Every expected number is worked out by hand below.
+commas), an API export with HubSpot's own closed/won flags, and hubspot/_source.yml. Every expected number is worked out by hand below.
 """
 
 from __future__ import annotations
@@ -48,6 +48,15 @@ ID de registro,Nombre del negocio,Pipeline,Etapa del negocio,Importe,Moneda,Fech
 204,Mike,Pipeline de ventas,Contrato enviado,75,EUR,01/07/2031,01/01/2024
 """
 
+# An API export: internal property names and ids, HubSpot's own flags (which decide, whatever the
+# stage), and a deal without a pipeline whose stage only the "*" entry of _source.yml knows.
+API = """\
+hs_object_id,dealname,pipeline,dealstage,amount,deal_currency_code,closedate,createdate,hs_is_closed,hs_is_closed_won
+301,November,default,closedwon,10,EUR,2025-04-01,2024-12-01,true,true
+302,Oscar,default,Mystery stage,20,EUR,2025-04-02,2024-12-01,true,false
+303,Papa,,Verbal yes,30,EUR,2025-04-03,2024-12-01,,
+"""
+
 # Two of the custom pipeline's stages, written with another case and a trailing space where the
 # export has "Walked away"; Negotiation and Proposal are left out.
 SETTINGS = """\
@@ -55,13 +64,15 @@ deal_stages:
   "Partner pipeline":
     "Signed": won
     "walked away ": lost
+  "*":
+    "Verbal yes": open
 """
 
 # Won: 101 (1000.00), 105 (2500.50, by _source.yml), 109 (50.00, default label in a custom pipeline),
-# 201 (1234.50, Spanish label) = 4785.00 EUR in 4 deals.
-WON = {"101": Decimal("1000.00"), "105": Decimal("2500.50"), "109": Decimal("50.00"), "201": Decimal("1234.50")}
-LOST = {"102", "106", "202"}
-OPEN = {"103", "104", "107", "108", "203", "204"}
+# 201 (1234.50, Spanish label), 301 (10.00, HubSpot's flags) = 4795.00 EUR in 5 deals.
+WON = {"101": Decimal("1000.00"), "105": Decimal("2500.50"), "109": Decimal("50.00"), "201": Decimal("1234.50"),
+       "301": Decimal("10.00")}
+LOST = {"102", "106", "202", "302"}
 
 
 @pytest.fixture(scope="module")
@@ -71,11 +82,14 @@ def warehouse(tmp_path_factory) -> Path:
     (drop / "hubspot").mkdir(parents=True)
     (drop / "hubspot" / "hubspot-crm-exports-all-deals-2026-11-01.csv").write_text(ENGLISH, encoding="utf-8")
     (drop / "hubspot" / "hubspot-crm-exports-negocios-2026-11-01.csv").write_text(SPANISH, encoding="utf-8")
+    (drop / "hubspot" / "api-deals-2026-11-01.csv").write_text(API, encoding="utf-8")
     (drop / "hubspot" / "_source.yml").write_text(SETTINGS, encoding="utf-8")
     with duckdb.connect(str(warehouse)) as con:
         report = load_drop(con, drop)
-    assert [(r.status, r.rows_loaded, r.rows_quarantined) for r in report.results] == [
-        ("loaded", 9, 0), ("loaded", 4, 0)], report.summary
+    assert sorted((r.file, r.status, r.rows_loaded, r.rows_quarantined) for r in report.results) == [
+        ("hubspot/api-deals-2026-11-01.csv", "loaded", 3, 0),
+        ("hubspot/hubspot-crm-exports-all-deals-2026-11-01.csv", "loaded", 9, 0),
+        ("hubspot/hubspot-crm-exports-negocios-2026-11-01.csv", "loaded", 4, 0)], report.summary
     result = run_dbt(["build", "--select", "+fct_opportunities", "--indirect-selection", "cautious"], warehouse, root)
     assert result.returncode == 0, result.stdout[-5000:]
     return warehouse
@@ -88,10 +102,11 @@ def test_each_deal_gets_the_outcome_of_its_stage(warehouse):
     outcome = {deal: result for deal, result, _ in rows}
     assert {d for d, o in outcome.items() if o == "won"} == set(WON)
     assert {d for d, o in outcome.items() if o == "lost"} == LOST
-    assert {d for d, o in outcome.items() if o == "open"} == {"103", "104", "203", "204"}
+    assert {d for d, o in outcome.items() if o == "open"} == {"103", "104", "203", "204", "303"}
     assert {d for d, o in outcome.items() if o is None} == {"107", "108"}
     by = {deal: how for deal, _, how in rows}
-    assert by["105"] == by["106"] == "source_settings"
+    assert by["105"] == by["106"] == by["303"] == "source_settings"
+    assert by["301"] == by["302"] == "hubspot_flags"
     assert by["101"] == by["109"] == by["201"] == "default_pipeline"
 
 
@@ -102,7 +117,7 @@ def test_won_deals_and_revenue_in_english_and_spanish_exports(warehouse):
         closed = {row[0] for row in con.execute(
             "select opportunity_id from marts_audit.fct_opportunities where is_closed").fetchall()}
     assert won == WON
-    assert sum(won.values()) == Decimal("4785.00")
+    assert sum(won.values()) == Decimal("4795.00")
     assert closed == set(WON) | LOST
 
 
@@ -111,7 +126,7 @@ def test_the_won_revenue_gate_reconciles_against_the_same_classification(warehou
         outcome = validate_won_revenue(won_revenue_frame(con))
     assert outcome.passed, outcome.summary
     (eur,) = outcome.frame.to_dict(orient="records")
-    assert (eur["currency"], Decimal(eur["raw_won_amount"]), eur["raw_won_deals"]) == ("EUR", Decimal("4785.00"), 4)
+    assert (eur["currency"], Decimal(eur["raw_won_amount"]), eur["raw_won_deals"]) == ("EUR", Decimal("4795.00"), 5)
 
 
 def test_a_past_deal_in_a_stage_nothing_classifies_blocks_naming_the_stage_and_the_lines_to_add(warehouse):
