@@ -251,8 +251,8 @@ def invariants_frame(con) -> pd.DataFrame:
     # Won deals without a rate are the won revenue gate's (one cause, one failure); open and lost here.
     parts.append(f"""
         select 'no FX rate for an open or lost opportunity amount',
-               coalesce(currency, '(none)') || ': ' || count(*) || ' opportunities closing on '
-                   || count(distinct close_date) || ' days from ' || cast(min(close_date) as varchar)
+               coalesce(currency, '(none)') || ': ' || format('{{:,}}', count(*)) || ' opportunities closing on '
+                   || format('{{:,}}', count(distinct close_date)) || ' days from ' || cast(min(close_date) as varchar)
                    || ' (the first: ' || arg_min(opportunity_id, (close_date, opportunity_id)) || ')',
                cast(count(*) as double), 0.0, coalesce(currency, '(none)'), cast(min(close_date) as varchar)
         from {opportunities}

@@ -107,8 +107,8 @@ def test_a_usd_org_without_rates_is_told_what_is_missing_and_the_three_fixes(con
     assert not loop.passed
     # 1,434 close dates are counted, not listed.
     assert loop.summary.split("\n") == [
-        "closed loop is inconsistent: no FX rate for an open or lost opportunity amount: USD: 1434 opportunities "
-        "closing on 1434 days from 2020-01-01 (the first: 1000) (1434 vs limit 0, off by +1434)",
+        "closed loop is inconsistent: no FX rate for an open or lost opportunity amount: USD: 1,434 opportunities "
+        "closing on 1,434 days from 2020-01-01 (the first: 1000) (1434 vs limit 0, off by +1434)",
         USD_FIX.format(day="2020-01-01"),
     ]
 
