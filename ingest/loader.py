@@ -65,7 +65,14 @@ from ingest.formats import (
     value_sql,
 )
 from ingest.headers import DELIMITER_NAMES, HeaderNotFound, HeaderRow, find_header, normalise
-from ingest.source_settings import SettingsError, SourceSettings, load_source_settings
+from ingest.source_settings import (
+    ANY_PIPELINE,
+    DEAL_STAGE_SOURCES,
+    SETTINGS_FILE,
+    SettingsError,
+    SourceSettings,
+    load_source_settings,
+)
 
 __all__ = [
     "DropPlan", "FileResult", "LoadReport", "describe_result", "ensure_warehouse", "ledger_lines",
@@ -123,6 +130,19 @@ create table if not exists ingest.file_columns (
     column_name varchar not null,
     header_label varchar not null,
     file_position integer
+)"""
+
+# Deal stage outcomes a source's _source.yml sets (``deal_stages``), as the last load read them:
+# rewritten for a source each time its deals are loaded, so a mapping added after a run counts on
+# the next one even when every file is already loaded. dbt classifies deal stages with them.
+DEAL_STAGE_SETTINGS_DDL = """
+create table if not exists ingest.deal_stage_settings (
+    source varchar not null,
+    pipeline varchar not null,
+    stage varchar not null,
+    outcome varchar not null,
+    is_any_pipeline boolean not null,
+    settings_file varchar not null
 )"""
 
 _ROWS = "temp.main._ingest_rows"
@@ -207,6 +227,7 @@ def ensure_warehouse(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(LEDGER_DDL)
     con.execute(QUARANTINE_DDL)
     con.execute(FILE_COLUMNS_DDL)
+    con.execute(DEAL_STAGE_SETTINGS_DDL)
 
 
 def new_load_id() -> str:
@@ -239,12 +260,25 @@ def load_files(
         settings, refusal = load_source_settings(root, contract.source), None
     except SettingsError as exc:
         settings, refusal = None, str(exc)
+    if contract.object == "deals" and contract.source in DEAL_STAGE_SOURCES:
+        record_deal_stage_settings(con, contract.source, settings)
     restore = _preserve_insertion_order(con)
     try:
         return [_load_file(con, contract, Path(f), root, load_id, settings, refusal) for f in files]
     finally:
         if restore:
             con.execute("set preserve_insertion_order = false")
+
+
+def record_deal_stage_settings(con: duckdb.DuckDBPyConnection, source: str, settings: SourceSettings | None) -> None:
+    """Replace the source's rows of ingest.deal_stage_settings with its ``deal_stages`` (none when the
+    settings are invalid: its files are refused then)."""
+    con.execute("delete from ingest.deal_stage_settings where source = ?", [source])
+    rows = settings.deal_stages if settings else ()
+    if rows:
+        con.executemany("insert into ingest.deal_stage_settings values (?, ?, ?, ?, ?, ?)",
+                        [[source, pipeline, stage, outcome, pipeline == ANY_PIPELINE, f"{source}/{SETTINGS_FILE}"]
+                         for pipeline, stage, outcome in rows])
 
 
 def _preserve_insertion_order(con: duckdb.DuckDBPyConnection) -> bool:

@@ -4,15 +4,21 @@
     files:                           # non-standard file names -> object (glob, case-insensitive)
       "weekly leads *.csv": lead
       "2026/*/contacts view.csv": contacts   # a pattern with "/" matches the path below the source folder
+    deal_stages:                     # HubSpot only: pipeline -> stage -> open / won / lost
+      "Partner pipeline":            # the pipeline as the deals export writes it (label or id); "*": any
+        "Signed": won                # the stage as the export writes it (label or id)
 
 A ``files`` pattern is tried before the vendor's default names. The time zone is an IANA name
 DuckDB knows (``Europe/Madrid``, ``America/New_York``, ``UTC``); values written with a zone or an
-offset ignore it. An invalid file is a ``SettingsError`` whose message names the file and the key;
+offset ignore it. ``deal_stages`` classifies HubSpot deal stages the default pipeline's ids
+and labels (seed ``hubspot_deal_stages``) do not cover; pipeline and stage match case-insensitively
+on the trimmed value. An invalid file is a ``SettingsError`` whose message names the file and the key;
 the loader then refuses every file of that source with that message.
 """
 
 from __future__ import annotations
 
+import csv
 import functools
 import os
 from dataclasses import dataclass
@@ -26,7 +32,13 @@ from ingest.contracts import contracts_for
 
 SETTINGS_FILE = "_source.yml"
 MAX_SETTINGS_BYTES = 64 * 1024
-KEYS = ("files", "timezone")
+KEYS = ("files", "timezone", "deal_stages")
+# What a deal stage can mean (open, won, lost): the dbt seed that the classification model reads.
+DEAL_STAGE_OUTCOMES_FILE = Path(__file__).resolve().parents[1] / "dbt_project" / "seeds" / "deal_stage_outcomes.csv"
+# The sources whose exports carry deal stages without saying whether the stage is won.
+DEAL_STAGE_SOURCES = ("hubspot",)
+# The ``deal_stages`` pipeline key that applies to every pipeline (a pipeline's own entry wins).
+ANY_PIPELINE = "*"
 
 
 class SettingsError(ValueError):
@@ -38,6 +50,8 @@ class SourceSettings:
     source: str
     timezone: str = "UTC"
     files: tuple[tuple[str, str], ...] = ()
+    # (pipeline, stage, outcome), as written in the file.
+    deal_stages: tuple[tuple[str, str, str], ...] = ()
 
     def mapped_object(self, relative_to_source: str) -> tuple[str, str] | None:
         """(object, pattern) of the first ``files`` pattern a file matches, by name or by path."""
@@ -47,6 +61,13 @@ class SourceSettings:
             if fnmatch(path if "/" in pattern else name, pattern.lower()):
                 return obj, pattern
         return None
+
+
+@functools.cache
+def deal_stage_outcomes() -> tuple[str, ...]:
+    """The outcomes a deal stage can have, in the seed's order."""
+    with open(DEAL_STAGE_OUTCOMES_FILE, encoding="utf-8", newline="") as handle:
+        return tuple(row["outcome"] for row in csv.DictReader(handle))
 
 
 @functools.cache
@@ -103,6 +124,7 @@ def parse_settings(source: str, document, where: str) -> SourceSettings:
         source,
         timezone=_timezone(document.get("timezone", "UTC"), where),
         files=_files(source, document.get("files") or {}, where),
+        deal_stages=_deal_stages(source, document.get("deal_stages"), where),
     )
 
 
@@ -131,4 +153,35 @@ def _files(source: str, value, where: str) -> tuple[tuple[str, str], ...]:
                 f"{where}: files: {pattern!r}: unknown {source} object {obj!r} (known: {', '.join(objects)})"
             )
         mapping.append((pattern.strip(), obj))
+    return tuple(mapping)
+
+
+def _deal_stages(source: str, value, where: str) -> tuple[tuple[str, str, str], ...]:
+    if value is None:
+        return ()
+    if source not in DEAL_STAGE_SOURCES:
+        raise SettingsError(f"{where}: deal_stages: only for {', '.join(DEAL_STAGE_SOURCES)} (Salesforce says IsWon)")
+    outcomes = ", ".join(deal_stage_outcomes())
+    shape = f"expected 'pipeline:' lines, each with 'stage: outcome' lines below ({outcomes})"
+    if not isinstance(value, dict):
+        raise SettingsError(f"{where}: deal_stages: {shape}")
+    mapping = []
+    for pipeline, stages in value.items():
+        if not isinstance(pipeline, (str, int)) or not str(pipeline).strip():
+            raise SettingsError(f"{where}: deal_stages: {pipeline!r}: expected a pipeline label or id")
+        if not isinstance(stages, dict) or not stages:
+            raise SettingsError(f"{where}: deal_stages: {str(pipeline)!r}: {shape}")
+        for stage, outcome in stages.items():
+            if not isinstance(stage, (str, int)) or not str(stage).strip():
+                raise SettingsError(f"{where}: deal_stages: {str(pipeline)!r}: {stage!r}: expected a stage label or id")
+            if outcome not in deal_stage_outcomes():
+                raise SettingsError(f"{where}: deal_stages: {str(pipeline)!r}: {str(stage)!r}: expected "
+                                    f"{outcomes}, got {outcome!r}")
+            mapping.append((str(pipeline).strip(), str(stage).strip(), outcome))
+    seen = set()
+    for pipeline, stage, _ in mapping:
+        key = (pipeline.casefold(), stage.casefold())
+        if key in seen:
+            raise SettingsError(f"{where}: deal_stages: {pipeline!r}: {stage!r} is listed twice (case is ignored)")
+        seen.add(key)
     return tuple(mapping)

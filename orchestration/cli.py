@@ -48,7 +48,7 @@ def _run(exports: Path, warehouse: Path, *, ingest_only: bool = False, verbose: 
     from orchestration.pipeline import PipelineOutcome, funnel_summary, run_pipeline
     from orchestration.progress import RunProgress
     from orchestration.run_record import recorded_instance
-    from orchestration.verdict import ExitCode, environment_problem, summary_lines
+    from orchestration.verdict import ExitCode, environment_problem, failure_lines, summary_lines
 
     started = time.perf_counter()
     progress = RunProgress(verbose=verbose)
@@ -69,8 +69,8 @@ def _run(exports: Path, warehouse: Path, *, ingest_only: bool = False, verbose: 
         print(f"error: {outcome.environment_problem}", file=sys.stderr)
     elif code is ExitCode.NOT_PUBLISHED and outcome.failures:
         print("\nThe run was stopped; nothing downstream of the failure was published:", file=sys.stderr)
-        for failure in outcome.failures:
-            print(f"  - {failure}", file=sys.stderr)
+        for line in failure_lines(outcome.failures):
+            print(line, file=sys.stderr)
     notes = []
     if outcome.published:
         notes += [f"after the publish: {failure}" for failure in outcome.failures]

@@ -140,10 +140,18 @@ def verdict_line(outcome: PipelineOutcome) -> str:
         what = f"no usable input ({no_usable_input_reason(outcome)}); nothing " + (
             "loaded" if outcome.ingest_only else "published")
     else:
-        what = "not published: " + (outcome.failures[0] if outcome.failures else "the run failed")
+        # A gate's message is two lines, the second its fix; the verdict is one line, the list above it has both.
+        what = "not published: " + (outcome.failures[0].splitlines()[0] if outcome.failures else "the run failed")
         if len(outcome.failures) > 1:
             what += f" (and {len(outcome.failures) - 1} more)"
     return f"exit {int(code)}: {what}"
+
+
+def failure_lines(failures: list[str]) -> list[str]:
+    """The failures of a run that was stopped, one item each; a gate's second line (its fix) stays
+    under its first, indented."""
+    return [line for failure in failures
+            for line in [f"  - {failure.splitlines()[0]}", *(f"    {more}" for more in failure.splitlines()[1:])]]
 
 
 def summary_lines(outcome: PipelineOutcome) -> list[str]:

@@ -16,7 +16,9 @@ from orchestration.publish import audit_schema
 from orchestration.quality_checks import (
     attribution_frame,
     attribution_models_in_force,
+    deal_stages_frame,
     validate_attribution,
+    validate_deal_stages,
     validate_won_revenue,
     won_revenue_frame,
 )
@@ -61,6 +63,16 @@ quality_gates = [
         lambda con: validate_won_revenue(won_revenue_frame(con)),
         "by_currency",
         "failing_currencies",
+    ),
+    gate(
+        "fct_opportunities",
+        "deal_stages_are_classified",
+        "Great Expectations: no HubSpot deal whose close date has passed sits in a stage that is neither a "
+        "default pipeline stage (by id, English or Spanish label) nor classified open, won or lost in "
+        "hubspot/_source.yml (int_hubspot_deals_classified); else its revenue could be lost unseen.",
+        lambda con: validate_deal_stages(deal_stages_frame(con)),
+        "unclassified_stages",
+        "unclassified_stage_count",
     ),
     gate(
         "fct_attribution",

@@ -467,7 +467,7 @@ def test_a_piped_run_prints_one_line_per_phase_the_funnel_and_one_verdict(cli_sm
     assert max(i for i, line in enumerate(lines) if " -> raw_" in line) < phases_index(lines, "dbt")
     assert re.fullmatch(r"dbt        \d+ models and seeds, (\d+) tests: \1 passed, 0 failed  \d+\.\d+s",
                         lines[phases_index(lines, "dbt")])
-    assert re.fullmatch(r"gates      4 of 4 passed  \d+\.\d+s", lines[phases_index(lines, "gates")])
+    assert re.fullmatch(r"gates      5 of 5 passed  \d+\.\d+s", lines[phases_index(lines, "gates")])
     assert re.fullmatch(r"publish    16 marts to schema marts  \d+\.\d+s", lines[phases_index(lines, "publish")])
     assert len(lines) < 80, "dbt's own log stays off the console without --verbose"
     summary = lines[lines.index("Summary"):]
@@ -478,7 +478,7 @@ def test_a_piped_run_prints_one_line_per_phase_the_funnel_and_one_verdict(cli_sm
         f"  files      {planned} loaded, 0 skipped, 0 refused",
         f"  rows       {rows} loaded, 0 quarantined",
         f"  dbt tests  {dbt_tests} passed, 0 failed",
-        "  gates      4 passed, 0 failed",
+        "  gates      5 passed, 0 failed",
         f"  published  yes: schema marts in {warehouse} (publish {current_publish_id(warehouse)})",
         "  result     exit 0: published",
     ]
@@ -540,7 +540,7 @@ def test_a_refused_file_and_quarantined_opportunities_publish_but_exit_3(publish
     summary = lines[lines.index("Summary"):]
     assert summary[1:3] == [f"  files      1 loaded, {already_loaded} skipped, 1 refused",
                             "  rows       0 loaded, 2 quarantined"]
-    assert summary[4:7] == ["  gates      4 passed, 0 failed",
+    assert summary[4:7] == ["  gates      5 passed, 0 failed",
                             f"  published  yes: schema marts in {warehouse} (publish {current_publish_id(warehouse)})",
                             "  result     exit 3: published, but 1 file refused and 2 rows quarantined"]
 
@@ -580,13 +580,17 @@ def test_a_missing_fx_rate_blocks_the_run_and_the_published_marts_stay_unchanged
     # One verdict: not published, exit 1, the gate named.
     assert outcome.exit_code == 1 and not outcome.published
     summary = summary_lines(outcome)
-    assert summary[4:] == ["  gates      3 passed, 1 failed",
+    # Two lines: what is missing (the currency, how many deals, the deal by id) and the fix.
+    problem, fix = message.split("\n")
+    assert summary[4:] == ["  gates      4 passed, 1 failed",
                            f"  published  no: the marts in {warehouse} stay as they were",
-                           f"  result     exit 1: not published: {message}"]
-    assert message.startswith("quality gate marts_audit/fct_opportunities:won_revenue_reconciles_to_crm failed")
-    # Only the currency without a rate is named, with the won deal that could not be converted.
-    assert "GBP: mart " in message and "(1 vs 1 won deals, 1 without a reporting-currency amount)" in message
-    assert "EUR:" not in message and "USD:" not in message
+                           f"  result     exit 1: not published: {problem}"]
+    assert problem.startswith("quality gate marts_audit/fct_opportunities:won_revenue_reconciles_to_crm failed: "
+                              "won revenue does not reconcile: 1 won deals in GBP (")
+    assert f"GBP) have no rate to EUR on their close date (the first, deal {new_id}, closed " in problem
+    # Only the currency without a rate is named; the demo holds EUR and USD deals, so reporting in GBP is no fix.
+    assert fix.startswith("fix: add GBP rates against EUR from ") and "reporting.currency" not in fix
+    assert "EUR:" not in message and "USD" not in message
     # dbt wrote and audited the new numbers, but BI tools still see the last good marts.
     assert fingerprint(warehouse, schemas=("marts",)) == published
     with duckdb.connect(str(settings.working_path(warehouse)), read_only=True) as con:

@@ -81,9 +81,16 @@ def test_a_mapping_wins_over_the_vendor_name(drop, write):
     ("files:\n  - ytd.csv\n",
      "hubspot/_source.yml: files: expected 'file name pattern: object' lines"),
     ("timzone: UTC\n",
-     "hubspot/_source.yml: unknown setting 'timzone' (known settings: files, timezone)"),
+     "hubspot/_source.yml: unknown setting 'timzone' (known settings: files, timezone, deal_stages)"),
     ("- timezone\n",
-     "hubspot/_source.yml: expected settings as 'key: value' lines (files, timezone)"),
+     "hubspot/_source.yml: expected settings as 'key: value' lines (files, timezone, deal_stages)"),
+    ('deal_stages:\n  "Partner pipeline":\n    Signed: closed\n',
+     "hubspot/_source.yml: deal_stages: 'Partner pipeline': 'Signed': expected open, won, lost, got 'closed'"),
+    ("deal_stages:\n  - Signed\n",
+     "hubspot/_source.yml: deal_stages: expected 'pipeline:' lines, each with 'stage: outcome' lines below "
+     "(open, won, lost)"),
+    ('deal_stages:\n  "*":\n    Signed: won\n    signed: lost\n',
+     "hubspot/_source.yml: deal_stages: '*': 'signed' is listed twice (case is ignored)"),
     ("files:\n  a.csv: contacts\n b.csv: deals\n",
      "hubspot/_source.yml: not valid YAML on line 3: expected <block end>, but found '<block mapping start>'"),
 ])
@@ -92,6 +99,39 @@ def test_invalid_settings_name_the_file_and_the_key(drop, write, text, message):
     with pytest.raises(SettingsError) as error:
         load_source_settings(drop, "hubspot")
     assert str(error.value) == message
+
+
+def test_deal_stages_are_only_a_hubspot_setting(drop, write):
+    write("salesforce/_source.yml", "deal_stages:\n  default:\n    Signed: won\n")
+    with pytest.raises(SettingsError) as error:
+        load_source_settings(drop, "salesforce")
+    assert str(error.value) == "salesforce/_source.yml: deal_stages: only for hubspot (Salesforce says IsWon)"
+
+
+DEALS = "Record ID,Deal Stage,Create Date\n1,Signed,2026-03-04 10:15\n"
+
+
+def test_deal_stages_reach_the_warehouse_and_a_changed_mapping_counts_without_new_exports(con, drop, write):
+    write("hubspot/_source.yml", 'deal_stages:\n  "Partner pipeline":\n    Signed: won\n    1234567: lost\n'
+                                 '  "*":\n    Verbal yes: open\n')
+    write("hubspot/hubspot-crm-exports-all-deals-2026-11-01.csv", DEALS)
+    load_drop(con, drop)
+    assert con.execute("select source, pipeline, stage, outcome, is_any_pipeline, settings_file "
+                       "from ingest.deal_stage_settings order by pipeline, stage").fetchall() == [
+        ("hubspot", "*", "Verbal yes", "open", True, "hubspot/_source.yml"),
+        ("hubspot", "Partner pipeline", "1234567", "lost", False, "hubspot/_source.yml"),
+        ("hubspot", "Partner pipeline", "Signed", "won", False, "hubspot/_source.yml"),
+    ]
+    # The export is already loaded: the next run skips it, and still reads the new mapping.
+    write("hubspot/_source.yml", 'deal_stages:\n  "Partner pipeline":\n    Signed: lost\n')
+    report = load_drop(con, drop)
+    assert [r.status for r in report.results] == ["skipped_duplicate"]
+    assert con.execute("select pipeline, stage, outcome from ingest.deal_stage_settings").fetchall() == [
+        ("Partner pipeline", "Signed", "lost")]
+    # Invalid settings refuse the deals and leave no stale mapping behind.
+    write("hubspot/_source.yml", 'deal_stages:\n  "Partner pipeline":\n    Signed: maybe\n')
+    load_drop(con, drop)
+    assert con.execute("select count(*) from ingest.deal_stage_settings").fetchall() == [(0,)]
 
 
 def test_invalid_settings_refuse_that_source_and_the_others_still_load(con, drop, write):

@@ -15,16 +15,19 @@ from orchestration.closed_loop_checks import invariants_frame, spend_frame, vali
 from orchestration.funnel_definitions import FUNNEL_STAGES
 from orchestration.publish import audit_schema
 
-STAGED = ("stg_spend__google_ads", "stg_spend__linkedin_ads", "stg_spend__meta_ads", "stg_marketo__programs")
+AD_REPORTS = ("stg_spend__google_ads", "stg_spend__linkedin_ads", "stg_spend__meta_ads")
 
 
 @pytest.fixture
 def con(tmp_path):
     connection = duckdb.connect(str(tmp_path / "warehouse.duckdb"))
     connection.execute("create schema staging; create schema intermediate")
-    for table in STAGED:
-        connection.execute(f"create table staging.{table} (currency_code varchar, cost decimal(18, 2))")
-    connection.execute("create table staging.stg_salesforce__campaigns (currency_code varchar, "
+    for table in AD_REPORTS:
+        connection.execute(f"create table staging.{table} (campaign_id varchar, spend_date date, "
+                           "currency_code varchar, cost decimal(18, 2))")
+    connection.execute("create table staging.stg_marketo__programs (program_id integer, currency_code varchar, "
+                       "cost decimal(18, 2))")
+    connection.execute("create table staging.stg_salesforce__campaigns (campaign_id varchar, currency_code varchar, "
                        "actual_cost decimal(18, 2))")
     connection.execute("create table intermediate.int_marketing_cost_inputs (cost_source varchar, "
                        "currency_code varchar, cost decimal(18, 2), is_counted boolean, superseded_by varchar, "
@@ -35,14 +38,18 @@ def con(tmp_path):
     connection.close()
 
 
-def add_input(con, source: str, currency: str, cost: float, verdict: str = "counted", by: str | None = None) -> None:
-    """One staged input cost and the spend model's verdict on it: counted, superseded (by) or undated."""
-    table, column = {
-        "google_ads": ("stg_spend__google_ads", "cost"),
-        "salesforce_campaign": ("stg_salesforce__campaigns", "actual_cost"),
-        "marketo_program": ("stg_marketo__programs", "cost"),
+def add_input(con, source: str, currency: str, cost: float, verdict: str = "counted", by: str | None = None,
+              record: tuple = ()) -> None:
+    """One staged input cost and the spend model's verdict on it: counted, superseded (by) or undated.
+    ``record``: the values of the row's key columns (campaign and day, campaign, program)."""
+    table, column, keys = {
+        "google_ads": ("stg_spend__google_ads", "cost", ("campaign_id", "spend_date")),
+        "salesforce_campaign": ("stg_salesforce__campaigns", "actual_cost", ("campaign_id",)),
+        "marketo_program": ("stg_marketo__programs", "cost", ("program_id",)),
     }[source]
-    con.execute(f"insert into staging.{table} (currency_code, {column}) values (?, ?)", [currency, cost])
+    record = record or (None,) * len(keys)
+    con.execute(f"insert into staging.{table} ({', '.join(keys)}, currency_code, {column}) "
+                f"values ({', '.join('?' * (len(keys) + 2))})", [*record, currency, cost])
     con.execute("insert into intermediate.int_marketing_cost_inputs values (?, ?, ?, ?, ?, ?)",
                 [source, currency, cost, verdict == "counted", by, verdict == "undated"])
 
@@ -97,8 +104,10 @@ def test_spend_gate_names_the_source_currency_and_difference_of_lost_spend(con):
     ])
     outcome = validate_spend(spend_frame(con))
     assert not outcome.passed
-    assert outcome.summary == "spend does not reconcile: google_ads EUR: spend in mart 100.00 vs inputs 150.50 " \
-                              "(off by -50.50)"
+    assert outcome.summary == (
+        "spend does not reconcile: google_ads EUR: spend in mart 100.00 vs inputs 150.50 (off by -50.50)\n"
+        "fix: compare the google_ads EUR rows of fct_marketing_spend with the counted ones of "
+        "intermediate.int_marketing_cost_inputs")
 
 
 def test_spend_gate_flags_double_counted_campaign_costs(con):
@@ -117,7 +126,7 @@ def test_spend_gate_flags_double_counted_campaign_costs(con):
 
 def test_spend_gate_flags_a_negative_input_and_a_day_without_an_fx_rate(con):
     spend_inputs(con)
-    add_input(con, "google_ads", "USD", -5.00)
+    add_input(con, "google_ads", "USD", -5.00, record=("2231", "2025-03-03"))
     spend_mart(con, [
         ("google_ads", "2025-03-01", "EUR", 100.00, 100.00),
         ("google_ads", "2025-03-02", "EUR", 50.50, 50.50),
@@ -128,19 +137,26 @@ def test_spend_gate_flags_a_negative_input_and_a_day_without_an_fx_rate(con):
     ])
     outcome = validate_spend(spend_frame(con))
     assert not outcome.passed
-    assert outcome.summary == ("spend does not reconcile: google_ads USD: 1 negative input costs, "
-                               "2 spend rows without an FX rate (first on 2025-03-02)")
+    assert outcome.summary == (
+        "spend does not reconcile: google_ads USD: 1 negative input costs (e.g. campaign 2231 on 2025-03-03), "
+        "2 spend rows without an FX rate (first on 2025-03-02)\n"
+        "fix: correct the negative cost of google_ads campaign 2231 on 2025-03-03 in its export and export it "
+        "again; add USD rates against EUR from 2025-03-02 to spend/fx_rates.csv (date,base_currency,currency,rate, "
+        "e.g. 2025-03-02,EUR,USD,<rate>), or export DatedConversionRate.csv from Salesforce covering 2025-03-02 "
+        "(read when spend/fx_rates.csv is absent)")
 
 
 def test_spend_gate_flags_a_staged_input_the_spend_model_left_unaccounted(con):
     spend_inputs(con)
     spend_mart(con)
-    con.execute("insert into staging.stg_marketo__programs values ('USD', 25.00)")
+    con.execute("insert into staging.stg_marketo__programs values (1007, 'USD', 25.00)")
     outcome = validate_spend(spend_frame(con))
     assert not outcome.passed
-    assert outcome.summary == ("spend does not reconcile: marketo_program USD: staged inputs 105.00 vs counted 80.00 "
-                               "+ superseded 0.00 + undated 0.00 in intermediate.int_marketing_cost_inputs "
-                               "(off by +25.00)")
+    assert outcome.summary == (
+        "spend does not reconcile: marketo_program USD: staged inputs 105.00 vs counted 80.00 + superseded 0.00 "
+        "+ undated 0.00 in intermediate.int_marketing_cost_inputs (off by +25.00)\n"
+        "fix: compare the marketo_program USD rows of intermediate.int_marketing_cost_inputs with its staged "
+        "inputs: every input must be counted, superseded or undated once")
 
 
 def test_undated_inputs_are_accounted_for_but_not_spent(con):
@@ -196,4 +212,10 @@ def test_closed_loop_gate_names_each_violation(con):
     assert "fct_attribution.weight: 1.25 (1.25 vs limit 1, off by +0.25)" in outcome.summary
     assert "won opportunity without an account: o3" in outcome.summary
     # The won MXN deal o5 is the won revenue gate's; the open one is named here.
-    assert "no FX rate for an open or lost opportunity amount: MXN on 2025-07-31 (1 vs limit 0" in outcome.summary
+    assert "no FX rate for an open or lost opportunity amount: MXN: 1 opportunities closing on 1 days from " \
+           "2025-07-31 (the first: o4) (1 vs limit 0, off by +1)" in outcome.summary
+    first, fix = outcome.summary.split("\n")
+    assert fix.startswith("fix: inspect fct_attribution.weight = 1.25: the model that computes it is wrong, not "
+                          "the exports; inspect fct_funnel for cohort 2025-03: lead -> mql: ")
+    assert "give each won deal an account: AccountId on the Salesforce Opportunity" in fix
+    assert "add MXN rates against EUR from 2025-07-31 to spend/fx_rates.csv" in fix

@@ -54,7 +54,8 @@ def test_dbt_tests_and_the_revenue_gate_are_asset_checks_on_the_audited_marts(de
     assert graph.get_check_spec(gate).blocking
     attribution_gate = dg.AssetCheckKey(key("marts_audit", "fct_attribution"), "attribution_reconciles_to_won_revenue")
     assert attribution_gate in check_keys and graph.get_check_spec(attribution_gate).blocking
-    for mart, name in (("fct_marketing_spend", "spend_reconciles_to_inputs"),
+    for mart, name in (("fct_opportunities", "deal_stages_are_classified"),
+                       ("fct_marketing_spend", "spend_reconciles_to_inputs"),
                        ("rpt_closed_loop", "closed_loop_is_consistent")):
         closed_loop_gate = dg.AssetCheckKey(key("marts_audit", mart), name)
         assert closed_loop_gate in check_keys and graph.get_check_spec(closed_loop_gate).blocking

@@ -17,7 +17,14 @@ import dagster as dg
 import pytest
 
 from orchestration.pipeline import FileOutcome, PipelineOutcome, run_steps
-from orchestration.verdict import EXIT_CODES_HELP, ExitCode, environment_problem, exit_code, summary_lines
+from orchestration.verdict import (
+    EXIT_CODES_HELP,
+    ExitCode,
+    environment_problem,
+    exit_code,
+    failure_lines,
+    summary_lines,
+)
 
 REPO = Path(__file__).resolve().parents[2]
 SMARKETING = Path(sys.executable).parent / "smarketing"
@@ -180,6 +187,10 @@ REFUSED = FileOutcome("salesforce/Contact.csv", "refused", 0, 0, 0, "...")
     (dict(files=[LOADED], published=True, success=False, failures=["step later failed: x"]), 0, "exit 0: published"),
     (dict(files=[LOADED], success=False, gates_passed=3, gates_failed=1, failures=["quality gate a:b failed: c"]),
      1, "exit 1: not published: quality gate a:b failed: c"),
+    # A gate's message is two lines: the verdict keeps the first, the failure list shows both.
+    (dict(files=[LOADED], success=False, gates_passed=3, gates_failed=1,
+          failures=["quality gate a:b failed: c is off\nfix: do d", "step e failed: f"]),
+     1, "exit 1: not published: quality gate a:b failed: c is off (and 1 more)"),
     (dict(files=[REFUSED], success=False), 4, "exit 4: no usable input (every file refused: 1 of 1); nothing published"),
     (dict(files=[], planned_files=0, success=False), 4,
      "exit 4: no usable input (no export file in the drop); nothing published"),
@@ -191,6 +202,14 @@ def test_exit_code_and_verdict_line(fields, code, result):
     run = outcome(**fields)
     assert exit_code(run) == code
     assert summary_lines(run)[-1] == f"  result     {result}"
+
+
+def test_the_failure_list_keeps_each_gates_fix_under_its_failure():
+    assert failure_lines(["quality gate a:b failed: c is off\nfix: do d", "step e failed: f"]) == [
+        "  - quality gate a:b failed: c is off",
+        "    fix: do d",
+        "  - step e failed: f",
+    ]
 
 
 def test_summary_block_of_a_published_run_with_input_problems():

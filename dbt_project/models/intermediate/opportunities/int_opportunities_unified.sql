@@ -21,7 +21,7 @@ opportunity_history as (
 
 hubspot_deals as (
 
-    select * from {{ ref('stg_hubspot__deals') }}
+    select * from {{ ref('int_hubspot_deals_classified') }}
 
 ),
 
