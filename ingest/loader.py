@@ -26,6 +26,7 @@ records are record starts recomputed from the file's text.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import tempfile
 import uuid
 from dataclasses import dataclass, field
@@ -50,6 +51,7 @@ from ingest.discovery import (
     header_recognition_note,
     match_by_name,
     plan_drop,
+    shown_name,
     unsafe_reason,
 )
 from ingest.files import WINDOWS_1252, FileScan, UnsupportedEncoding, link_or_copy, scan_file, transcode_to_utf8
@@ -172,7 +174,7 @@ class LoadReport:
 
 def describe_result(result: FileResult) -> str:
     """One line per file, for people: what happened and why."""
-    target = f"{result.file} -> raw_{result.source}.{result.object}"
+    target = f"{shown_name(result.file)} -> raw_{result.source}.{result.object}"
     if result.status == LOADED:
         text = (
             f"{target}: {result.rows_read:,} rows read, {result.rows_loaded:,} loaded, "
@@ -301,6 +303,7 @@ def _load_file(
     refusal: str | None,
 ) -> FileResult:
     relative = _relative(path, root)
+    shown = shown_name(relative)
     attempt = _Attempt(
         con, contract, load_id,
         FileResult(relative, contract.object, None, 0, 0, 0, REFUSED, "", source=contract.source),
@@ -308,13 +311,13 @@ def _load_file(
     )
     reason = unsafe_reason(path, root)
     if reason:
-        return attempt.finish(REFUSED, f"{relative}: {reason}")
+        return attempt.finish(REFUSED, f"{shown}: {reason}")
     if refusal:
-        return attempt.finish(REFUSED, f"{relative}: not loaded, the source's settings are invalid: {refusal}")
+        return attempt.finish(REFUSED, f"{shown}: not loaded, the source's settings are invalid: {refusal}")
     try:
         scan = scan_file(path)
     except (OSError, UnsupportedEncoding) as exc:
-        return attempt.finish(REFUSED, f"{relative}: {exc}")
+        return attempt.finish(REFUSED, f"{shown}: {exc}")
     attempt.result.content_hash, attempt.encoding = scan.content_hash, scan.encoding
 
     earlier = con.execute(
@@ -330,7 +333,7 @@ def _load_file(
     try:
         header = find_header(contract, scan.head)
     except HeaderNotFound as exc:
-        return attempt.finish(REFUSED, f"{relative}: {exc}")
+        return attempt.finish(REFUSED, f"{shown}: {exc}")
     attempt.delimiter, attempt.header_line = header.delimiter, header.first_line
     locale = header_locale([normalise(label) for label in header.mapping.labels])
     fmt = format_for(contract, locale, settings.timezone)
@@ -352,7 +355,7 @@ def _load_file(
         except (duckdb.Error, LineNumberError, OSError) as exc:
             attempt.result.file_order = None
             attempt.result.rows_read = attempt.result.rows_loaded = attempt.result.rows_quarantined = 0
-            return attempt.finish(REFUSED, f"{relative}: not readable as {scan.encoding} CSV: {_first_lines(exc)}")
+            return attempt.finish(REFUSED, f"{shown}: not readable as {scan.encoding} CSV: {safe_error(exc)}")
         finally:
             _drop_temp_tables(con)
 
@@ -370,9 +373,28 @@ def _match_notes(contract: Contract, path: Path, root: Path, settings: SourceSet
     return [header_recognition_note(contract.object, header.mapping.known_count, labelled)]
 
 
-def _first_lines(exc: Exception, count: int = 3) -> str:
-    lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
-    return " | ".join(lines[:count])
+# The parts of a reader's error that carry no data: where, and what kind of fault. Anything else in
+# an error (DuckDB's "Original Line: ...", a value in a conversion error) may be a raw record with
+# names and emails, and never reaches the ledger, the CLI or the logs.
+_SAFE_ERROR_PARTS = (
+    re.compile(r"CSV Error on Line: \d+"),
+    re.compile(r"Expected Number of Columns: \d+ Found: \d+"),
+    re.compile(r"Value with unterminated quote found\."),
+    re.compile(r"Maximum line size of \d+ bytes exceeded\. Actual Size: ?\d+ bytes\."),
+    re.compile(r"Invalid unicode \(byte sequence mismatch\) detected\."),
+    re.compile(r"found \d+ record starts in the text but read \d+ records; line numbers cannot be trusted"),
+)
+_ERROR_KIND = re.compile(r"[A-Za-z ]{1,40} Error")
+
+
+def safe_error(exc: BaseException) -> str:
+    """What went wrong, without any text the file holds: the error's kind, line and known fault."""
+    text = str(exc)
+    kind = _ERROR_KIND.match(text)
+    parts = [m.group(0) for pattern in _SAFE_ERROR_PARTS for m in [pattern.search(text)] if m]
+    if kind and not isinstance(exc, LineNumberError):
+        parts.insert(0, kind.group(0))
+    return " | ".join(parts) or type(exc).__name__
 
 
 def _drop_temp_tables(con: duckdb.DuckDBPyConnection) -> None:

@@ -241,6 +241,26 @@ def test_ingest_only_exits_3_on_a_quarantined_row_then_0_when_the_same_drop_is_s
         assert [r.status for r in instance.get_runs()] == [dg.DagsterRunStatus.SUCCESS] * 2
 
 
+def test_no_raw_record_reaches_the_cli_output_or_the_run_logs(tmp_path, home):
+    email = "jane.doe@example.com"
+    drop, warehouse = tmp_path / "exports", tmp_path / "w.duckdb"
+    (drop / "salesforce").mkdir(parents=True)
+    stamp = "2026-11-08T10:15:00.000Z"
+    # A value beyond the header's columns, and an unterminated quote: both records hold an email.
+    (drop / "salesforce" / "Lead.csv").write_text(
+        f"Id,LastName,Status,CreatedDate\n00Q5g0000ABCDEFGHI,A,Open,{stamp}\n00Q5g0000ABCDEFGHJ,Doe,Open,{stamp},{email}\n")
+    (drop / "salesforce" / "Contact.csv").write_text(
+        f'Id,LastName,CreatedDate\n0035g0000ABCDEFGHI,"Doe {email},{stamp}\n0035g0000ABCDEFGHJ,B,{stamp}\n')
+    done = smarketing("ingest", "--exports", str(drop), "--warehouse", str(warehouse), home=home)
+    assert "salesforce/Lead.csv -> raw_salesforce.lead" in done.stdout, done.stdout + done.stderr
+    assert "salesforce/Contact.csv -> raw_salesforce.contact" in done.stdout, done.stdout + done.stderr
+    assert email not in done.stdout + done.stderr
+    with dg.DagsterInstance.from_config(str(home)) as instance:
+        (run,) = instance.get_runs()
+        logged = repr(instance.all_logs(run.run_id))
+    assert "raw_salesforce.contact" in logged and email not in logged
+
+
 def test_another_run_holding_the_warehouse_is_exit_2_with_its_one_line_and_the_summary(tmp_path, monkeypatch, capsys):
     from orchestration import pipeline
     from orchestration.cli import main
