@@ -60,7 +60,7 @@ from ingest.formats import (
     ValueFormat,
     format_for,
     header_locale,
-    invalid_reason,
+    invalid_reason_sql,
     is_missing_sql,
     parse_sql,
     text_sql,
@@ -408,12 +408,12 @@ class LineNumberError(ValueError):
 
 @dataclass(frozen=True)
 class _Check:
-    """A condition on a row's raw text that sends the row to quarantine, and the cell it blames."""
+    """A condition on a row's raw text that sends the row to quarantine, the cell it blames and why (SQL)."""
 
     sql: str
     column: str
     raw: str
-    reason: str
+    reason_sql: str
 
 
 @dataclass(frozen=True)
@@ -452,12 +452,12 @@ def _typed_columns(
         missing = invalid = None
         if column.required and target in contract.primary_key:
             missing = is_missing_sql(raw, fmt)
-            checks.append(_Check(missing, target, raw, MISSING_PRIMARY_KEY))
+            checks.append(_Check(missing, target, raw, sql_string(MISSING_PRIMARY_KEY)))
         if column.type not in TEXT_TYPES:
             invalid = f"(v{i} is not null and t{i} is null)"
             typed = parse_sql(column.type, value, fmt)
             checks.append(_Check(f"({value} is not null and {typed} is null)", target, raw,
-                                 invalid_reason(column.type, fmt)))
+                                 invalid_reason_sql(column.type, fmt, value)))
         conversions.append(_Conversion(value, parse_sql(column.type, f"v{i}", fmt), missing, invalid))
     return conversions, checks
 
@@ -605,7 +605,7 @@ def _quarantine(
     con = attempt.con
     cells = ", ".join(
         f"case when {c.sql} then {{'column_name': {sql_string(c.column)}, 'raw_value': {c.raw},"
-        f" 'reason': {sql_string(c.reason)}}} end"
+        f" 'reason': {c.reason_sql}}} end"
         for c in checks
     )
     source, line = lines.over(_STAGE)

@@ -50,3 +50,33 @@ def test_a_newline_in_a_file_name_is_shown_escaped(con, drop, write):
     assert all("\n" not in line and "\r" not in line for line in ledger_lines(con, "L1"))
     # The ledger keeps the name as it is on disk.
     assert rows(con, "select file from ingest.load_ledger") == [("salesforce/Lead (1\nx).csv",)]
+
+
+EXCEL = (
+    "invalid id: a number in scientific notation, as Excel writes a long id it has re-saved"
+    " (its digits are lost); export the file again and do not re-save it in Excel"
+)
+
+
+def test_ids_excel_rewrote_in_scientific_notation_are_quarantined_naming_excel(con, drop, write):
+    write(
+        "hubspot/hubspot-crm-exports-all-contacts-2026-11-01.csv",
+        "Record ID,Associated Company ID,Create Date\n"
+        "123456789012345678,223456789012345678,2026-03-04 10:15\n"
+        "1.23457E+17,223456789012345678,2026-03-04 10:15\n"
+        "123456789012345679,2.23457E+17,2026-03-04 10:15\n"
+        "123456789012345680,12-34+5,2026-03-04 10:15\n",
+    )
+    write("marketo/leads.csv", "id,createdAt\n7,2026-03-04T10:15:00Z\n1.23457E+17,2026-03-04T10:15:00Z\n")
+    report = load_drop(con, drop)
+
+    assert [(r.file, r.rows_read, r.rows_loaded, r.rows_quarantined) for r in report.results] == [
+        ("hubspot/hubspot-crm-exports-all-contacts-2026-11-01.csv", 4, 1, 3), ("marketo/leads.csv", 2, 1, 1),
+    ]
+    assert rows(con, "select object, line, column_name, raw_value, reason from ingest.quarantine order by object, line") == [
+        ("contacts", 3, "hs_object_id", "1.23457E+17", EXCEL),
+        ("contacts", 4, "associatedcompanyid", "2.23457E+17", EXCEL),
+        ("contacts", 5, "associatedcompanyid", "12-34+5",
+         "invalid id: expected letters, digits, '_', '.', ':' or '-'"),
+        ("leads", 3, "id", "1.23457E+17", EXCEL),
+    ]
