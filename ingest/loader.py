@@ -5,7 +5,10 @@ Per file:
 1. one streaming pass over the bytes: content hash (already loaded content is skipped),
    encoding, line counts and the header (``ingest.files``, ``ingest.headers``);
 2. one DuckDB statement reads the CSV and converts every value with the source's format
-   (``ingest.formats``) into a temporary table, flagging rows with an invalid value;
+   (``ingest.formats``) into a temporary table, flagging rows with an invalid value; records DuckDB
+   cannot parse (ragged, a quote never closed, over-long, invalid UTF-8) are set aside in DuckDB's
+   rejects table, quarantined with their physical line, and the file is read again with their lines
+   emptied (``_set_aside_unreadable``), so one broken record never costs the file;
 3. one INSERT appends the valid rows to the raw table with their lineage; only when some rows are
    invalid is the raw text read again to record every bad cell in ``ingest.quarantine``. A row with
    any bad cell is quarantined as a whole, never loaded with a NULL in its place.
@@ -54,7 +57,15 @@ from ingest.discovery import (
     shown_name,
     unsafe_reason,
 )
-from ingest.files import WINDOWS_1252, FileScan, UnsupportedEncoding, link_or_copy, scan_file, transcode_to_utf8
+from ingest.files import (
+    WINDOWS_1252,
+    FileScan,
+    UnsupportedEncoding,
+    blank_records,
+    link_or_copy,
+    scan_file,
+    transcode_to_utf8,
+)
 from ingest.formats import (
     MISSING_PRIMARY_KEY,
     ValueFormat,
@@ -131,6 +142,9 @@ _ROWS = "temp.main._ingest_rows"
 _STAGE = "temp.main._ingest_stage"
 _OFFSETS = "temp.main._ingest_line_offsets"
 _NEWLINES = "temp.main._ingest_newlines"
+_REJECTS = "temp.main._ingest_reject_errors"
+_REJECT_SCANS = "temp.main._ingest_reject_scans"
+_UNREADABLE = "temp.main._ingest_unreadable"
 
 
 @dataclass
@@ -398,7 +412,7 @@ def safe_error(exc: BaseException) -> str:
 
 
 def _drop_temp_tables(con: duckdb.DuckDBPyConnection) -> None:
-    for table in (_ROWS, _STAGE, _OFFSETS, _NEWLINES):
+    for table in (_ROWS, _STAGE, _OFFSETS, _NEWLINES, _REJECTS, _REJECT_SCANS, _UNREADABLE):
         con.execute(f"drop table if exists {table}")
 
 
@@ -436,14 +450,22 @@ class _Conversion:
         return self.invalid is None
 
 
+NUL_BYTE = "NUL byte in the value (a damaged or binary export)"
+
+
 def _typed_columns(
-    contract: Contract, header: HeaderRow, fmt: ValueFormat
+    contract: Contract, header: HeaderRow, fmt: ValueFormat, nul: bool = False
 ) -> tuple[list[_Conversion], list[_Check]]:
-    """Each file column's conversion, and the checks a valid row passes (over the raw text, for the quarantine)."""
+    """Each file column's conversion, and the checks a valid row passes (over the raw text, for the quarantine).
+
+    With ``nul`` (the file holds a NUL byte somewhere) every value is also checked for one.
+    """
     mapping = header.mapping
     conversions, checks = [], []
     for i, target in enumerate(mapping.targets):
         raw = f"c{i}"
+        if nul:
+            checks.append(_Check(f"contains({raw}, chr(0))", target, raw, sql_string(NUL_BYTE)))
         if target in mapping.custom:
             conversions.append(_Conversion(text_sql(raw, fmt), f"v{i}", None, None))
             continue
@@ -462,12 +484,19 @@ def _typed_columns(
     return conversions, checks
 
 
-def _reader_sql(header: HeaderRow) -> str:
-    """DuckDB's CSV reader over the records below the header, every column as text named c0, c1, ..."""
+def _reader_sql(header: HeaderRow, rejects: bool = False) -> str:
+    """DuckDB's CSV reader over the records below the header, every column as text named c0, c1, ...
+
+    With ``rejects`` the records DuckDB cannot parse are left out and described in ``_REJECTS``.
+    """
     columns = "{" + ", ".join(f"'c{i}': 'VARCHAR'" for i in range(len(header.mapping.targets))) + "}"
+    stored = (
+        f", store_rejects = true, rejects_table = {sql_string(_REJECTS.rsplit('.', 1)[1])},"
+        f" rejects_scan = {sql_string(_REJECT_SCANS.rsplit('.', 1)[1])}"
+    ) if rejects else ""
     return (
         f"read_csv($path, header = false, auto_detect = false, skip = {header.last_line},"
-        f" delim = {sql_string(header.delimiter)}, quote = '\"', escape = '\"', columns = {columns})"
+        f" delim = {sql_string(header.delimiter)}, quote = '\"', escape = '\"', columns = {columns}{stored})"
     )
 
 
@@ -484,8 +513,10 @@ def _load_rows(
     mapping = header.mapping
     reader = _reader_sql(header)
     path = {"path": str(readable)}
-    conversions, checks = _typed_columns(contract, header, fmt)
+    conversions, checks = _typed_columns(contract, header, fmt, nul=scan.has_nul)
     count = len(conversions)
+    # DuckDB reads a NUL byte into the value: a file that holds one checks every value for it.
+    nul = " or ".join(f"contains(c{i}, chr(0))" for i in range(count)) if scan.has_nul else "false"
     summary = _summary_label_sql(count) if contract.summary_rows else None
     # One pass over the file converts every value and flags invalid rows, in three projections so
     # that no expression is written (and computed) twice: the text each parser sees, the typed
@@ -494,34 +525,52 @@ def _load_rows(
     missing = [(i, c.missing) for i, c in enumerate(conversions) if c.missing]
     texts = ", ".join(
         [*(f"{c.value} as v{i}" for i, c in enumerate(conversions)), *(f"{sql} as m{i}" for i, sql in missing),
-         f"{summary or 'null::varchar'} as _summary"]
+         f"{summary or 'null::varchar'} as _summary", f"{nul} as _nul"]
     )
     typed = ", ".join(
         [*(f"{c.typed} as t{i}" for i, c in enumerate(conversions)), *(f"v{i}" for i in range(count)),
-         *(f"m{i}" for i, _ in missing), "_summary"]
+         *(f"m{i}" for i, _ in missing), "_summary", "_nul"]
     )
-    any_bad = " or ".join([*(f"m{i}" for i, _ in missing), *(c.invalid for c in conversions if c.invalid)])
+    any_bad = " or ".join(
+        ["_nul", *(f"m{i}" for i, _ in missing), *(c.invalid for c in conversions if c.invalid)]
+    )
     flags = f"_summary is null and ({any_bad or 'false'}) as _bad"
-    con.execute(
-        f"create temp table _ingest_rows as select {', '.join(f't{i}' for i in range(count))}, _summary, {flags}"
-        f" from (select {typed} from (select {texts} from {reader}))",
-        path,
-    )
+    def read_rows(reader_sql: str) -> None:
+        con.execute(
+            f"create temp table _ingest_rows as select {', '.join(f't{i}' for i in range(count))}, _summary, {flags}"
+            f" from (select {typed} from (select {texts} from {reader_sql}))",
+            path,
+        )
+
+    # The first read sets aside what DuckDB cannot parse; only then is the file read again, without
+    # those records, so a clean file is read once.
+    _drop_rejects(con)
+    read_rows(_reader_sql(header, rejects=True))
+    rejected = 0
+    if _count(con, _REJECTS):
+        con.execute(f"drop table {_ROWS}")
+        readable = _set_aside_unreadable(con, readable, header)
+        path = {"path": str(readable)}
+        read_rows(reader)
+        rejected = _count(con, _UNREADABLE)
     unlabelled = mapping.unlabelled
     counts = con.execute(
         "select count(*), count(*) filter (where _summary is null), count(*) filter (where _bad), count(_summary)"
         + "".join(f", count(t{i})" for i in unlabelled) + f" from {_ROWS}"
     ).fetchall()[0]
     records, rows, bad, summaries = counts[:4]
-    if records == 0:
+    if records == 0 and not rejected:
         return attempt.finish(EMPTY, "header only, no data rows")
     # Text values are kept as written, so when every row is a valid record the typed rows' text
     # columns hold the newlines inside records, except any a typed value parsed around.
     texts_kept = None if bad or summaries else [f"t{i}" for i, c in enumerate(conversions) if c.kept_as_text]
-    lines = _record_lines(con, readable, scan, header, records, reader, path, texts_kept)
+    lines = (
+        _record_lines(con, readable, scan, header, records, reader, path, texts_kept)
+        if records else _LineNumbers(header.last_line + 1)
+    )
     if summaries:
         notes.append(_summary_note(con, lines, summaries))
-    if rows == 0:
+    if rows == 0 and not rejected:
         return attempt.finish(EMPTY, "; ".join(["no data rows", *notes]))
     empty = [pos for pos, values in zip(unlabelled, counts[4:]) if values == 0]
     if empty:
@@ -555,16 +604,104 @@ def _load_rows(
             " where not s._bad and s._summary is null",
             {**lineage, **{f"stated_{k}": value for k, (_, value, _) in enumerate(stated)}},
         ).fetchall()[0][0]
-        result.rows_read, result.rows_loaded, result.rows_quarantined = rows, inserted, rows - inserted
+        result.rows_read, result.rows_loaded = rows + rejected, inserted
+        result.rows_quarantined = rows - inserted + rejected
         _record_file_columns(attempt, mapping, kept)
-        if bad:
-            notes.append(_quarantine(attempt, lines, checks, lineage, summary))
+        if bad or rejected:
+            notes.append(_quarantine(attempt, lines, checks if bad else [], lineage, summary))
         attempt.finish(LOADED, "; ".join(notes))
         con.commit()
     except BaseException:
         con.rollback()
         raise
     return result
+
+
+# Passes over a file whose unterminated quotes swallow the lines below them: each pass sets aside only
+# the first line of such a record, so the lines it swallowed are read again as records of their own.
+# The last pass sets aside whole records.
+UNREADABLE_PASSES = 5
+
+_UNREADABLE_REASONS = {
+    "TOO MANY COLUMNS": "unreadable record: more values than the header has columns",
+    "MISSING COLUMNS": "unreadable record: fewer values than the header has columns",
+    "UNQUOTED VALUE": "unreadable record: a quote that is never closed (or text after a closing quote)",
+    "LINE SIZE OVER MAXIMUM": "unreadable record: longer than 2,000,000 bytes",
+    "INVALID ENCODING": "unreadable record: bytes that are not valid UTF-8 in a UTF-8 file",
+}
+
+
+def _count(con: duckdb.DuckDBPyConnection, table: str) -> int:
+    name = table.rsplit(".", 1)[1]
+    exists = con.execute("select count(*) from duckdb_tables() where temporary and table_name = ?", [name])
+    if not exists.fetchall()[0][0]:
+        return 0
+    return con.execute(f"select count(*) from {table}").fetchall()[0][0]
+
+
+def _drop_rejects(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute(f"drop table if exists {_REJECTS}")
+    con.execute(f"drop table if exists {_REJECT_SCANS}")
+
+
+def _set_aside_unreadable(con: duckdb.DuckDBPyConnection, readable: Path, header: HeaderRow) -> Path:
+    """Move the records DuckDB could not parse (listed in ``_REJECTS``) to ``_UNREADABLE`` and return a
+    copy of the file with their lines emptied, which the strict reader then reads.
+
+    A record's physical line comes from the byte offset where it starts (DuckDB's own line count
+    leaves out newlines inside quoted values); emptied lines keep every later line's number.
+    ``_UNREADABLE`` holds the line, the column DuckDB blamed (empty when it blames none), the raw text
+    (for a quote never closed, only its first line) and the reason, in words of ours: DuckDB's
+    messages may quote the record.
+    """
+    targets = list(header.mapping.targets)
+    con.execute(
+        "create temp table _ingest_unreadable"
+        " (line bigint, column_name varchar, raw_value varchar, reason varchar)"
+    )
+    reasons = "case error_type " + " ".join(
+        f"when {sql_string(kind)} then {sql_string(text)}" for kind, text in _UNREADABLE_REASONS.items()
+    ) + " else 'unreadable record' end"
+    column = (
+        "case when regexp_full_match(column_name, 'c[0-9]+')"
+        " and cast(substr(column_name, 2) as bigint) < len($targets)"
+        " then $targets[cast(substr(column_name, 2) as bigint) + 1] else '' end"
+    )
+    for n in range(UNREADABLE_PASSES):
+        if n:
+            _drop_rejects(con)
+            # Every column is read (a bare count(*) would not check each value's encoding).
+            every = ", ".join(f"count(c{i})" for i in range(len(targets)))
+            con.execute(f"select {every} from {_reader_sql(header, rejects=True)}", {"path": str(readable)})
+            if not _count(con, _REJECTS):
+                break
+        whole = n == UNREADABLE_PASSES - 1
+        # DuckDB's text of the record may start with the blank lines before it.
+        record = "trim(csv_line, chr(13) || chr(10))"
+        con.execute(
+            f"""create or replace temp table _ingest_pass as
+            select line_byte_position as position, {reasons} as reason, {column} as column_name,
+                case when error_type = 'UNQUOTED VALUE' and not $whole
+                    then rtrim(split_part({record}, chr(10), 1), chr(13)) else {record} end as raw_value,
+                case when error_type = 'UNQUOTED VALUE' and not $whole then 1
+                    else 1 + strlen({record}) - strlen(replace({record}, chr(10), '')) end as span
+            from {_REJECTS}
+            qualify row_number() over (partition by line_byte_position order by byte_position) = 1""",
+            {"targets": targets, "whole": whole},
+        )
+        spans = con.execute("select position, span from temp.main._ingest_pass order by position").fetchall()
+        cleaned = readable.with_name(f"export.{n + 1}.csv")
+        first_lines = blank_records(readable, cleaned, spans)
+        con.execute(
+            "insert into _ingest_unreadable select l.line, p.column_name, p.raw_value, p.reason"
+            " from temp.main._ingest_pass p join (select unnest($positions::bigint[]) as position,"
+            " unnest($lines::bigint[]) as line) l using (position)",
+            {"positions": [position for position, _ in spans], "lines": first_lines},
+        )
+        con.execute("drop table temp.main._ingest_pass")
+        readable = cleaned
+    _drop_rejects(con)
+    return readable
 
 
 def _record_file_columns(attempt: _Attempt, mapping, kept: list[int]) -> None:
@@ -601,7 +738,30 @@ def _stage_text(con: duckdb.DuckDBPyConnection, reader: str, path: dict) -> None
 def _quarantine(
     attempt: _Attempt, lines: _LineNumbers, checks: list[_Check], lineage: dict, summary: str | None
 ) -> str:
-    """Record every bad cell of the rows left out of the raw table; returns a short summary."""
+    """Record every unreadable record and every bad cell of the rows left out of the raw table; returns
+    a short summary (counts per column and reason, never a value)."""
+    con = attempt.con
+    params = {**lineage, "source": attempt.contract.source, "object": attempt.contract.object}
+    if con.execute("select count(*) from duckdb_tables() where temporary and table_name = ?",
+                   [_UNREADABLE.rsplit(".", 1)[1]]).fetchall()[0][0]:
+        con.execute(
+            "insert into ingest.quarantine select $load_id, $source, $object, $file, $order, line, column_name,"
+            f" raw_value, reason, $loaded_at from {_UNREADABLE} order by line",
+            params,
+        )
+    if checks:
+        _quarantine_cells(attempt, lines, checks, params, summary)
+    counts = con.execute(
+        "select coalesce(nullif(column_name, ''), 'record'), reason, count(*) from ingest.quarantine"
+        " where file_order = ? group by all order by 3 desc, 1, 2",
+        [attempt.result.file_order],
+    ).fetchall()
+    return "; ".join(f"{n} x {column}: {reason}" for column, reason, n in counts)
+
+
+def _quarantine_cells(
+    attempt: _Attempt, lines: _LineNumbers, checks: list[_Check], params: dict, summary: str | None
+) -> None:
     con = attempt.con
     cells = ", ".join(
         f"case when {c.sql} then {{'column_name': {sql_string(c.column)}, 'raw_value': {c.raw},"
@@ -617,14 +777,8 @@ def _quarantine(
         " cell.column_name, cell.raw_value, cell.reason, $loaded_at from ("
         f"select {line} as _line, unnest([{cells}]) as cell from {source} where {bad}"
         ") where cell is not null order by _line",
-        {**lineage, "source": attempt.contract.source, "object": attempt.contract.object},
+        params,
     )
-    counts = con.execute(
-        "select column_name, reason, count(*) from ingest.quarantine where file_order = ?"
-        " group by all order by 3 desc, 1",
-        [attempt.result.file_order],
-    ).fetchall()
-    return "; ".join(f"{n} x {column}: {reason}" for column, reason, n in counts)
 
 
 # Records are grouped in buckets of this many positions to join each one to its line offset.

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from ingest.loader import describe_result, ledger_lines, load_drop
 
 LEAD_HEADER = "Id,LastName,Status,CreatedDate"
@@ -80,3 +82,117 @@ def test_ids_excel_rewrote_in_scientific_notation_are_quarantined_naming_excel(c
          "invalid id: expected letters, digits, '_', '.', ':' or '-'"),
         ("leads", 3, "id", "1.23457E+17", EXCEL),
     ]
+
+
+FEWER = "unreadable record: fewer values than the header has columns"
+MORE = "unreadable record: more values than the header has columns"
+QUOTE = "unreadable record: a quote that is never closed (or text after a closing quote)"
+LONG = "unreadable record: longer than 2,000,000 bytes"
+NOT_UTF8 = "unreadable record: bytes that are not valid UTF-8 in a UTF-8 file"
+
+
+def ledger(con):
+    return rows(con, "select file, status, encoding, rows_read, rows_loaded, rows_quarantined from ingest.load_ledger"
+                     " order by file_order")
+
+
+def quarantined(con):
+    return rows(con, "select line, column_name, raw_value, reason from ingest.quarantine order by file_order, line")
+
+
+def loaded_lines(con):
+    return rows(con, "select Id, _source_line from raw_salesforce.lead order by _source_line")
+
+
+def test_an_unterminated_quote_sets_aside_its_line_and_the_lines_it_swallowed_load(con, drop, write):
+    write("salesforce/Lead.csv", f'{LEAD_HEADER}\n{lead_id(1)},A,Open,{STAMP}\n{lead_id(2)},"Doe,Open,{STAMP}\n'
+                                 f"{lead_id(3)},C,Open,{STAMP}\n{lead_id(4)},D,Open,{STAMP}\n")
+    load_drop(con, drop)
+
+    assert ledger(con) == [("salesforce/Lead.csv", "loaded", "utf-8", 4, 3, 1)]
+    assert loaded_lines(con) == [(lead_id(1), 2), (lead_id(3), 4), (lead_id(4), 5)]
+    assert quarantined(con) == [(3, "LastName", f'{lead_id(2)},"Doe,Open,{STAMP}', QUOTE)]
+
+
+def test_broken_records_among_multi_line_values_and_blank_lines_keep_their_physical_lines(con, drop, write):
+    write("salesforce/Lead.csv", "\r\n".join([
+        f"{LEAD_HEADER},Description",                    # 1
+        f'{lead_id(1)},A,Open,{STAMP},"two\r\nlines"',   # 2-3
+        "",                                              # 4
+        f"{lead_id(2)},B,Open,{STAMP}",                  # 5: a value short
+        f'{lead_id(3)},C,Open,{STAMP},"x"',              # 6
+        f"{lead_id(4)},D,Open,{STAMP},ok,extra",         # 7: a value too many
+        f'{lead_id(5)},E,Open,{STAMP},"three\r\nline\r\nvalue"',  # 8-10
+        f'{lead_id(6)},"F,Open,{STAMP},fine',            # 11: a quote never closed
+        f"{lead_id(7)},G,Open,{STAMP},last",             # 12
+    ]) + "\r\n")
+    report = load_drop(con, drop)
+
+    assert ledger(con) == [("salesforce/Lead.csv", "loaded", "utf-8", 7, 4, 3)]
+    assert loaded_lines(con) == [(lead_id(1), 2), (lead_id(3), 6), (lead_id(5), 8), (lead_id(7), 12)]
+    assert quarantined(con) == [
+        (5, "Description", f"{lead_id(2)},B,Open,{STAMP}", FEWER),
+        (7, "", f"{lead_id(4)},D,Open,{STAMP},ok,extra", MORE),
+        (11, "LastName", f'{lead_id(6)},"F,Open,{STAMP},fine', QUOTE),
+    ]
+    assert report.results[0].message == f"1 x Description: {FEWER}; 1 x LastName: {QUOTE}; 1 x record: {MORE}"
+
+
+def test_a_field_over_two_megabytes_is_quarantined_and_the_rest_loads(con, drop, write):
+    write("salesforce/Lead.csv", f"{LEAD_HEADER}\n{lead_id(1)},A,Open,{STAMP}\n{lead_id(2)},{'x' * 2_500_000},Open,"
+                                 f"{STAMP}\n{lead_id(3)},C,Open,{STAMP}\n")
+    load_drop(con, drop)
+
+    assert ledger(con) == [("salesforce/Lead.csv", "loaded", "utf-8", 3, 2, 1)]
+    assert loaded_lines(con) == [(lead_id(1), 2), (lead_id(3), 4)]
+    assert rows(con, "select line, column_name, reason, starts_with(raw_value, ?) from ingest.quarantine",
+                [f"{lead_id(2)},xxx"]) == [(3, "", LONG, True)]
+
+
+MARTIN = [f"{lead_id(n)},Martín,Open,{STAMP}\n" for n in range(1, 14)]
+PLAIN = [f"{lead_id(n)},Row{n},Open,{STAMP}\n" for n in range(14, 20)]
+
+
+@pytest.mark.parametrize("bom", [False, True])
+def test_one_invalid_byte_in_a_utf8_file_quarantines_its_record_and_the_file_stays_utf8(con, drop, write, bom):
+    body = "".join(MARTIN[:10] + PLAIN[:3]).encode() + f"{lead_id(20)},Bad".encode() + b"\xff" + \
+        f",Open,{STAMP}\n".encode() + "".join(MARTIN[10:] + PLAIN[3:]).encode()
+    (drop / "salesforce").mkdir()
+    (drop / "salesforce" / "Lead.csv").write_bytes((b"\xef\xbb\xbf" if bom else b"") + f"{LEAD_HEADER}\n".encode() + body)
+    load_drop(con, drop)
+
+    assert ledger(con) == [("salesforce/Lead.csv", "loaded", "utf-8", 20, 19, 1)]
+    assert rows(con, "select LastName, count(*) from raw_salesforce.lead group by 1 having LastName = 'Martín'") == [
+        ("Martín", 13),
+    ]
+    assert rows(con, "select line, column_name, reason from ingest.quarantine") == [(15, "LastName", NOT_UTF8)]
+
+
+def test_a_windows_1252_file_with_accents_on_many_lines_is_still_read_as_windows_1252(con, drop, write):
+    write("salesforce/Lead.csv", LEAD_HEADER + "\n" + "".join(MARTIN[:5]) + f"{lead_id(6)},Façade €,Open,{STAMP}\n",
+          encoding="cp1252")
+    load_drop(con, drop)
+
+    assert ledger(con) == [("salesforce/Lead.csv", "loaded", "windows-1252", 6, 6, 0)]
+    assert rows(con, "select LastName, count(*) from raw_salesforce.lead group by 1 order by 1") == [
+        ("Façade €", 1), ("Martín", 5),
+    ]
+
+
+def test_a_nul_byte_in_a_value_quarantines_its_record(con, drop, write):
+    write("salesforce/Lead.csv", f"{LEAD_HEADER}\n{lead_id(1)},A,Open,{STAMP}\n{lead_id(2)},B\x00b,Open,{STAMP}\n"
+                                 f"{lead_id(3)},C,Open,{STAMP}\n")
+    load_drop(con, drop)
+
+    assert ledger(con) == [("salesforce/Lead.csv", "loaded", "utf-8", 3, 2, 1)]
+    assert loaded_lines(con) == [(lead_id(1), 2), (lead_id(3), 4)]
+    assert quarantined(con) == [(3, "LastName", "B\x00b", "NUL byte in the value (a damaged or binary export)")]
+
+
+def test_a_file_of_unreadable_records_only_is_loaded_with_every_record_quarantined(con, drop, write):
+    write("salesforce/Lead.csv", f"{LEAD_HEADER}\n{lead_id(1)},A\n{lead_id(2)},B,Open,{STAMP},x,y\n")
+    report = load_drop(con, drop)
+
+    assert ledger(con) == [("salesforce/Lead.csv", "loaded", "utf-8", 2, 0, 2)]
+    assert [line for line, *_ in quarantined(con)] == [2, 3]
+    assert report.results[0].status == "loaded"
