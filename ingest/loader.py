@@ -617,10 +617,12 @@ def _load_rows(
     return result
 
 
-# Passes over a file whose unterminated quotes swallow the lines below them: each pass sets aside only
-# the first line of such a record, so the lines it swallowed are read again as records of their own.
-# The last pass sets aside whole records.
-UNREADABLE_PASSES = 5
+# Passes over a file whose quotes never close: such a quote swallows the lines below it, and where
+# the swallowed text ends, DuckDB's view of the records below is no longer to be trusted. So each
+# pass sets aside the records up to the first such quote, that one by its first line only, and reads
+# the file again: the lines it swallowed become records of their own. The last pass sets aside every
+# record DuckDB rejects, whole.
+UNREADABLE_PASSES = 10
 
 _UNREADABLE_REASONS = {
     "TOO MANY COLUMNS": "unreadable record: more values than the header has columns",
@@ -672,7 +674,7 @@ def _set_aside_unreadable(con: duckdb.DuckDBPyConnection, readable: Path, header
             _drop_rejects(con)
             # Every column is read (a bare count(*) would not check each value's encoding).
             every = ", ".join(f"count(c{i})" for i in range(len(targets)))
-            con.execute(f"select {every} from {_reader_sql(header, rejects=True)}", {"path": str(readable)})
+            con.execute(f"select {every} from {_reader_sql(header, rejects=True)}", {"path": str(readable)}).fetchall()
             if not _count(con, _REJECTS):
                 break
         whole = n == UNREADABLE_PASSES - 1
@@ -680,13 +682,22 @@ def _set_aside_unreadable(con: duckdb.DuckDBPyConnection, readable: Path, header
         record = "trim(csv_line, chr(13) || chr(10))"
         con.execute(
             f"""create or replace temp table _ingest_pass as
+            with rejects as (
+                select * from {_REJECTS}
+                qualify row_number() over (partition by line_byte_position order by byte_position) = 1
+            ),
+            trusted as (
+                select * from rejects
+                where $whole or line_byte_position <= coalesce(
+                    (select min(line_byte_position) from rejects where error_type = 'UNQUOTED VALUE'),
+                    line_byte_position)
+            )
             select line_byte_position as position, {reasons} as reason, {column} as column_name,
                 case when error_type = 'UNQUOTED VALUE' and not $whole
                     then rtrim(split_part({record}, chr(10), 1), chr(13)) else {record} end as raw_value,
                 case when error_type = 'UNQUOTED VALUE' and not $whole then 1
                     else 1 + strlen({record}) - strlen(replace({record}, chr(10), '')) end as span
-            from {_REJECTS}
-            qualify row_number() over (partition by line_byte_position order by byte_position) = 1""",
+            from trusted""",
             {"targets": targets, "whole": whole},
         )
         spans = con.execute("select position, span from temp.main._ingest_pass order by position").fetchall()

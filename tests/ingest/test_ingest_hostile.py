@@ -196,3 +196,34 @@ def test_a_file_of_unreadable_records_only_is_loaded_with_every_record_quarantin
     assert ledger(con) == [("salesforce/Lead.csv", "loaded", "utf-8", 2, 0, 2)]
     assert [line for line, *_ in quarantined(con)] == [2, 3]
     assert report.results[0].status == "loaded"
+
+
+def test_many_rows_with_broken_records_multi_line_values_and_blank_lines_keep_every_line(con, drop, write):
+    # The oracle counts lines as it writes them: loaded records by id, set-aside records by line.
+    parts, loaded, set_aside, line = [f"{LEAD_HEADER}\n"], {}, [], 2
+    for i in range(9000):
+        if i % 997 == 500:
+            parts.append(f"{lead_id(i)},L{i},Open,{STAMP},extra\n")
+            set_aside.append((line, MORE))
+            line += 1
+        elif i % 1499 == 1000:
+            parts.append(f'{lead_id(i)},"L{i},Open,{STAMP}\n')
+            set_aside.append((line, QUOTE))
+            line += 1
+        elif i % 700 == 0:
+            parts.append(f'{lead_id(i)},"L{i}\nnext",Open,{STAMP}\n')
+            loaded[lead_id(i)] = line
+            line += 2
+        else:
+            parts.append(f"{lead_id(i)},L{i},Open,{STAMP}\n")
+            loaded[lead_id(i)] = line
+            line += 1
+        if i % 1500 == 1499:
+            parts.append("\n")
+            line += 1
+    write("salesforce/Lead.csv", "".join(parts))
+    load_drop(con, drop)
+
+    assert ledger(con) == [("salesforce/Lead.csv", "loaded", "utf-8", 9000, len(loaded), len(set_aside))]
+    assert dict(loaded_lines(con)) == loaded
+    assert rows(con, "select line, reason from ingest.quarantine order by line") == set_aside
