@@ -105,7 +105,8 @@ create table if not exists ingest.load_ledger (
     loaded_at timestamp not null,
     encoding varchar,
     delimiter varchar,
-    header_line bigint
+    header_line bigint,
+    cells_quarantined bigint default 0
 )"""
 
 QUARANTINE_DDL = """
@@ -119,7 +120,8 @@ create table if not exists ingest.quarantine (
     column_name varchar not null,
     raw_value varchar,
     reason varchar not null,
-    quarantined_at timestamp not null
+    quarantined_at timestamp not null,
+    scope varchar default 'record'
 )"""
 
 # The columns each loaded file carried: the raw table's columns the file wrote, known or custom.
@@ -159,6 +161,8 @@ class FileResult:
     message: str
     source: str = ""
     file_order: int | None = None
+    # Values of cell-level columns that did not parse: loaded as empty, each in ingest.quarantine.
+    cells_quarantined: int = 0
 
 
 @dataclass
@@ -194,6 +198,8 @@ def describe_result(result: FileResult) -> str:
             f"{target}: {result.rows_read:,} rows read, {result.rows_loaded:,} loaded, "
             f"{result.rows_quarantined:,} quarantined"
         )
+        if result.cells_quarantined:
+            text += f", {result.cells_quarantined:,} values emptied"
         return f"{text} ({result.message})" if result.message else text
     if result.status == SKIPPED_DUPLICATE:
         return f"{target}: skipped, {result.message}"
@@ -223,6 +229,9 @@ def ensure_warehouse(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(LEDGER_DDL)
     con.execute(QUARANTINE_DDL)
     con.execute(FILE_COLUMNS_DDL)
+    # Ledgers and quarantines of warehouses created before cell-level quarantine: every row was a record.
+    con.execute("alter table ingest.load_ledger add column if not exists cells_quarantined bigint default 0")
+    con.execute("alter table ingest.quarantine add column if not exists scope varchar default 'record'")
 
 
 def new_load_id() -> str:
@@ -288,14 +297,17 @@ class _Attempt:
             self.result.file_order = _next_file_order(self.con)
         r = self.result
         self.con.execute(
-            "insert into ingest.load_ledger values ($load_id, $file, $source, $object, $hash, $order, $read, $loaded,"
-            " $quarantined, $status, $message, $loaded_at, $encoding, $delimiter, $header_line)",
+            "insert into ingest.load_ledger (load_id, file, source, object, content_hash, file_order, rows_read,"
+            " rows_loaded, rows_quarantined, status, message, loaded_at, encoding, delimiter, header_line,"
+            " cells_quarantined) values ($load_id, $file, $source, $object, $hash, $order, $read, $loaded,"
+            " $quarantined, $status, $message, $loaded_at, $encoding, $delimiter, $header_line, $cells)",
             {
                 "load_id": self.load_id, "file": r.file, "source": r.source, "object": r.object,
                 "hash": r.content_hash, "order": r.file_order, "read": r.rows_read, "loaded": r.rows_loaded,
                 "quarantined": r.rows_quarantined, "status": status, "message": message,
                 "loaded_at": self.loaded_at, "encoding": self.encoding,
                 "delimiter": DELIMITER_NAMES.get(self.delimiter), "header_line": self.header_line,
+                "cells": r.cells_quarantined,
             },
         )
         return r
@@ -428,6 +440,8 @@ class _Check:
     column: str
     raw: str
     reason_sql: str
+    # A cell-level column's check: failing it empties the value, the record still loads.
+    cell: bool = False
 
 
 @dataclass(frozen=True)
@@ -443,6 +457,7 @@ class _Conversion:
     typed: str
     missing: str | None
     invalid: str | None
+    cell: bool = False
 
     @property
     def kept_as_text(self) -> bool:
@@ -479,8 +494,8 @@ def _typed_columns(
             invalid = f"(v{i} is not null and t{i} is null)"
             typed = parse_sql(column.type, value, fmt)
             checks.append(_Check(f"({value} is not null and {typed} is null)", target, raw,
-                                 invalid_reason_sql(column.type, fmt, value)))
-        conversions.append(_Conversion(value, parse_sql(column.type, f"v{i}", fmt), missing, invalid))
+                                 invalid_reason_sql(column.type, fmt, value), cell=column.cell))
+        conversions.append(_Conversion(value, parse_sql(column.type, f"v{i}", fmt), missing, invalid, column.cell))
     return conversions, checks
 
 
@@ -532,9 +547,10 @@ def _load_rows(
          *(f"m{i}" for i, _ in missing), "_summary", "_nul"]
     )
     any_bad = " or ".join(
-        ["_nul", *(f"m{i}" for i, _ in missing), *(c.invalid for c in conversions if c.invalid)]
+        ["_nul", *(f"m{i}" for i, _ in missing), *(c.invalid for c in conversions if c.invalid and not c.cell)]
     )
-    flags = f"_summary is null and ({any_bad or 'false'}) as _bad"
+    any_cell_bad = " or ".join(c.invalid for c in conversions if c.invalid and c.cell) or "false"
+    flags = f"_summary is null and ({any_bad}) as _bad, _summary is null and ({any_cell_bad}) as _cell_bad"
     def read_rows(reader_sql: str) -> None:
         con.execute(
             f"create temp table _ingest_rows as select {', '.join(f't{i}' for i in range(count))}, _summary, {flags}"
@@ -555,10 +571,11 @@ def _load_rows(
         rejected = _count(con, _UNREADABLE)
     unlabelled = mapping.unlabelled
     counts = con.execute(
-        "select count(*), count(*) filter (where _summary is null), count(*) filter (where _bad), count(_summary)"
+        "select count(*), count(*) filter (where _summary is null), count(*) filter (where _bad), count(_summary),"
+        " count(*) filter (where _cell_bad and not _bad)"
         + "".join(f", count(t{i})" for i in unlabelled) + f" from {_ROWS}"
     ).fetchall()[0]
-    records, rows, bad, summaries = counts[:4]
+    records, rows, bad, summaries, emptied = counts[:5]
     if records == 0 and not rejected:
         return attempt.finish(EMPTY, "header only, no data rows")
     # Text values are kept as written, so when every row is a valid record the typed rows' text
@@ -572,11 +589,11 @@ def _load_rows(
         notes.append(_summary_note(con, lines, summaries))
     if rows == 0 and not rejected:
         return attempt.finish(EMPTY, "; ".join(["no data rows", *notes]))
-    empty = [pos for pos, values in zip(unlabelled, counts[4:]) if values == 0]
+    empty = [pos for pos, values in zip(unlabelled, counts[5:]) if values == 0]
     if empty:
         where = ", ".join(str(pos + 1) for pos in empty)
         notes.append(f"{len(empty)} column(s) without a header label or a value ignored (position {where})")
-    if bad:
+    if bad or emptied:
         _stage_text(con, reader, path)
 
     kept = [i for i in range(count) if i not in empty]
@@ -607,8 +624,8 @@ def _load_rows(
         result.rows_read, result.rows_loaded = rows + rejected, inserted
         result.rows_quarantined = rows - inserted + rejected
         _record_file_columns(attempt, mapping, kept)
-        if bad or rejected:
-            notes.append(_quarantine(attempt, lines, checks if bad else [], lineage, summary))
+        if bad or rejected or emptied:
+            notes.append(_quarantine(attempt, lines, checks if bad or emptied else [], lineage, summary))
         attempt.finish(LOADED, "; ".join(notes))
         con.commit()
     except BaseException:
@@ -756,18 +773,27 @@ def _quarantine(
     if con.execute("select count(*) from duckdb_tables() where temporary and table_name = ?",
                    [_UNREADABLE.rsplit(".", 1)[1]]).fetchall()[0][0]:
         con.execute(
-            "insert into ingest.quarantine select $load_id, $source, $object, $file, $order, line, column_name,"
-            f" raw_value, reason, $loaded_at from {_UNREADABLE} order by line",
+            f"insert into ingest.quarantine ({_QUARANTINE_COLUMNS}) select $load_id, $source, $object, $file,"
+            f" $order, line, column_name, raw_value, reason, $loaded_at, 'record' from {_UNREADABLE} order by line",
             params,
         )
     if checks:
         _quarantine_cells(attempt, lines, checks, params, summary)
     counts = con.execute(
-        "select coalesce(nullif(column_name, ''), 'record'), reason, count(*) from ingest.quarantine"
-        " where file_order = ? group by all order by 3 desc, 1, 2",
+        "select coalesce(nullif(column_name, ''), 'record'), reason, scope = 'cell', count(*) from ingest.quarantine"
+        " where file_order = ? group by all order by 4 desc, 1, 2, 3",
         [attempt.result.file_order],
     ).fetchall()
-    return "; ".join(f"{n} x {column}: {reason}" for column, reason, n in counts)
+    attempt.result.cells_quarantined = sum(n for _, _, is_cell, n in counts if is_cell)
+    return "; ".join(
+        f"{n} x {column}{' (value emptied, record loaded)' if is_cell else ''}: {reason}"
+        for column, reason, is_cell, n in counts
+    )
+
+
+_QUARANTINE_COLUMNS = (
+    "load_id, source, object, file, file_order, line, column_name, raw_value, reason, quarantined_at, scope"
+)
 
 
 def _quarantine_cells(
@@ -783,10 +809,14 @@ def _quarantine_cells(
     bad = " or ".join(c.sql for c in checks)
     if summary:
         bad = f"({bad}) and ({summary}) is null"
+    # A record failing a record-level check is not loaded: every bad cell it has is the record's.
+    # A record failing only cell-level checks is loaded with those values empty: they are cells.
+    record_bad = " or ".join(c.sql for c in checks if not c.cell) or "false"
     con.execute(
-        "insert into ingest.quarantine select $load_id, $source, $object, $file, $order, _line,"
-        " cell.column_name, cell.raw_value, cell.reason, $loaded_at from ("
-        f"select {line} as _line, unnest([{cells}]) as cell from {source} where {bad}"
+        f"insert into ingest.quarantine ({_QUARANTINE_COLUMNS}) select $load_id, $source, $object, $file, $order,"
+        " _line, cell.column_name, cell.raw_value, cell.reason, $loaded_at, _scope from ("
+        f"select {line} as _line, case when {record_bad} then 'record' else 'cell' end as _scope,"
+        f" unnest([{cells}]) as cell from {source} where {bad}"
         ") where cell is not null order by _line",
         params,
     )
@@ -900,7 +930,8 @@ def ledger_lines(con: duckdb.DuckDBPyConnection, load_id: str) -> list[str]:
     try:
         rows = con.execute(
             "select file, object, content_hash, rows_read, rows_loaded, rows_quarantined, status, message,"
-            " source, file_order from ingest.load_ledger where load_id = ? order by file_order",
+            " source, file_order, coalesce(cells_quarantined, 0) from ingest.load_ledger where load_id = ?"
+            " order by file_order",
             [load_id],
         ).fetchall()
     except duckdb.CatalogException:
