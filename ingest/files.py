@@ -139,10 +139,12 @@ def read_head(path: Path) -> str:
         raise UnsupportedEncoding("UTF-16 encoded; export the file as UTF-8 (or Windows-1252) CSV")
     if len(head) > HEAD_BYTES:
         head = head[: head.rfind(b"\n", 0, HEAD_BYTES) + 1]
-    try:
-        return head.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return decode_windows_1252(head)
+    # The same rule as scan_file, over the head: one bad byte does not make a UTF-8 head Windows-1252.
+    decoded = head.decode("utf-8-sig", errors="replace")
+    valid_multibyte, invalid = _utf8_counts(decoded, head)
+    if head.startswith(codecs.BOM_UTF8) or invalid == 0 or valid_multibyte >= invalid:
+        return decoded
+    return decode_windows_1252(head)
 
 
 def _trailing_blank_lines(tail: bytes) -> int:

@@ -11,7 +11,9 @@ Per file:
    emptied (``_set_aside_unreadable``), so one broken record never costs the file;
 3. one INSERT appends the valid rows to the raw table with their lineage; only when some rows are
    invalid is the raw text read again to record every bad cell in ``ingest.quarantine``. A row with
-   any bad cell is quarantined as a whole, never loaded with a NULL in its place.
+   a bad value in a record-level column is quarantined as a whole, never loaded with a NULL in its
+   place; a bad value in a cell-level column (``Column.cell``) loads as NULL and is quarantined as
+   a cell (``scope = 'cell'``).
 
 Report summary rows (Google Ads "Total: Campaigns", LinkedIn "Total") are not records: like the
 title lines above the header they are left out of ``rows_read`` and named in the ledger message,
@@ -551,6 +553,7 @@ def _load_rows(
     )
     any_cell_bad = " or ".join(c.invalid for c in conversions if c.invalid and c.cell) or "false"
     flags = f"_summary is null and ({any_bad}) as _bad, _summary is null and ({any_cell_bad}) as _cell_bad"
+
     def read_rows(reader_sql: str) -> None:
         con.execute(
             f"create temp table _ingest_rows as select {', '.join(f't{i}' for i in range(count))}, _summary, {flags}"
@@ -770,8 +773,7 @@ def _quarantine(
     a short summary (counts per column and reason, never a value)."""
     con = attempt.con
     params = {**lineage, "source": attempt.contract.source, "object": attempt.contract.object}
-    if con.execute("select count(*) from duckdb_tables() where temporary and table_name = ?",
-                   [_UNREADABLE.rsplit(".", 1)[1]]).fetchall()[0][0]:
+    if _count(con, _UNREADABLE):
         con.execute(
             f"insert into ingest.quarantine ({_QUARANTINE_COLUMNS}) select $load_id, $source, $object, $file,"
             f" $order, line, column_name, raw_value, reason, $loaded_at, 'record' from {_UNREADABLE} order by line",

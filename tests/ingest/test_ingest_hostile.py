@@ -227,3 +227,16 @@ def test_many_rows_with_broken_records_multi_line_values_and_blank_lines_keep_ev
     assert ledger(con) == [("salesforce/Lead.csv", "loaded", "utf-8", 9000, len(loaded), len(set_aside))]
     assert dict(loaded_lines(con)) == loaded
     assert rows(con, "select line, reason from ingest.quarantine order by line") == set_aside
+
+
+def test_a_view_export_with_one_bad_byte_is_still_recognised_by_its_utf8_header(con, drop):
+    (drop / "hubspot").mkdir()
+    (drop / "hubspot" / "hubspot-crm-exports-ytd-mqls-2026-01-15.csv").write_bytes(
+        "ID de registro;Correo;Fecha de creación\n1;a@example.com;04/03/2026 10:15\n".encode()
+        + b"2;b\xff@example.com;04/03/2026 10:15\n"
+    )
+    load_drop(con, drop)
+
+    assert rows(con, "select object, status, encoding, rows_read, rows_loaded, rows_quarantined"
+                     " from ingest.load_ledger") == [("contacts", "loaded", "utf-8", 2, 1, 1)]
+    assert rows(con, "select line, column_name, reason from ingest.quarantine") == [(3, "email", NOT_UTF8)]
