@@ -66,6 +66,7 @@ def file_metadata(result: loader.FileResult, line: str) -> dict[str, str | int]:
         "rows_read": result.rows_read,
         "rows_loaded": result.rows_loaded,
         "rows_quarantined": result.rows_quarantined,
+        "cells_quarantined": result.cells_quarantined,
         "report": line,
     }
 

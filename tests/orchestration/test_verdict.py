@@ -170,6 +170,7 @@ def outcome(**fields) -> PipelineOutcome:
 LOADED = FileOutcome("salesforce/Lead.csv", "loaded", 10, 10, 0, "salesforce/Lead.csv -> raw_salesforce.lead: ...")
 QUARANTINED = FileOutcome("salesforce/Opportunity.csv", "loaded", 5, 5, 2, "...")
 REFUSED = FileOutcome("salesforce/Contact.csv", "refused", 0, 0, 0, "...")
+EMPTIED = FileOutcome("hubspot/contacts.csv", "loaded", 3, 3, 0, "...", values_emptied=1)
 
 
 @pytest.mark.parametrize(("fields", "code", "result"), [
@@ -186,6 +187,8 @@ REFUSED = FileOutcome("salesforce/Contact.csv", "refused", 0, 0, 0, "...")
     (dict(success=False, environment_problem="another run holds the warehouse /w.duckdb"), 2,
      "exit 2: not run: another run holds the warehouse /w.duckdb"),
     (dict(files=[LOADED, QUARANTINED], ingest_only=True), 3, "exit 3: loaded, but 2 rows quarantined"),
+    # A cell-level value that did not parse loads as empty: the record is in, the value is not.
+    (dict(files=[LOADED, EMPTIED], ingest_only=True), 3, "exit 3: loaded, but 1 value emptied"),
 ])
 def test_exit_code_and_verdict_line(fields, code, result):
     run = outcome(**fields)
