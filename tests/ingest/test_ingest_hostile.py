@@ -23,7 +23,8 @@ def test_no_message_copies_a_raw_record(con, drop, write):
     # A value beyond the header's columns, an unterminated quote, and a file without its header whose
     # first record happens to hold a cell equal to a column label (Phone): each record holds an email.
     write("salesforce/Lead.csv", f"{LEAD_HEADER}\n{lead_id(1)},A,Open,{STAMP}\n{lead_id(2)},Doe,Open,{STAMP},{EMAIL}\n")
-    write("salesforce/Lead_2.csv", f'{LEAD_HEADER}\n{lead_id(3)},"Doe {EMAIL},Open,{STAMP}\n{lead_id(4)},B,Open,{STAMP}\n')
+    write("salesforce/Lead_2.csv",
+          f'{LEAD_HEADER}\n{lead_id(3)},"Doe {EMAIL},Open,{STAMP}\n{lead_id(4)},B,Open,{STAMP}\n')
     write("salesforce/Lead_3.csv", f"{lead_id(5)},Phone,{EMAIL},Open\n")
     report = load_drop(con, drop, load_id="L1")
 
@@ -75,7 +76,8 @@ def test_ids_excel_rewrote_in_scientific_notation_are_quarantined_naming_excel(c
     assert [(r.file, r.rows_read, r.rows_loaded, r.rows_quarantined) for r in report.results] == [
         ("hubspot/hubspot-crm-exports-all-contacts-2026-11-01.csv", 4, 1, 3), ("marketo/leads.csv", 2, 1, 1),
     ]
-    assert rows(con, "select object, line, column_name, raw_value, reason from ingest.quarantine order by object, line") == [
+    assert rows(con, "select object, line, column_name, raw_value, reason from ingest.quarantine"
+                     " order by object, line") == [
         ("contacts", 3, "hs_object_id", "1.23457E+17", EXCEL),
         ("contacts", 4, "associatedcompanyid", "2.23457E+17", EXCEL),
         ("contacts", 5, "associatedcompanyid", "12-34+5",
@@ -158,7 +160,8 @@ def test_one_invalid_byte_in_a_utf8_file_quarantines_its_record_and_the_file_sta
     body = "".join(MARTIN[:10] + PLAIN[:3]).encode() + f"{lead_id(20)},Bad".encode() + b"\xff" + \
         f",Open,{STAMP}\n".encode() + "".join(MARTIN[10:] + PLAIN[3:]).encode()
     (drop / "salesforce").mkdir()
-    (drop / "salesforce" / "Lead.csv").write_bytes((b"\xef\xbb\xbf" if bom else b"") + f"{LEAD_HEADER}\n".encode() + body)
+    bom_bytes = b"\xef\xbb\xbf" if bom else b""
+    (drop / "salesforce" / "Lead.csv").write_bytes(bom_bytes + f"{LEAD_HEADER}\n".encode() + body)
     load_drop(con, drop)
 
     assert ledger(con) == [("salesforce/Lead.csv", "loaded", "utf-8", 20, 19, 1)]
