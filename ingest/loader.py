@@ -201,7 +201,8 @@ def describe_result(result: FileResult) -> str:
             f"{result.rows_quarantined:,} quarantined"
         )
         if result.cells_quarantined:
-            text += f", {result.cells_quarantined:,} values emptied"
+            n = result.cells_quarantined
+            text += f", {n:,} value{'' if n == 1 else 's'} emptied"
         return f"{text} ({result.message})" if result.message else text
     if result.status == SKIPPED_DUPLICATE:
         return f"{target}: skipped, {result.message}"

@@ -35,7 +35,7 @@ def test_a_bad_score_loads_the_contact_with_an_empty_score_and_quarantines_the_c
         (3, "hubspotscore", "1,5", INVALID_DECIMAL, "cell"),
     ]
     assert describe_result(report.results[0]) == (
-        f"{CONTACTS} -> raw_hubspot.contacts: 3 rows read, 3 loaded, 0 quarantined, 1 values emptied"
+        f"{CONTACTS} -> raw_hubspot.contacts: 3 rows read, 3 loaded, 0 quarantined, 1 value emptied"
         f" (1 x hubspotscore (value emptied, record loaded): {INVALID_DECIMAL})"
     )
 
