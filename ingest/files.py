@@ -62,8 +62,6 @@ class FileScan:
     trailing_blank_lines: int
     head: str
     complete_head: bool
-    # Byte sequences invalid in the chosen encoding (only UTF-8 has any): their records are quarantined.
-    invalid_bytes: int = 0
     has_nul: bool = False
 
     @property
@@ -118,7 +116,6 @@ def scan_file(path: Path) -> FileScan:
         trailing_blank_lines=_trailing_blank_lines((previous + last)[-TAIL_BYTES:]),
         head=text,
         complete_head=complete_head,
-        invalid_bytes=invalid if is_utf8 else 0,
         has_nul=has_nul,
     )
 
