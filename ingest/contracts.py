@@ -21,6 +21,13 @@ Column types:
     boolean    true/false flags
     id_list    a ``;``-separated list of ids (HubSpot association columns), kept as text
 
+A bad value costs only what it must. Columns are record-level unless declared ``cell`` (with
+``cell(C(...))``): keys, required columns and what revenue, stage dates and identity depend on
+(amounts, close dates, stages, emails, ids, timestamps) are record-level, and a value there that
+does not parse quarantines the record. A ``cell`` column (scores, head counts, probabilities, click
+counts: optional figures nothing is derived from) loads as empty instead, and its raw value goes to
+``ingest.quarantine`` marked as a cell. A cell column is never required nor part of the key.
+
 A column may also carry a label ``pattern`` (a regular expression matched, case-insensitively,
 against the whole label): Meta writes the currency only in the spend header,
 ``Amount spent (EUR)``, so the pattern's named group ``currency`` fills the ``currency`` column
@@ -44,6 +51,8 @@ class Column:
     required: bool = False
     aliases: tuple[str, ...] = ()
     pattern: str | None = None
+    # A bad value empties this cell instead of quarantining the record (see the module docstring).
+    cell: bool = False
 
     def header_names(self) -> tuple[str, ...]:
         return (self.name, *self.aliases)
@@ -89,6 +98,13 @@ def C(name: str, type: str = "text", required: bool = False, *aliases: str) -> C
     return Column(name=name, type=type, required=required, aliases=tuple(aliases))
 
 
+def cell(column: Column) -> Column:
+    """The column as cell-level: a value that does not parse loads as empty, quarantined as a cell."""
+    if column.required:
+        raise ValueError(f"{column.name}: a required column is record-level")
+    return replace(column, cell=True)
+
+
 # --------------------------------------------------------------------------------------------
 # Salesforce: Data Export service / Data Loader CSVs. Header = API field name. File = <Object>.csv,
 # numbered parts <Object>_1.csv, <Object>_2.csv ..., browser copies <Object> (1).csv. Only digits
@@ -122,7 +138,7 @@ def _sf(object_api_name: str, table: str, columns: list[Column], *, deleted: boo
 SALESFORCE = (
     _sf("Lead", "lead", [
         C("FirstName"), C("LastName"), C("Email"), C("Phone"), C("Company"), C("Title"),
-        C("Country"), C("Industry"), C("NumberOfEmployees", "integer"), C("LeadSource"),
+        C("Country"), C("Industry"), cell(C("NumberOfEmployees", "integer")), C("LeadSource"),
         C("Status", "text", True), C("Rating"), C("OwnerId", "id"),
         C("IsConverted", "boolean"), C("ConvertedDate", "date"), C("ConvertedContactId", "id"),
         C("ConvertedAccountId", "id"), C("ConvertedOpportunityId", "id"),
@@ -135,19 +151,19 @@ SALESFORCE = (
     ]),
     _sf("Account", "account", [
         C("Name", "text", True), C("Website"), C("Industry"), C("Type"), C("BillingCountry"),
-        C("NumberOfEmployees", "integer"), C("AnnualRevenue", "decimal"), C("OwnerId", "id"),
+        cell(C("NumberOfEmployees", "integer")), cell(C("AnnualRevenue", "decimal")), C("OwnerId", "id"),
         C("CreatedDate", "timestamp", True), C("LastModifiedDate", "timestamp"),
     ]),
     _sf("Opportunity", "opportunity", [
         C("AccountId", "id"), C("Name"), C("StageName", "text", True), C("Amount", "decimal"),
-        C("CurrencyIsoCode"), C("Probability", "decimal"), C("CloseDate", "date", True),
+        C("CurrencyIsoCode"), cell(C("Probability", "decimal")), C("CloseDate", "date", True),
         C("IsClosed", "boolean", True), C("IsWon", "boolean", True), C("Type"), C("LeadSource"),
         C("CampaignId", "id"), C("OwnerId", "id"), C("ForecastCategoryName"),
         C("CreatedDate", "timestamp", True), C("LastModifiedDate", "timestamp"),
     ]),
     _sf("OpportunityHistory", "opportunity_history", [
         C("OpportunityId", "id", True), C("StageName", "text", True), C("Amount", "decimal"),
-        C("CloseDate", "date"), C("Probability", "decimal"), C("ForecastCategory"),
+        C("CloseDate", "date"), cell(C("Probability", "decimal")), C("ForecastCategory"),
         C("CreatedById", "id"), C("CreatedDate", "timestamp", True),
     ]),
     _sf("OpportunityContactRole", "opportunity_contact_role", [
@@ -213,7 +229,8 @@ HUBSPOT = (
             C("country", "text", False, "Country/Region", "País/región"),
             C("lifecyclestage", "text", False, "Lifecycle Stage", "Etapa del ciclo de vida"),
             C("hs_lead_status", "text", False, "Lead Status", "Estado del lead"),
-            C("hubspotscore", "integer", False, "HubSpot Score", "Puntuación de HubSpot"),
+            # HubSpot number properties are decimals (a score of 1.5 is valid).
+            cell(C("hubspotscore", "decimal", False, "HubSpot Score", "Puntuación de HubSpot")),
             C("hs_analytics_source", "text", False, "Original Source", "Fuente original",
               "Original Traffic Source"),
             C("hs_analytics_source_data_1", "text", False, "Original Source Drill-Down 1",
@@ -256,8 +273,8 @@ HUBSPOT = (
             C("domain", "text", False, "Company Domain Name", "Nombre de dominio de la empresa"),
             C("country", "text", False, "Country/Region", "País/región"),
             C("industry", "text", False, "Industry", "Sector"),
-            C("numberofemployees", "integer", False, "Number of Employees", "Número de empleados"),
-            C("annualrevenue", "decimal", False, "Annual Revenue", "Ingresos anuales"),
+            cell(C("numberofemployees", "integer", False, "Number of Employees", "Número de empleados")),
+            cell(C("annualrevenue", "decimal", False, "Annual Revenue", "Ingresos anuales")),
             C("hubspot_owner_id", "text", False, "Company owner", "Propietario de la empresa"),
             C("createdate", "timestamp", True, "Create Date", "Fecha de creación"),
             C("hs_lastmodifieddate", "timestamp", False, "Last Modified Date", "Fecha de última modificación"),
@@ -332,7 +349,7 @@ MARKETO = (
         modified_column="updatedAt",
         columns=(
             C("id", "number_id", True), C("email"), C("firstName"), C("lastName"), C("company"),
-            C("title"), C("country"), C("leadSource"), C("leadStatus"), C("leadScore", "integer"),
+            C("title"), C("country"), C("leadSource"), C("leadStatus"), cell(C("leadScore", "integer")),
             C("sfdcLeadId", "id"), C("sfdcContactId", "id"),
             C("createdAt", "timestamp", True), C("updatedAt", "timestamp"),
         ),
@@ -379,8 +396,8 @@ SPEND = (
             C("campaign_id", "id", True, "Campaign ID"),
             C("currency", "text", True, "Currency code", "Currency"),
             C("cost", "decimal", True, "Cost"),
-            C("clicks", "integer", False, "Clicks"),
-            C("impressions", "integer", False, "Impr.", "Impressions"),
+            cell(C("clicks", "integer", False, "Clicks")),
+            cell(C("impressions", "integer", False, "Impr.", "Impressions")),
         ),
         summary_rows=True,
     ),
@@ -395,8 +412,8 @@ SPEND = (
             C("campaign_id", "id", True, "Campaign ID"),
             C("currency", "text", True, "Currency"),
             C("total_spent", "decimal", True, "Total Spent"),
-            C("clicks", "integer", False, "Clicks"),
-            C("impressions", "integer", False, "Impressions"),
+            cell(C("clicks", "integer", False, "Clicks")),
+            cell(C("impressions", "integer", False, "Impressions")),
         ),
         summary_rows=True,
     ),
@@ -414,8 +431,8 @@ SPEND = (
             C("currency", "text", True, "Currency"),
             replace(C("amount_spent", "decimal", True, "Amount spent"),
                     pattern=r"Amount spent \((?P<currency>[A-Za-z]{3})\)"),
-            C("clicks", "integer", False, "Clicks (all)", "Clicks"),
-            C("impressions", "integer", False, "Impressions"),
+            cell(C("clicks", "integer", False, "Clicks (all)", "Clicks")),
+            cell(C("impressions", "integer", False, "Impressions")),
         ),
     ),
     # Dated exchange rates, a plain alternative to Salesforce DatedConversionRate: one unit of

@@ -41,7 +41,13 @@ class Unrecognised:
     reason: str
 
     def describe(self) -> str:
-        return f"{self.path}: {self.reason}"
+        return f"{shown_name(self.path)}: {self.reason}"
+
+
+def shown_name(name: str) -> str:
+    """A file name as messages show it: as is when every character prints, else escaped like a Python
+    string literal, so a newline or control character in a name cannot split or forge a report line."""
+    return name if name.isprintable() else repr(name)
 
 
 @dataclass
@@ -272,7 +278,7 @@ def unsafe_reason(path: Path, root: Path) -> str | None:
         current = current / part
         if current.is_symlink():
             target = os.readlink(current)
-            return f"symbolic link (to {target}): links are not followed"
+            return f"symbolic link (to {shown_name(target)}): links are not followed"
     if not path.resolve().is_relative_to(root.resolve()):
         return "resolves outside the export folder"
     if not path.is_file():

@@ -1,16 +1,23 @@
 """Export files as bytes: content hash, encoding, line counts, the decoded head.
 
 One streaming pass per file computes everything the loader needs before DuckDB reads it: the
-sha256 content hash, whether the bytes are valid UTF-8 (else the file is Windows-1252, the
-encoding Excel and most Windows tools save CSVs in), the number of physical lines and the
-trailing blank lines (to check DuckDB's record count against the file's lines), and the first
+sha256 content hash, the encoding, the number of physical lines and the trailing blank lines (to
+check DuckDB's record count against the file's lines), whether any byte is NUL, and the first
 lines decoded (to find the header).
+
+The encoding is decided by the file as a whole: UTF-8 when it has a UTF-8 byte order mark, when
+every byte sequence is valid UTF-8, or when its valid multi-byte characters are at least as many
+as its invalid bytes (a UTF-8 file with a damaged record stays UTF-8, and the loader quarantines
+that record); otherwise Windows-1252, the encoding Excel and most Windows tools save CSVs in,
+where nearly every accented letter is an invalid UTF-8 byte and almost none forms a valid pair.
 """
 
 from __future__ import annotations
 
 import codecs
 import hashlib
+import mmap
+import os
 import shutil
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -55,6 +62,7 @@ class FileScan:
     trailing_blank_lines: int
     head: str
     complete_head: bool
+    has_nul: bool = False
 
     @property
     def is_blank(self) -> bool:
@@ -63,8 +71,9 @@ class FileScan:
 
 def scan_file(path: Path) -> FileScan:
     digest = hashlib.sha256()
-    decoder = codecs.getincrementaldecoder(UTF8)()
-    is_utf8 = True
+    decoder = codecs.getincrementaldecoder(UTF8)(errors="replace")
+    valid_multibyte = invalid = 0
+    has_nul = False
     newlines = size = 0
     head = b""
     previous = last = b""
@@ -80,19 +89,16 @@ def scan_file(path: Path) -> FileScan:
             size += len(chunk)
             if len(head) < HEAD_BYTES:
                 head += chunk[: HEAD_BYTES - len(head)]
-            if is_utf8 and not (chunk.isascii() and not decoder.getstate()[0]):
-                try:
-                    decoder.decode(chunk)
-                except UnicodeDecodeError:
-                    is_utf8 = False
+            has_nul = has_nul or b"\x00" in chunk
+            if not (chunk.isascii() and not decoder.getstate()[0]):
+                counts = _utf8_counts(decoder.decode(chunk), chunk)
+                valid_multibyte, invalid = valid_multibyte + counts[0], invalid + counts[1]
             previous, last = last, chunk
         if hashed is not None:
             hashed.result()
-    if is_utf8:
-        try:
-            decoder.decode(b"", final=True)
-        except UnicodeDecodeError:
-            is_utf8 = False
+    counts = _utf8_counts(decoder.decode(b"", final=True), b"")
+    valid_multibyte, invalid = valid_multibyte + counts[0], invalid + counts[1]
+    is_utf8 = head.startswith(codecs.BOM_UTF8) or invalid == 0 or valid_multibyte >= invalid
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         raise UnsupportedEncoding("UTF-16 encoded; export the file as UTF-8 (or Windows-1252) CSV")
 
@@ -100,7 +106,7 @@ def scan_file(path: Path) -> FileScan:
     if not complete_head:
         head = head[: head.rfind(b"\n") + 1]
     encoding = UTF8 if is_utf8 else WINDOWS_1252
-    text = head.decode("utf-8-sig") if is_utf8 else decode_windows_1252(head)
+    text = head.decode("utf-8-sig", errors="replace") if is_utf8 else decode_windows_1252(head)
     physical_lines = newlines + (1 if size and not last.endswith(b"\n") else 0)
     return FileScan(
         content_hash=digest.hexdigest(),
@@ -110,7 +116,16 @@ def scan_file(path: Path) -> FileScan:
         trailing_blank_lines=_trailing_blank_lines((previous + last)[-TAIL_BYTES:]),
         head=text,
         complete_head=complete_head,
+        has_nul=has_nul,
     )
+
+
+def _utf8_counts(decoded: str, raw: bytes) -> tuple[int, int]:
+    """(valid multi-byte characters, invalid sequences) in ``decoded``, decoded with U+FFFD for each
+    invalid sequence; a U+FFFD the file itself holds (as valid UTF-8) is not invalid."""
+    replaced = decoded.count("\ufffd") - raw.count(b"\xef\xbf\xbd")
+    non_ascii = len(decoded) - len(decoded.encode("ascii", "ignore"))
+    return non_ascii - max(replaced, 0), max(replaced, 0)
 
 
 def read_head(path: Path) -> str:
@@ -121,10 +136,12 @@ def read_head(path: Path) -> str:
         raise UnsupportedEncoding("UTF-16 encoded; export the file as UTF-8 (or Windows-1252) CSV")
     if len(head) > HEAD_BYTES:
         head = head[: head.rfind(b"\n", 0, HEAD_BYTES) + 1]
-    try:
-        return head.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return decode_windows_1252(head)
+    # The same rule as scan_file, over the head: one bad byte does not make a UTF-8 head Windows-1252.
+    decoded = head.decode("utf-8-sig", errors="replace")
+    valid_multibyte, invalid = _utf8_counts(decoded, head)
+    if head.startswith(codecs.BOM_UTF8) or invalid == 0 or valid_multibyte >= invalid:
+        return decoded
+    return decode_windows_1252(head)
 
 
 def _trailing_blank_lines(tail: bytes) -> int:
@@ -153,3 +170,53 @@ def link_or_copy(source: Path, target: Path) -> Path:
     except OSError:
         shutil.copyfile(source, target)
     return target
+
+
+def blank_records(source: Path, target: Path, records: list[tuple[int, int]]) -> list[int]:
+    """Copy ``source`` to ``target`` with each record replaced by as many empty lines as it spans.
+
+    ``records`` are (DuckDB's ``line_byte_position``, physical lines the record spans), in file order.
+    DuckDB's position is the record's first byte, the byte after it, or a newline of the blank lines
+    just before it; the record starts at the first byte from one before the position on that is not
+    a line break (a record never starts with one: the CSV reader skips blank lines). Every other byte
+    is copied as is, so line numbers are unchanged.
+    Returns each record's first physical line (1-based). The loop runs once per record set aside,
+    never per line of the file.
+    """
+    first_lines: list[int] = []
+    with open(source, "rb") as src, open(target, "wb") as out:
+        size = os.fstat(src.fileno()).st_size
+        if size == 0:
+            return [1 for _ in records]
+        with mmap.mmap(src.fileno(), 0, access=mmap.ACCESS_READ) as data:
+            position, line = 0, 1
+            for hint, span in records:
+                start = max(hint - 1, position)
+                while start < size and data[start] in (10, 13):
+                    start += 1
+                line += _count_newlines(data, position, start)
+                first_lines.append(line)
+                _copy(data, out, position, start)
+                end = start
+                for _ in range(max(span, 1)):
+                    found = data.find(b"\n", end)
+                    end = size if found < 0 else found + 1
+                    if found < 0:
+                        break
+                emptied = _count_newlines(data, start, end)
+                # Each emptied line ends as the record's lines did, so the file keeps one line-ending style.
+                crlf = emptied and data.find(b"\r\n", end - 2, end) >= 0
+                out.write((b"\r\n" if crlf else b"\n") * emptied)
+                line += emptied
+                position = end
+            _copy(data, out, position, size)
+    return first_lines
+
+
+def _count_newlines(data, start: int, stop: int) -> int:
+    return sum(data[i:min(i + CHUNK_BYTES, stop)].count(b"\n") for i in range(start, stop, CHUNK_BYTES))
+
+
+def _copy(data, out, start: int, stop: int) -> None:
+    for i in range(start, stop, CHUNK_BYTES):
+        out.write(data[i:min(i + CHUNK_BYTES, stop)])

@@ -316,3 +316,22 @@ def invalid_reason(column_type: str, fmt: ValueFormat) -> str:
 
 
 MISSING_PRIMARY_KEY = "missing primary key"
+
+# A long id Excel turned into a number and wrote back in scientific notation (1.23457E+17): the
+# digits past the sixth are gone, so the record cannot be matched to anything.
+EXCEL_SCIENTIFIC = r"[+-]?[0-9]+([.,][0-9]+)?[Ee][+-]?[0-9]+"
+EXCEL_MANGLED_ID = (
+    "invalid id: a number in scientific notation, as Excel writes a long id it has re-saved"
+    " (its digits are lost); export the file again and do not re-save it in Excel"
+)
+
+
+def invalid_reason_sql(column_type: str, fmt: ValueFormat, value_sql: str) -> str:
+    """SQL of why ``value_sql`` (a value that did not parse) was quarantined; an id Excel rewrote says so."""
+    reason = sql_string(invalid_reason(column_type, fmt))
+    if column_type not in ("id", "number_id"):
+        return reason
+    return (
+        f"case when regexp_full_match({value_sql}, {sql_string(EXCEL_SCIENTIFIC)})"
+        f" then {sql_string(EXCEL_MANGLED_ID)} else {reason} end"
+    )

@@ -146,10 +146,15 @@ def find_header(contract: Contract, head: str) -> HeaderRow:
             f"no header row found in the first {MAX_LINES_BEFORE_HEADER} lines "
             f"(expected the columns {required})"
         )
-    labels = ", ".join(closest.mapping.labels)
+    # Only the labels that name a contract column are shown: the closest row may be a record, whose
+    # other cells (names, emails) never belong in a message.
+    mapping = closest.mapping
+    recognised = [label for label, target in zip(mapping.labels, mapping.targets) if target not in mapping.custom]
+    others = len(mapping.labels) - len(recognised)
+    more = f" and {others} other label(s)" if others else ""
     raise HeaderNotFound(
-        f"missing required column(s) {', '.join(closest.mapping.missing_required)} "
-        f"(header on line {closest.first_line}: {labels})"
+        f"missing required column(s) {', '.join(mapping.missing_required)} "
+        f"(header on line {closest.first_line}: {', '.join(recognised)}{more})"
     )
 
 

@@ -5,10 +5,15 @@ Per file:
 1. one streaming pass over the bytes: content hash (already loaded content is skipped),
    encoding, line counts and the header (``ingest.files``, ``ingest.headers``);
 2. one DuckDB statement reads the CSV and converts every value with the source's format
-   (``ingest.formats``) into a temporary table, flagging rows with an invalid value;
+   (``ingest.formats``) into a temporary table, flagging rows with an invalid value; records DuckDB
+   cannot parse (ragged, a quote never closed, over-long, invalid UTF-8) are set aside in DuckDB's
+   rejects table, quarantined with their physical line, and the file is read again with their lines
+   emptied (``_set_aside_unreadable``), so one broken record never costs the file;
 3. one INSERT appends the valid rows to the raw table with their lineage; only when some rows are
    invalid is the raw text read again to record every bad cell in ``ingest.quarantine``. A row with
-   any bad cell is quarantined as a whole, never loaded with a NULL in its place.
+   a bad value in a record-level column is quarantined as a whole, never loaded with a NULL in its
+   place; a bad value in a cell-level column (``Column.cell``) loads as NULL and is quarantined as
+   a cell (``scope = 'cell'``).
 
 Report summary rows (Google Ads "Total: Campaigns", LinkedIn "Total") are not records: like the
 title lines above the header they are left out of ``rows_read`` and named in the ledger message,
@@ -26,6 +31,7 @@ records are record starts recomputed from the file's text.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import tempfile
 import uuid
 from dataclasses import dataclass, field
@@ -50,15 +56,24 @@ from ingest.discovery import (
     header_recognition_note,
     match_by_name,
     plan_drop,
+    shown_name,
     unsafe_reason,
 )
-from ingest.files import WINDOWS_1252, FileScan, UnsupportedEncoding, link_or_copy, scan_file, transcode_to_utf8
+from ingest.files import (
+    WINDOWS_1252,
+    FileScan,
+    UnsupportedEncoding,
+    blank_records,
+    link_or_copy,
+    scan_file,
+    transcode_to_utf8,
+)
 from ingest.formats import (
     MISSING_PRIMARY_KEY,
     ValueFormat,
     format_for,
     header_locale,
-    invalid_reason,
+    invalid_reason_sql,
     is_missing_sql,
     parse_sql,
     text_sql,
@@ -99,7 +114,8 @@ create table if not exists ingest.load_ledger (
     loaded_at timestamp not null,
     encoding varchar,
     delimiter varchar,
-    header_line bigint
+    header_line bigint,
+    cells_quarantined bigint default 0
 )"""
 
 QUARANTINE_DDL = """
@@ -113,7 +129,8 @@ create table if not exists ingest.quarantine (
     column_name varchar not null,
     raw_value varchar,
     reason varchar not null,
-    quarantined_at timestamp not null
+    quarantined_at timestamp not null,
+    scope varchar default 'record'
 )"""
 
 # The columns each loaded file carried: the raw table's columns the file wrote, known or custom.
@@ -149,6 +166,9 @@ _ROWS = "temp.main._ingest_rows"
 _STAGE = "temp.main._ingest_stage"
 _OFFSETS = "temp.main._ingest_line_offsets"
 _NEWLINES = "temp.main._ingest_newlines"
+_REJECTS = "temp.main._ingest_reject_errors"
+_REJECT_SCANS = "temp.main._ingest_reject_scans"
+_UNREADABLE = "temp.main._ingest_unreadable"
 
 
 @dataclass
@@ -163,6 +183,8 @@ class FileResult:
     message: str
     source: str = ""
     file_order: int | None = None
+    # Values of cell-level columns that did not parse: loaded as empty, each in ingest.quarantine.
+    cells_quarantined: int = 0
 
 
 @dataclass
@@ -192,12 +214,15 @@ class LoadReport:
 
 def describe_result(result: FileResult) -> str:
     """One line per file, for people: what happened and why."""
-    target = f"{result.file} -> raw_{result.source}.{result.object}"
+    target = f"{shown_name(result.file)} -> raw_{result.source}.{result.object}"
     if result.status == LOADED:
         text = (
             f"{target}: {result.rows_read:,} rows read, {result.rows_loaded:,} loaded, "
             f"{result.rows_quarantined:,} quarantined"
         )
+        if result.cells_quarantined:
+            n = result.cells_quarantined
+            text += f", {n:,} value{'' if n == 1 else 's'} emptied"
         return f"{text} ({result.message})" if result.message else text
     if result.status == SKIPPED_DUPLICATE:
         return f"{target}: skipped, {result.message}"
@@ -228,6 +253,9 @@ def ensure_warehouse(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(QUARANTINE_DDL)
     con.execute(FILE_COLUMNS_DDL)
     con.execute(DEAL_STAGE_SETTINGS_DDL)
+    # Ledgers and quarantines of warehouses created before cell-level quarantine: every row was a record.
+    con.execute("alter table ingest.load_ledger add column if not exists cells_quarantined bigint default 0")
+    con.execute("alter table ingest.quarantine add column if not exists scope varchar default 'record'")
 
 
 def new_load_id() -> str:
@@ -306,14 +334,17 @@ class _Attempt:
             self.result.file_order = _next_file_order(self.con)
         r = self.result
         self.con.execute(
-            "insert into ingest.load_ledger values ($load_id, $file, $source, $object, $hash, $order, $read, $loaded,"
-            " $quarantined, $status, $message, $loaded_at, $encoding, $delimiter, $header_line)",
+            "insert into ingest.load_ledger (load_id, file, source, object, content_hash, file_order, rows_read,"
+            " rows_loaded, rows_quarantined, status, message, loaded_at, encoding, delimiter, header_line,"
+            " cells_quarantined) values ($load_id, $file, $source, $object, $hash, $order, $read, $loaded,"
+            " $quarantined, $status, $message, $loaded_at, $encoding, $delimiter, $header_line, $cells)",
             {
                 "load_id": self.load_id, "file": r.file, "source": r.source, "object": r.object,
                 "hash": r.content_hash, "order": r.file_order, "read": r.rows_read, "loaded": r.rows_loaded,
                 "quarantined": r.rows_quarantined, "status": status, "message": message,
                 "loaded_at": self.loaded_at, "encoding": self.encoding,
                 "delimiter": DELIMITER_NAMES.get(self.delimiter), "header_line": self.header_line,
+                "cells": r.cells_quarantined,
             },
         )
         return r
@@ -335,6 +366,7 @@ def _load_file(
     refusal: str | None,
 ) -> FileResult:
     relative = _relative(path, root)
+    shown = shown_name(relative)
     attempt = _Attempt(
         con, contract, load_id,
         FileResult(relative, contract.object, None, 0, 0, 0, REFUSED, "", source=contract.source),
@@ -342,13 +374,13 @@ def _load_file(
     )
     reason = unsafe_reason(path, root)
     if reason:
-        return attempt.finish(REFUSED, f"{relative}: {reason}")
+        return attempt.finish(REFUSED, f"{shown}: {reason}")
     if refusal:
-        return attempt.finish(REFUSED, f"{relative}: not loaded, the source's settings are invalid: {refusal}")
+        return attempt.finish(REFUSED, f"{shown}: not loaded, the source's settings are invalid: {refusal}")
     try:
         scan = scan_file(path)
     except (OSError, UnsupportedEncoding) as exc:
-        return attempt.finish(REFUSED, f"{relative}: {exc}")
+        return attempt.finish(REFUSED, f"{shown}: {exc}")
     attempt.result.content_hash, attempt.encoding = scan.content_hash, scan.encoding
 
     earlier = con.execute(
@@ -364,7 +396,7 @@ def _load_file(
     try:
         header = find_header(contract, scan.head)
     except HeaderNotFound as exc:
-        return attempt.finish(REFUSED, f"{relative}: {exc}")
+        return attempt.finish(REFUSED, f"{shown}: {exc}")
     attempt.delimiter, attempt.header_line = header.delimiter, header.first_line
     locale = header_locale([normalise(label) for label in header.mapping.labels])
     fmt = format_for(contract, locale, settings.timezone)
@@ -386,7 +418,7 @@ def _load_file(
         except (duckdb.Error, LineNumberError, OSError) as exc:
             attempt.result.file_order = None
             attempt.result.rows_read = attempt.result.rows_loaded = attempt.result.rows_quarantined = 0
-            return attempt.finish(REFUSED, f"{relative}: not readable as {scan.encoding} CSV: {_first_lines(exc)}")
+            return attempt.finish(REFUSED, f"{shown}: not readable as {scan.encoding} CSV: {safe_error(exc)}")
         finally:
             _drop_temp_tables(con)
 
@@ -404,13 +436,32 @@ def _match_notes(contract: Contract, path: Path, root: Path, settings: SourceSet
     return [header_recognition_note(contract.object, header.mapping.known_count, labelled)]
 
 
-def _first_lines(exc: Exception, count: int = 3) -> str:
-    lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
-    return " | ".join(lines[:count])
+# The parts of a reader's error that carry no data: where, and what kind of fault. Anything else in
+# an error (DuckDB's "Original Line: ...", a value in a conversion error) may be a raw record with
+# names and emails, and never reaches the ledger, the CLI or the logs.
+_SAFE_ERROR_PARTS = (
+    re.compile(r"CSV Error on Line: \d+"),
+    re.compile(r"Expected Number of Columns: \d+ Found: \d+"),
+    re.compile(r"Value with unterminated quote found\."),
+    re.compile(r"Maximum line size of \d+ bytes exceeded\. Actual Size: ?\d+ bytes\."),
+    re.compile(r"Invalid unicode \(byte sequence mismatch\) detected\."),
+    re.compile(r"found \d+ record starts in the text but read \d+ records; line numbers cannot be trusted"),
+)
+_ERROR_KIND = re.compile(r"[A-Za-z ]{1,40} Error")
+
+
+def safe_error(exc: BaseException) -> str:
+    """What went wrong, without any text the file holds: the error's kind, line and known fault."""
+    text = str(exc)
+    kind = _ERROR_KIND.match(text)
+    parts = [m.group(0) for pattern in _SAFE_ERROR_PARTS for m in [pattern.search(text)] if m]
+    if kind and not isinstance(exc, LineNumberError):
+        parts.insert(0, kind.group(0))
+    return " | ".join(parts) or type(exc).__name__
 
 
 def _drop_temp_tables(con: duckdb.DuckDBPyConnection) -> None:
-    for table in (_ROWS, _STAGE, _OFFSETS, _NEWLINES):
+    for table in (_ROWS, _STAGE, _OFFSETS, _NEWLINES, _REJECTS, _REJECT_SCANS, _UNREADABLE):
         con.execute(f"drop table if exists {table}")
 
 
@@ -420,12 +471,14 @@ class LineNumberError(ValueError):
 
 @dataclass(frozen=True)
 class _Check:
-    """A condition on a row's raw text that sends the row to quarantine, and the cell it blames."""
+    """A condition on a row's raw text that sends the row to quarantine, the cell it blames and why (SQL)."""
 
     sql: str
     column: str
     raw: str
-    reason: str
+    reason_sql: str
+    # A cell-level column's check: failing it empties the value, the record still loads.
+    cell: bool = False
 
 
 @dataclass(frozen=True)
@@ -441,6 +494,7 @@ class _Conversion:
     typed: str
     missing: str | None
     invalid: str | None
+    cell: bool = False
 
     @property
     def kept_as_text(self) -> bool:
@@ -448,14 +502,22 @@ class _Conversion:
         return self.invalid is None
 
 
+NUL_BYTE = "NUL byte in the value (a damaged or binary export)"
+
+
 def _typed_columns(
-    contract: Contract, header: HeaderRow, fmt: ValueFormat
+    contract: Contract, header: HeaderRow, fmt: ValueFormat, nul: bool = False
 ) -> tuple[list[_Conversion], list[_Check]]:
-    """Each file column's conversion, and the checks a valid row passes (over the raw text, for the quarantine)."""
+    """Each file column's conversion, and the checks a valid row passes (over the raw text, for the quarantine).
+
+    With ``nul`` (the file holds a NUL byte somewhere) every value is also checked for one.
+    """
     mapping = header.mapping
     conversions, checks = [], []
     for i, target in enumerate(mapping.targets):
         raw = f"c{i}"
+        if nul:
+            checks.append(_Check(f"contains({raw}, chr(0))", target, raw, sql_string(NUL_BYTE)))
         if target in mapping.custom:
             conversions.append(_Conversion(text_sql(raw, fmt), f"v{i}", None, None))
             continue
@@ -464,22 +526,29 @@ def _typed_columns(
         missing = invalid = None
         if column.required and target in contract.primary_key:
             missing = is_missing_sql(raw, fmt)
-            checks.append(_Check(missing, target, raw, MISSING_PRIMARY_KEY))
+            checks.append(_Check(missing, target, raw, sql_string(MISSING_PRIMARY_KEY)))
         if column.type not in TEXT_TYPES:
             invalid = f"(v{i} is not null and t{i} is null)"
             typed = parse_sql(column.type, value, fmt)
             checks.append(_Check(f"({value} is not null and {typed} is null)", target, raw,
-                                 invalid_reason(column.type, fmt)))
-        conversions.append(_Conversion(value, parse_sql(column.type, f"v{i}", fmt), missing, invalid))
+                                 invalid_reason_sql(column.type, fmt, value), cell=column.cell))
+        conversions.append(_Conversion(value, parse_sql(column.type, f"v{i}", fmt), missing, invalid, column.cell))
     return conversions, checks
 
 
-def _reader_sql(header: HeaderRow) -> str:
-    """DuckDB's CSV reader over the records below the header, every column as text named c0, c1, ..."""
+def _reader_sql(header: HeaderRow, rejects: bool = False) -> str:
+    """DuckDB's CSV reader over the records below the header, every column as text named c0, c1, ...
+
+    With ``rejects`` the records DuckDB cannot parse are left out and described in ``_REJECTS``.
+    """
     columns = "{" + ", ".join(f"'c{i}': 'VARCHAR'" for i in range(len(header.mapping.targets))) + "}"
+    stored = (
+        f", store_rejects = true, rejects_table = {sql_string(_REJECTS.rsplit('.', 1)[1])},"
+        f" rejects_scan = {sql_string(_REJECT_SCANS.rsplit('.', 1)[1])}"
+    ) if rejects else ""
     return (
         f"read_csv($path, header = false, auto_detect = false, skip = {header.last_line},"
-        f" delim = {sql_string(header.delimiter)}, quote = '\"', escape = '\"', columns = {columns})"
+        f" delim = {sql_string(header.delimiter)}, quote = '\"', escape = '\"', columns = {columns}{stored})"
     )
 
 
@@ -496,8 +565,10 @@ def _load_rows(
     mapping = header.mapping
     reader = _reader_sql(header)
     path = {"path": str(readable)}
-    conversions, checks = _typed_columns(contract, header, fmt)
+    conversions, checks = _typed_columns(contract, header, fmt, nul=scan.has_nul)
     count = len(conversions)
+    # DuckDB reads a NUL byte into the value: a file that holds one checks every value for it.
+    nul = " or ".join(f"contains(c{i}, chr(0))" for i in range(count)) if scan.has_nul else "false"
     summary = _summary_label_sql(count) if contract.summary_rows else None
     # One pass over the file converts every value and flags invalid rows, in three projections so
     # that no expression is written (and computed) twice: the text each parser sees, the typed
@@ -506,40 +577,61 @@ def _load_rows(
     missing = [(i, c.missing) for i, c in enumerate(conversions) if c.missing]
     texts = ", ".join(
         [*(f"{c.value} as v{i}" for i, c in enumerate(conversions)), *(f"{sql} as m{i}" for i, sql in missing),
-         f"{summary or 'null::varchar'} as _summary"]
+         f"{summary or 'null::varchar'} as _summary", f"{nul} as _nul"]
     )
     typed = ", ".join(
         [*(f"{c.typed} as t{i}" for i, c in enumerate(conversions)), *(f"v{i}" for i in range(count)),
-         *(f"m{i}" for i, _ in missing), "_summary"]
+         *(f"m{i}" for i, _ in missing), "_summary", "_nul"]
     )
-    any_bad = " or ".join([*(f"m{i}" for i, _ in missing), *(c.invalid for c in conversions if c.invalid)])
-    flags = f"_summary is null and ({any_bad or 'false'}) as _bad"
-    con.execute(
-        f"create temp table _ingest_rows as select {', '.join(f't{i}' for i in range(count))}, _summary, {flags}"
-        f" from (select {typed} from (select {texts} from {reader}))",
-        path,
+    any_bad = " or ".join(
+        ["_nul", *(f"m{i}" for i, _ in missing), *(c.invalid for c in conversions if c.invalid and not c.cell)]
     )
+    any_cell_bad = " or ".join(c.invalid for c in conversions if c.invalid and c.cell) or "false"
+    flags = f"_summary is null and ({any_bad}) as _bad, _summary is null and ({any_cell_bad}) as _cell_bad"
+
+    def read_rows(reader_sql: str) -> None:
+        con.execute(
+            f"create temp table _ingest_rows as select {', '.join(f't{i}' for i in range(count))}, _summary, {flags}"
+            f" from (select {typed} from (select {texts} from {reader_sql}))",
+            path,
+        )
+
+    # The first read sets aside what DuckDB cannot parse; only then is the file read again, without
+    # those records, so a clean file is read once.
+    _drop_rejects(con)
+    read_rows(_reader_sql(header, rejects=True))
+    rejected = 0
+    if _count(con, _REJECTS):
+        con.execute(f"drop table {_ROWS}")
+        readable = _set_aside_unreadable(con, readable, header)
+        path = {"path": str(readable)}
+        read_rows(reader)
+        rejected = _count(con, _UNREADABLE)
     unlabelled = mapping.unlabelled
     counts = con.execute(
-        "select count(*), count(*) filter (where _summary is null), count(*) filter (where _bad), count(_summary)"
+        "select count(*), count(*) filter (where _summary is null), count(*) filter (where _bad), count(_summary),"
+        " count(*) filter (where _cell_bad and not _bad)"
         + "".join(f", count(t{i})" for i in unlabelled) + f" from {_ROWS}"
     ).fetchall()[0]
-    records, rows, bad, summaries = counts[:4]
-    if records == 0:
+    records, rows, bad, summaries, emptied = counts[:5]
+    if records == 0 and not rejected:
         return attempt.finish(EMPTY, "header only, no data rows")
     # Text values are kept as written, so when every row is a valid record the typed rows' text
     # columns hold the newlines inside records, except any a typed value parsed around.
     texts_kept = None if bad or summaries else [f"t{i}" for i, c in enumerate(conversions) if c.kept_as_text]
-    lines = _record_lines(con, readable, scan, header, records, reader, path, texts_kept)
+    lines = (
+        _record_lines(con, readable, scan, header, records, reader, path, texts_kept)
+        if records else _LineNumbers(header.last_line + 1)
+    )
     if summaries:
         notes.append(_summary_note(con, lines, summaries))
-    if rows == 0:
+    if rows == 0 and not rejected:
         return attempt.finish(EMPTY, "; ".join(["no data rows", *notes]))
-    empty = [pos for pos, values in zip(unlabelled, counts[4:]) if values == 0]
+    empty = [pos for pos, values in zip(unlabelled, counts[5:]) if values == 0]
     if empty:
         where = ", ".join(str(pos + 1) for pos in empty)
         notes.append(f"{len(empty)} column(s) without a header label or a value ignored (position {where})")
-    if bad:
+    if bad or emptied:
         _stage_text(con, reader, path)
 
     kept = [i for i in range(count) if i not in empty]
@@ -567,16 +659,115 @@ def _load_rows(
             " where not s._bad and s._summary is null",
             {**lineage, **{f"stated_{k}": value for k, (_, value, _) in enumerate(stated)}},
         ).fetchall()[0][0]
-        result.rows_read, result.rows_loaded, result.rows_quarantined = rows, inserted, rows - inserted
+        result.rows_read, result.rows_loaded = rows + rejected, inserted
+        result.rows_quarantined = rows - inserted + rejected
         _record_file_columns(attempt, mapping, kept)
-        if bad:
-            notes.append(_quarantine(attempt, lines, checks, lineage, summary))
+        if bad or rejected or emptied:
+            notes.append(_quarantine(attempt, lines, checks if bad or emptied else [], lineage, summary))
         attempt.finish(LOADED, "; ".join(notes))
         con.commit()
     except BaseException:
         con.rollback()
         raise
     return result
+
+
+# Passes over a file whose quotes never close: such a quote swallows the lines below it, and where
+# the swallowed text ends, DuckDB's view of the records below is no longer to be trusted. So each
+# pass sets aside the records up to the first such quote, that one by its first line only, and reads
+# the file again: the lines it swallowed become records of their own. The last pass sets aside every
+# record DuckDB rejects, whole.
+UNREADABLE_PASSES = 10
+
+_UNREADABLE_REASONS = {
+    "TOO MANY COLUMNS": "unreadable record: more values than the header has columns",
+    "MISSING COLUMNS": "unreadable record: fewer values than the header has columns",
+    "UNQUOTED VALUE": "unreadable record: a quote that is never closed (or text after a closing quote)",
+    "LINE SIZE OVER MAXIMUM": "unreadable record: longer than 2,000,000 bytes",
+    "INVALID ENCODING": "unreadable record: bytes that are not valid UTF-8 in a UTF-8 file",
+}
+
+
+def _count(con: duckdb.DuckDBPyConnection, table: str) -> int:
+    name = table.rsplit(".", 1)[1]
+    exists = con.execute("select count(*) from duckdb_tables() where temporary and table_name = ?", [name])
+    if not exists.fetchall()[0][0]:
+        return 0
+    return con.execute(f"select count(*) from {table}").fetchall()[0][0]
+
+
+def _drop_rejects(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute(f"drop table if exists {_REJECTS}")
+    con.execute(f"drop table if exists {_REJECT_SCANS}")
+
+
+def _set_aside_unreadable(con: duckdb.DuckDBPyConnection, readable: Path, header: HeaderRow) -> Path:
+    """Move the records DuckDB could not parse (listed in ``_REJECTS``) to ``_UNREADABLE`` and return a
+    copy of the file with their lines emptied, which the strict reader then reads.
+
+    A record's physical line comes from the byte offset where it starts (DuckDB's own line count
+    leaves out newlines inside quoted values); emptied lines keep every later line's number.
+    ``_UNREADABLE`` holds the line, the column DuckDB blamed (empty when it blames none), the raw text
+    (for a quote never closed, only its first line) and the reason, in words of ours: DuckDB's
+    messages may quote the record.
+    """
+    targets = list(header.mapping.targets)
+    con.execute(
+        "create temp table _ingest_unreadable"
+        " (line bigint, column_name varchar, raw_value varchar, reason varchar)"
+    )
+    reasons = "case error_type " + " ".join(
+        f"when {sql_string(kind)} then {sql_string(text)}" for kind, text in _UNREADABLE_REASONS.items()
+    ) + " else 'unreadable record' end"
+    column = (
+        "case when regexp_full_match(column_name, 'c[0-9]+')"
+        " and cast(substr(column_name, 2) as bigint) < len($targets)"
+        " then $targets[cast(substr(column_name, 2) as bigint) + 1] else '' end"
+    )
+    for n in range(UNREADABLE_PASSES):
+        if n:
+            _drop_rejects(con)
+            # Every column is read (a bare count(*) would not check each value's encoding).
+            every = ", ".join(f"count(c{i})" for i in range(len(targets)))
+            con.execute(f"select {every} from {_reader_sql(header, rejects=True)}", {"path": str(readable)}).fetchall()
+            if not _count(con, _REJECTS):
+                break
+        whole = n == UNREADABLE_PASSES - 1
+        # DuckDB's text of the record may start with the blank lines before it.
+        record = "trim(csv_line, chr(13) || chr(10))"
+        con.execute(
+            f"""create or replace temp table _ingest_pass as
+            with rejects as (
+                select * from {_REJECTS}
+                qualify row_number() over (partition by line_byte_position order by byte_position) = 1
+            ),
+            trusted as (
+                select * from rejects
+                where $whole or line_byte_position <= coalesce(
+                    (select min(line_byte_position) from rejects where error_type = 'UNQUOTED VALUE'),
+                    line_byte_position)
+            )
+            select line_byte_position as position, {reasons} as reason, {column} as column_name,
+                case when error_type = 'UNQUOTED VALUE' and not $whole
+                    then rtrim(split_part({record}, chr(10), 1), chr(13)) else {record} end as raw_value,
+                case when error_type = 'UNQUOTED VALUE' and not $whole then 1
+                    else 1 + strlen({record}) - strlen(replace({record}, chr(10), '')) end as span
+            from trusted""",
+            {"targets": targets, "whole": whole},
+        )
+        spans = con.execute("select position, span from temp.main._ingest_pass order by position").fetchall()
+        cleaned = readable.with_name(f"export.{n + 1}.csv")
+        first_lines = blank_records(readable, cleaned, spans)
+        con.execute(
+            "insert into _ingest_unreadable select l.line, p.column_name, p.raw_value, p.reason"
+            " from temp.main._ingest_pass p join (select unnest($positions::bigint[]) as position,"
+            " unnest($lines::bigint[]) as line) l using (position)",
+            {"positions": [position for position, _ in spans], "lines": first_lines},
+        )
+        con.execute("drop table temp.main._ingest_pass")
+        readable = cleaned
+    _drop_rejects(con)
+    return readable
 
 
 def _record_file_columns(attempt: _Attempt, mapping, kept: list[int]) -> None:
@@ -613,30 +804,59 @@ def _stage_text(con: duckdb.DuckDBPyConnection, reader: str, path: dict) -> None
 def _quarantine(
     attempt: _Attempt, lines: _LineNumbers, checks: list[_Check], lineage: dict, summary: str | None
 ) -> str:
-    """Record every bad cell of the rows left out of the raw table; returns a short summary."""
+    """Record every unreadable record and every bad cell of the rows left out of the raw table; returns
+    a short summary (counts per column and reason, never a value)."""
+    con = attempt.con
+    params = {**lineage, "source": attempt.contract.source, "object": attempt.contract.object}
+    if _count(con, _UNREADABLE):
+        con.execute(
+            f"insert into ingest.quarantine ({_QUARANTINE_COLUMNS}) select $load_id, $source, $object, $file,"
+            f" $order, line, column_name, raw_value, reason, $loaded_at, 'record' from {_UNREADABLE} order by line",
+            params,
+        )
+    if checks:
+        _quarantine_cells(attempt, lines, checks, params, summary)
+    counts = con.execute(
+        "select coalesce(nullif(column_name, ''), 'record'), reason, scope = 'cell', count(*) from ingest.quarantine"
+        " where file_order = ? group by all order by 4 desc, 1, 2, 3",
+        [attempt.result.file_order],
+    ).fetchall()
+    attempt.result.cells_quarantined = sum(n for _, _, is_cell, n in counts if is_cell)
+    return "; ".join(
+        f"{n} x {column}{' (value emptied, record loaded)' if is_cell else ''}: {reason}"
+        for column, reason, is_cell, n in counts
+    )
+
+
+_QUARANTINE_COLUMNS = (
+    "load_id, source, object, file, file_order, line, column_name, raw_value, reason, quarantined_at, scope"
+)
+
+
+def _quarantine_cells(
+    attempt: _Attempt, lines: _LineNumbers, checks: list[_Check], params: dict, summary: str | None
+) -> None:
     con = attempt.con
     cells = ", ".join(
         f"case when {c.sql} then {{'column_name': {sql_string(c.column)}, 'raw_value': {c.raw},"
-        f" 'reason': {sql_string(c.reason)}}} end"
+        f" 'reason': {c.reason_sql}}} end"
         for c in checks
     )
     source, line = lines.over(_STAGE)
     bad = " or ".join(c.sql for c in checks)
     if summary:
         bad = f"({bad}) and ({summary}) is null"
+    # A record failing a record-level check is not loaded: every bad cell it has is the record's.
+    # A record failing only cell-level checks is loaded with those values empty: they are cells.
+    record_bad = " or ".join(c.sql for c in checks if not c.cell) or "false"
     con.execute(
-        "insert into ingest.quarantine select $load_id, $source, $object, $file, $order, _line,"
-        " cell.column_name, cell.raw_value, cell.reason, $loaded_at from ("
-        f"select {line} as _line, unnest([{cells}]) as cell from {source} where {bad}"
+        f"insert into ingest.quarantine ({_QUARANTINE_COLUMNS}) select $load_id, $source, $object, $file, $order,"
+        " _line, cell.column_name, cell.raw_value, cell.reason, $loaded_at, _scope from ("
+        f"select {line} as _line, case when {record_bad} then 'record' else 'cell' end as _scope,"
+        f" unnest([{cells}]) as cell from {source} where {bad}"
         ") where cell is not null order by _line",
-        {**lineage, "source": attempt.contract.source, "object": attempt.contract.object},
+        params,
     )
-    counts = con.execute(
-        "select column_name, reason, count(*) from ingest.quarantine where file_order = ?"
-        " group by all order by 3 desc, 1",
-        [attempt.result.file_order],
-    ).fetchall()
-    return "; ".join(f"{n} x {column}: {reason}" for column, reason, n in counts)
 
 
 # Records are grouped in buckets of this many positions to join each one to its line offset.
@@ -747,7 +967,8 @@ def ledger_lines(con: duckdb.DuckDBPyConnection, load_id: str) -> list[str]:
     try:
         rows = con.execute(
             "select file, object, content_hash, rows_read, rows_loaded, rows_quarantined, status, message,"
-            " source, file_order from ingest.load_ledger where load_id = ? order by file_order",
+            " source, file_order, coalesce(cells_quarantined, 0) from ingest.load_ledger where load_id = ?"
+            " order by file_order",
             [load_id],
         ).fetchall()
     except duckdb.CatalogException:

@@ -41,6 +41,8 @@ class FileOutcome:
     rows_loaded: int
     rows_quarantined: int
     line: str
+    # Cell-level values that did not parse: the records loaded with them empty.
+    values_emptied: int = 0
 
 
 @dataclass
@@ -77,6 +79,10 @@ class PipelineOutcome:
     @property
     def rows_quarantined(self) -> int:
         return sum(f.rows_quarantined for f in self.files)
+
+    @property
+    def values_emptied(self) -> int:
+        return sum(f.values_emptied for f in self.files)
 
     @property
     def no_usable_input(self) -> bool:
@@ -138,7 +144,7 @@ def file_outcome(metadata: dict[str, Any]) -> FileOutcome | None:
     return FileOutcome(
         file=str(values["file"]), status=str(values["status"]), rows_read=int(values.get("rows_read", 0)),
         rows_loaded=int(values.get("rows_loaded", 0)), rows_quarantined=int(values.get("rows_quarantined", 0)),
-        line=str(values.get("report", values["file"])),
+        line=str(values.get("report", values["file"])), values_emptied=int(values.get("cells_quarantined", 0)),
     )
 
 

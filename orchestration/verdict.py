@@ -3,9 +3,9 @@
 Every `smarketing run` / `ingest` / `demo` ends with the summary block ``summary_lines`` writes and
 exits with one of ``ExitCode``. The rule, in order:
 
-- the marts were published: 0, or 3 when a file was refused or rows were quarantined. A step that
-  fails after the publish (or the CLI failing to read the result back) becomes a note; it never
-  turns a published run into a failure;
+- the marts were published: 0, or 3 when a file was refused, rows were quarantined or values
+  emptied. A step that fails after the publish (or the CLI failing to read the result back) becomes
+  a note; it never turns a published run into a failure;
 - an environment problem stopped the run (folder missing, warehouse held by another run or
   process): 2, with one line naming the file, the process and what to do;
 - nothing usable in the drop (no file ingest recognises, or every file refused): 4;
@@ -40,7 +40,7 @@ exit codes:
   0  published; no input problems
   1  not published: a step or a quality gate failed (the published marts stay as they were)
   2  usage or environment problem: bad argument, export folder missing, warehouse held by another run
-  3  published, but a file was refused or rows were quarantined
+  3  published, but a file was refused, rows were quarantined or values emptied
   4  no usable input: nothing ingest recognises in the drop, or every file refused; nothing published
   130  interrupted (Ctrl-C); the published file is the last complete publish"""
 
@@ -49,7 +49,7 @@ exit codes:
   0  loaded; no input problems
   1  an ingest step failed
   2  usage or environment problem: bad argument, export folder missing, warehouse held by another run
-  3  loaded, but a file was refused or rows were quarantined
+  3  loaded, but a file was refused, rows were quarantined or values emptied
   4  no usable input: nothing ingest recognises in the drop, or every file refused
   130  interrupted (Ctrl-C)"""
 
@@ -100,6 +100,8 @@ def input_problems(outcome: PipelineOutcome) -> list[str]:
         problems.append(f"{_plural(len(refused), 'file')} refused")
     if outcome.rows_quarantined:
         problems.append(f"{_plural(outcome.rows_quarantined, 'row')} quarantined")
+    if outcome.values_emptied:
+        problems.append(f"{_plural(outcome.values_emptied, 'value')} emptied")
     return problems
 
 

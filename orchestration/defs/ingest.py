@@ -66,6 +66,7 @@ def file_metadata(result: loader.FileResult, line: str) -> dict[str, str | int]:
         "rows_read": result.rows_read,
         "rows_loaded": result.rows_loaded,
         "rows_quarantined": result.rows_quarantined,
+        "cells_quarantined": result.cells_quarantined,
         "report": line,
     }
 
@@ -131,6 +132,7 @@ def _build_source_assets(source: str) -> dg.AssetsDefinition:
                         "rows_read": sum(r.rows_read for r in results),
                         "rows_loaded": sum(r.rows_loaded for r in results),
                         "rows_quarantined": sum(r.rows_quarantined for r in results),
+                        "values_emptied": sum(r.cells_quarantined for r in results),
                         "files_refused": sum(r.status == "refused" for r in results),
                         "table_rows": table_rows,
                         "files_report": dg.MetadataValue.md(

@@ -290,17 +290,21 @@ def test_file_names_with_glob_characters_are_read_literally(con, drop, write):
     ]
 
 
-def test_structurally_broken_csv_is_refused_atomically(con, drop, write):
+def test_a_record_with_more_values_than_the_header_is_quarantined_and_the_rest_loads(con, drop, write):
     write(
         "salesforce/Lead.csv",
-        f"{LEAD_HEADER}\n{lead_id(1)},A,Open,2026-03-04T10:15:00.000Z\n{lead_id(2)},B,Open,2026-03-04,extra\n",
+        f"{LEAD_HEADER}\n{lead_id(1)},A,Open,2026-03-04T10:15:00.000Z\n{lead_id(2)},B,Open,2026-03-04,extra\n"
+        f"{lead_id(3)},C,Open,2026-03-04T10:15:00.000Z\n",
     )
     report = load_drop(con, drop)
 
-    assert summary(report) == [("salesforce/Lead.csv", "refused", 0, 0, 0)]
-    assert "salesforce/Lead.csv" in report.results[0].message
-    assert rows(con, "select count(*) from raw_salesforce.lead") == [(0,)]
-    assert rows(con, "select count(*) from ingest.quarantine") == [(0,)]
+    assert summary(report) == [("salesforce/Lead.csv", "loaded", 3, 2, 1)]
+    assert report.results[0].message == "1 x record: unreadable record: more values than the header has columns"
+    assert rows(con, "select Id, _source_line from raw_salesforce.lead order by Id") == [(lead_id(1), 2), (lead_id(3), 4)]
+    assert rows(con, "select file, line, column_name, raw_value, reason from ingest.quarantine") == [
+        ("salesforce/Lead.csv", 3, "", f"{lead_id(2)},B,Open,2026-03-04,extra",
+         "unreadable record: more values than the header has columns"),
+    ]
 
 
 def test_ledger_rows_read_is_loaded_plus_quarantined(con, drop, write):

@@ -76,7 +76,7 @@ def test_a_column_without_a_label_that_holds_a_value_is_kept(con, drop, write):
     assert "column_5" not in columns(con, "raw_salesforce", "lead")
 
 
-def test_empty_fields_beyond_the_header_load_and_a_value_beyond_it_refuses_the_file(con, drop, write):
+def test_empty_fields_beyond_the_header_load_and_a_value_beyond_it_quarantines_the_record(con, drop, write):
     write("salesforce/Lead.csv", f"{LEAD_HEADER}\n{lead_id(1)},A,Open,{STAMP},,\n{lead_id(2)},B,Open,{STAMP}\n")
     write(
         "salesforce/Contact.csv",
@@ -85,15 +85,14 @@ def test_empty_fields_beyond_the_header_load_and_a_value_beyond_it_refuses_the_f
     report = load_drop(con, drop)
 
     assert [(r.file, r.status, r.rows_read, r.rows_loaded) for r in report.results] == [
-        ("salesforce/Lead.csv", "loaded", 2, 2), ("salesforce/Contact.csv", "refused", 0, 0),
+        ("salesforce/Lead.csv", "loaded", 2, 2), ("salesforce/Contact.csv", "loaded", 1, 0),
     ]
     assert rows(con, "select Id, _source_line from raw_salesforce.lead order by Id") == [
         (lead_id(1), 2), (lead_id(2), 3),
     ]
-    message = report.results[1].message
-    assert message.startswith("salesforce/Contact.csv: not readable as utf-8 CSV: ")
-    assert "CSV Error on Line: 2" in message
-    assert "Original Line: 003000000000000001,A,2026-03-04T10:15:00.000Z,,lost?" in message
+    assert rows(con, "select file, line, column_name, reason from ingest.quarantine") == [
+        ("salesforce/Contact.csv", 2, "", "unreadable record: more values than the header has columns"),
+    ]
 
 
 def test_duplicate_header_names_keep_every_copy(con, drop, write):

@@ -177,6 +177,7 @@ def outcome(**fields) -> PipelineOutcome:
 LOADED = FileOutcome("salesforce/Lead.csv", "loaded", 10, 10, 0, "salesforce/Lead.csv -> raw_salesforce.lead: ...")
 QUARANTINED = FileOutcome("salesforce/Opportunity.csv", "loaded", 5, 5, 2, "...")
 REFUSED = FileOutcome("salesforce/Contact.csv", "refused", 0, 0, 0, "...")
+EMPTIED = FileOutcome("hubspot/contacts.csv", "loaded", 3, 3, 0, "...", values_emptied=1)
 
 
 @pytest.mark.parametrize(("fields", "code", "result"), [
@@ -197,6 +198,8 @@ REFUSED = FileOutcome("salesforce/Contact.csv", "refused", 0, 0, 0, "...")
     (dict(success=False, environment_problem="another run holds the warehouse /w.duckdb"), 2,
      "exit 2: not run: another run holds the warehouse /w.duckdb"),
     (dict(files=[LOADED, QUARANTINED], ingest_only=True), 3, "exit 3: loaded, but 2 rows quarantined"),
+    # A cell-level value that did not parse loads as empty: the record is in, the value is not.
+    (dict(files=[LOADED, EMPTIED], ingest_only=True), 3, "exit 3: loaded, but 1 value emptied"),
 ])
 def test_exit_code_and_verdict_line(fields, code, result):
     run = outcome(**fields)
@@ -258,6 +261,26 @@ def test_ingest_only_exits_3_on_a_quarantined_row_then_0_when_the_same_drop_is_s
     assert summary_block(again.stdout)[-1] == "  result     exit 0: loaded"
     with dg.DagsterInstance.from_config(str(home)) as instance:
         assert [r.status for r in instance.get_runs()] == [dg.DagsterRunStatus.SUCCESS] * 2
+
+
+def test_no_raw_record_reaches_the_cli_output_or_the_run_logs(tmp_path, home):
+    email = "jane.doe@example.com"
+    drop, warehouse = tmp_path / "exports", tmp_path / "w.duckdb"
+    (drop / "salesforce").mkdir(parents=True)
+    stamp = "2026-11-08T10:15:00.000Z"
+    # A value beyond the header's columns, and an unterminated quote: both records hold an email.
+    (drop / "salesforce" / "Lead.csv").write_text(
+        f"Id,LastName,Status,CreatedDate\n00Q5g0000ABCDEFGHI,A,Open,{stamp}\n00Q5g0000ABCDEFGHJ,Doe,Open,{stamp},{email}\n")
+    (drop / "salesforce" / "Contact.csv").write_text(
+        f'Id,LastName,CreatedDate\n0035g0000ABCDEFGHI,"Doe {email},{stamp}\n0035g0000ABCDEFGHJ,B,{stamp}\n')
+    done = smarketing("ingest", "--exports", str(drop), "--warehouse", str(warehouse), home=home)
+    assert "salesforce/Lead.csv -> raw_salesforce.lead" in done.stdout, done.stdout + done.stderr
+    assert "salesforce/Contact.csv -> raw_salesforce.contact" in done.stdout, done.stdout + done.stderr
+    assert email not in done.stdout + done.stderr
+    with dg.DagsterInstance.from_config(str(home)) as instance:
+        (run,) = instance.get_runs()
+        logged = repr(instance.all_logs(run.run_id))
+    assert "raw_salesforce.contact" in logged and email not in logged
 
 
 def test_another_run_holding_the_warehouse_is_exit_2_with_its_one_line_and_the_summary(tmp_path, monkeypatch, capsys):
