@@ -12,7 +12,8 @@ Per file:
 
 Report summary rows (Google Ads "Total: Campaigns", LinkedIn "Total") are not records: like the
 title lines above the header they are left out of ``rows_read`` and named in the ledger message,
-so ``rows_read = rows_loaded + rows_quarantined`` always holds. A column without a header label
+so ``rows_read = rows_loaded + rows_quarantined + rows_suppressed`` always holds (suppressed: records of
+forgotten people, left out and counted; ingest/personal_data.py). A column without a header label
 (lines ending in ``,,``) is kept, as ``column_<n>``, only when some row has a value in it.
 
 Every attempt is written to ``ingest.load_ledger``. Record line numbers are the physical line a
@@ -64,6 +65,7 @@ from ingest.formats import (
     text_sql,
     value_sql,
 )
+from ingest import personal_data
 from ingest.headers import DELIMITER_NAMES, HeaderNotFound, HeaderRow, find_header, normalise
 from ingest.source_settings import SettingsError, SourceSettings, load_source_settings
 
@@ -92,7 +94,8 @@ create table if not exists ingest.load_ledger (
     loaded_at timestamp not null,
     encoding varchar,
     delimiter varchar,
-    header_line bigint
+    header_line bigint,
+    rows_suppressed bigint not null default 0
 )"""
 
 QUARANTINE_DDL = """
@@ -106,7 +109,8 @@ create table if not exists ingest.quarantine (
     column_name varchar not null,
     raw_value varchar,
     reason varchar not null,
-    quarantined_at timestamp not null
+    quarantined_at timestamp not null,
+    person_key varchar
 )"""
 
 # The columns each loaded file carried: the raw table's columns the file wrote, known or custom.
@@ -143,6 +147,9 @@ class FileResult:
     message: str
     source: str = ""
     file_order: int | None = None
+    # Records of forgotten people (the suppression list, ingest/personal_data.py): neither loaded nor
+    # quarantined, counted here so rows_read = rows_loaded + rows_quarantined + rows_suppressed.
+    rows_suppressed: int = 0
 
 
 @dataclass
@@ -178,6 +185,8 @@ def describe_result(result: FileResult) -> str:
             f"{target}: {result.rows_read:,} rows read, {result.rows_loaded:,} loaded, "
             f"{result.rows_quarantined:,} quarantined"
         )
+        if result.rows_suppressed:
+            text += f", {result.rows_suppressed:,} suppressed (forgotten people)"
         return f"{text} ({result.message})" if result.message else text
     if result.status == SKIPPED_DUPLICATE:
         return f"{target}: skipped, {result.message}"
@@ -207,6 +216,10 @@ def ensure_warehouse(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(LEDGER_DDL)
     con.execute(QUARANTINE_DDL)
     con.execute(FILE_COLUMNS_DDL)
+    # A ledger and quarantine created before the suppression list gain its columns.
+    con.execute("alter table ingest.load_ledger add column if not exists rows_suppressed bigint default 0")
+    con.execute("alter table ingest.quarantine add column if not exists person_key varchar")
+    personal_data.ensure_suppression_tables(con)
 
 
 def new_load_id() -> str:
@@ -272,14 +285,17 @@ class _Attempt:
             self.result.file_order = _next_file_order(self.con)
         r = self.result
         self.con.execute(
-            "insert into ingest.load_ledger values ($load_id, $file, $source, $object, $hash, $order, $read, $loaded,"
-            " $quarantined, $status, $message, $loaded_at, $encoding, $delimiter, $header_line)",
+            "insert into ingest.load_ledger (load_id, file, source, object, content_hash, file_order, rows_read,"
+            " rows_loaded, rows_quarantined, status, message, loaded_at, encoding, delimiter, header_line,"
+            " rows_suppressed) values ($load_id, $file, $source, $object, $hash, $order, $read, $loaded,"
+            " $quarantined, $status, $message, $loaded_at, $encoding, $delimiter, $header_line, $suppressed)",
             {
                 "load_id": self.load_id, "file": r.file, "source": r.source, "object": r.object,
                 "hash": r.content_hash, "order": r.file_order, "read": r.rows_read, "loaded": r.rows_loaded,
                 "quarantined": r.rows_quarantined, "status": status, "message": message,
                 "loaded_at": self.loaded_at, "encoding": self.encoding,
                 "delimiter": DELIMITER_NAMES.get(self.delimiter), "header_line": self.header_line,
+                "suppressed": r.rows_suppressed,
             },
         )
         return r
@@ -480,17 +496,23 @@ def _load_rows(
     )
     any_bad = " or ".join([*(f"m{i}" for i, _ in missing), *(c.invalid for c in conversions if c.invalid)])
     flags = f"_summary is null and ({any_bad or 'false'}) as _bad"
+    # A record of a forgotten person is left out (and counted), valid or not.
+    by_target = {mapping.targets[i]: f"t{i}" for i in range(count)}
+    suppressed = personal_data.suppressed_sql(contract, by_target.get) \
+        if personal_data.anything_suppressed(con) else None
     con.execute(
-        f"create temp table _ingest_rows as select {', '.join(f't{i}' for i in range(count))}, _summary, {flags}"
+        f"create temp table _ingest_rows as select {', '.join(f't{i}' for i in range(count))}, _summary, {flags},"
+        f" _summary is null and {suppressed or 'false'} as _suppressed"
         f" from (select {typed} from (select {texts} from {reader}))",
         path,
     )
     unlabelled = mapping.unlabelled
     counts = con.execute(
-        "select count(*), count(*) filter (where _summary is null), count(*) filter (where _bad), count(_summary)"
+        "select count(*), count(*) filter (where _summary is null), count(*) filter (where _bad and not _suppressed),"
+        " count(_summary), count(*) filter (where _suppressed)"
         + "".join(f", count(t{i})" for i in unlabelled) + f" from {_ROWS}"
     ).fetchall()[0]
-    records, rows, bad, summaries = counts[:4]
+    records, rows, bad, summaries, suppressed_rows = counts[:5]
     if records == 0:
         return attempt.finish(EMPTY, "header only, no data rows")
     # Text values are kept as written, so when every row is a valid record the typed rows' text
@@ -501,7 +523,7 @@ def _load_rows(
         notes.append(_summary_note(con, lines, summaries))
     if rows == 0:
         return attempt.finish(EMPTY, "; ".join(["no data rows", *notes]))
-    empty = [pos for pos, values in zip(unlabelled, counts[4:]) if values == 0]
+    empty = [pos for pos, values in zip(unlabelled, counts[5:]) if values == 0]
     if empty:
         where = ", ".join(str(pos + 1) for pos in empty)
         notes.append(f"{len(empty)} column(s) without a header label or a value ignored (position {where})")
@@ -530,13 +552,14 @@ def _load_rows(
         inserted = con.execute(
             f"insert into {table} ({target_columns}) "
             f"select {values}, $file, {line}, $order, $load_id, $loaded_at from {source}"
-            " where not s._bad and s._summary is null",
+            " where not s._bad and s._summary is null and not s._suppressed",
             {**lineage, **{f"stated_{k}": value for k, (_, value, _) in enumerate(stated)}},
         ).fetchall()[0][0]
-        result.rows_read, result.rows_loaded, result.rows_quarantined = rows, inserted, rows - inserted
+        result.rows_read, result.rows_loaded, result.rows_suppressed = rows, inserted, suppressed_rows
+        result.rows_quarantined = rows - inserted - suppressed_rows
         _record_file_columns(attempt, mapping, kept)
         if bad:
-            notes.append(_quarantine(attempt, lines, checks, lineage, summary))
+            notes.append(_quarantine(attempt, lines, checks, lineage, summary, by_target))
         attempt.finish(LOADED, "; ".join(notes))
         con.commit()
     except BaseException:
@@ -577,10 +600,17 @@ def _stage_text(con: duckdb.DuckDBPyConnection, reader: str, path: dict) -> None
 
 
 def _quarantine(
-    attempt: _Attempt, lines: _LineNumbers, checks: list[_Check], lineage: dict, summary: str | None
+    attempt: _Attempt, lines: _LineNumbers, checks: list[_Check], lineage: dict, summary: str | None,
+    by_target: dict[str, str],
 ) -> str:
-    """Record every bad cell of the rows left out of the raw table; returns a short summary."""
+    """Record every bad cell of the rows left out of the raw table (a forgotten person's excepted), each
+    with its record's person key when the record has an email, so ``forget`` finds it; returns a short
+    summary."""
     con = attempt.con
+    email = by_target.get(attempt.contract.person_email_column or "")
+    person_key = "null::varchar"
+    if email and personal_data.pads_present(con):
+        person_key = f"(select {personal_data.email_key_sql('r.' + email)} from {_ROWS} r where r.rowid = s._rn)"
     cells = ", ".join(
         f"case when {c.sql} then {{'column_name': {sql_string(c.column)}, 'raw_value': {c.raw},"
         f" 'reason': {sql_string(c.reason)}}} end"
@@ -590,10 +620,12 @@ def _quarantine(
     bad = " or ".join(c.sql for c in checks)
     if summary:
         bad = f"({bad}) and ({summary}) is null"
+    bad = f"({bad}) and s._rn not in (select rowid from {_ROWS} where _suppressed)"
     con.execute(
-        "insert into ingest.quarantine select $load_id, $source, $object, $file, $order, _line,"
-        " cell.column_name, cell.raw_value, cell.reason, $loaded_at from ("
-        f"select {line} as _line, unnest([{cells}]) as cell from {source} where {bad}"
+        "insert into ingest.quarantine (load_id, source, object, file, file_order, line, column_name, raw_value,"
+        " reason, quarantined_at, person_key) select $load_id, $source, $object, $file, $order, _line,"
+        " cell.column_name, cell.raw_value, cell.reason, $loaded_at, _person_key from ("
+        f"select {line} as _line, unnest([{cells}]) as cell, {person_key} as _person_key from {source} where {bad}"
         ") where cell is not null order by _line",
         {**lineage, "source": attempt.contract.source, "object": attempt.contract.object},
     )
