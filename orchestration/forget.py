@@ -43,8 +43,9 @@ class ForgetOutcome:
 
 
 def normalise_email(email: str) -> str:
-    """lower(trim(email)), as the identity rules normalise it; refuses what is not an email."""
-    normalised = email.strip().lower()
+    """lower(trim(email)), as the identity rules normalise it (SQL's trim removes spaces only); refuses
+    what is not an email."""
+    normalised = email.strip(" ").lower()
     if "@" not in normalised or any(c.isspace() for c in normalised):
         raise ForgetError("give the person's email address, e.g. `smarketing forget ann@example.com`")
     return normalised
