@@ -57,3 +57,13 @@ def test_the_pads_give_pythons_hmac_in_duckdb(secret):
         assert con.execute(f"select count(*) from {person_keys.PADS_RELATION}").fetchall() == [(1,)]
     assert got == hmac.new(secret, b"email:ann@acme.com", hashlib.sha256).hexdigest()
     assert got == person_keys.person_key_of_email(secret, "ann@acme.com")
+
+
+def test_a_changed_secret_is_warned_about_once(tmp_path, monkeypatch):
+    warnings: list[str] = []
+    with duckdb.connect() as con:
+        for secret in ("first", "first", "second", "second"):
+            monkeypatch.setenv(person_keys.SECRET_ENV, secret)
+            person_keys.write_warehouse_pads(con, tmp_path / "w.duckdb", warnings.append)
+    assert len(warnings) == 1 and "every person key changes" in warnings[0]
+    assert "second" not in warnings[0] and "first" not in warnings[0]  # the secret is never logged
