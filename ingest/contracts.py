@@ -72,6 +72,12 @@ class Contract:
     exclude_patterns: tuple[str, ...] = ()
     # Reports that end with summary rows ("Total: Campaigns", "Total"): they are not records.
     summary_rows: bool = False
+    # Personal data. The column holding the person's email: a record whose email's keyed hash is on
+    # the suppression list is not loaded, and `smarketing forget` removes it. Columns that refer to a
+    # person's record in another object of the same source, as (column, object): a row referring to
+    # a forgotten record is forgotten with it.
+    person_email_column: str | None = None
+    person_references: tuple[tuple[str, str], ...] = ()
 
     @property
     def schema(self) -> str:
@@ -114,7 +120,8 @@ def cell(column: Column) -> Column:
 
 
 def _sf(object_api_name: str, table: str, columns: list[Column], *, deleted: bool = True,
-        modified: str | None = "SystemModstamp", description: str = "") -> Contract:
+        modified: str | None = "SystemModstamp", description: str = "", person_email_column: str | None = None,
+        person_references: tuple[tuple[str, str], ...] = ()) -> Contract:
     base = [C("Id", "id", True)]
     tail = []
     if deleted:
@@ -132,6 +139,8 @@ def _sf(object_api_name: str, table: str, columns: list[Column], *, deleted: boo
         modified_column=modified,
         deleted_column="IsDeleted" if deleted else None,
         description=description,
+        person_email_column=person_email_column,
+        person_references=person_references,
     )
 
 
@@ -143,12 +152,12 @@ SALESFORCE = (
         C("IsConverted", "boolean"), C("ConvertedDate", "date"), C("ConvertedContactId", "id"),
         C("ConvertedAccountId", "id"), C("ConvertedOpportunityId", "id"),
         C("CreatedDate", "timestamp", True), C("LastModifiedDate", "timestamp"),
-    ], description="Leads (people not yet converted to contacts)."),
+    ], description="Leads (people not yet converted to contacts).", person_email_column="Email"),
     _sf("Contact", "contact", [
         C("AccountId", "id"), C("FirstName"), C("LastName"), C("Email"), C("Phone"), C("Title"),
         C("MailingCountry"), C("LeadSource"), C("OwnerId", "id"),
         C("CreatedDate", "timestamp", True), C("LastModifiedDate", "timestamp"),
-    ]),
+    ], person_email_column="Email"),
     _sf("Account", "account", [
         C("Name", "text", True), C("Website"), C("Industry"), C("Type"), C("BillingCountry"),
         cell(C("NumberOfEmployees", "integer")), cell(C("AnnualRevenue", "decimal")), C("OwnerId", "id"),
@@ -169,7 +178,7 @@ SALESFORCE = (
     _sf("OpportunityContactRole", "opportunity_contact_role", [
         C("OpportunityId", "id", True), C("ContactId", "id", True), C("Role"),
         C("IsPrimary", "boolean"), C("CreatedDate", "timestamp"),
-    ]),
+    ], person_references=(("ContactId", "contact"),)),
     _sf("Campaign", "campaign", [
         C("Name", "text", True), C("Type"), C("Status"), C("StartDate", "date"), C("EndDate", "date"),
         C("BudgetedCost", "decimal"), C("ActualCost", "decimal"), C("ParentId", "id"),
@@ -179,17 +188,17 @@ SALESFORCE = (
         C("CampaignId", "id", True), C("LeadId", "id"), C("ContactId", "id"), C("Status"),
         C("HasResponded", "boolean"), C("FirstRespondedDate", "date"),
         C("CreatedDate", "timestamp", True),
-    ]),
+    ], person_references=(("LeadId", "lead"), ("ContactId", "contact"))),
     _sf("Task", "task", [
         C("WhoId", "id"), C("WhatId", "id"), C("OwnerId", "id"), C("Subject"), C("Type"),
         C("TaskSubtype"), C("Status"), C("ActivityDate", "date"), C("CompletedDateTime", "timestamp"),
         C("CreatedDate", "timestamp", True),
-    ]),
+    ], person_references=(("WhoId", "lead"), ("WhoId", "contact"))),
     _sf("Event", "event", [
         C("WhoId", "id"), C("WhatId", "id"), C("OwnerId", "id"), C("Subject"), C("Type"),
         C("StartDateTime", "timestamp"), C("EndDateTime", "timestamp"),
         C("CreatedDate", "timestamp", True),
-    ]),
+    ], person_references=(("WhoId", "lead"), ("WhoId", "contact"))),
     _sf("User", "user", [
         C("Username"), C("FirstName"), C("LastName"), C("Email"), C("Title"), C("Department"),
         C("UserRoleId", "id"), C("TimeZoneSidKey"), C("IsActive", "boolean"),
@@ -198,7 +207,7 @@ SALESFORCE = (
     _sf("LeadHistory", "lead_history", [
         C("LeadId", "id", True), C("Field", "text", True), C("DataType"), C("OldValue"),
         C("NewValue"), C("CreatedById", "id"), C("CreatedDate", "timestamp", True),
-    ], modified=None),
+    ], modified=None, person_references=(("LeadId", "lead"),)),
     _sf("DatedConversionRate", "dated_conversion_rate", [
         C("IsoCode", "text", True), C("ConversionRate", "decimal", True),
         C("StartDate", "date", True), C("NextStartDate", "date"),
@@ -215,6 +224,7 @@ HUBSPOT = (
     Contract(
         source="hubspot",
         object="contacts",
+        person_email_column="email",
         file_patterns=("hubspot-crm-exports-*contacts*.csv", "*contacts*.csv"),
         primary_key=("hs_object_id",),
         modified_column="lastmodifieddate",
@@ -308,6 +318,8 @@ HUBSPOT = (
     Contract(
         source="hubspot",
         object="form_submissions",
+        person_email_column="email",
+        person_references=(("contact_id", "contacts"),),
         file_patterns=("hubspot-*form-submissions*.csv", "*form*submissions*.csv"),
         primary_key=("conversion_id",),
         columns=(
@@ -322,6 +334,7 @@ HUBSPOT = (
     Contract(
         source="hubspot",
         object="email_events",
+        person_email_column="recipient",
         file_patterns=("hubspot-*email-events*.csv", "*email*events*.csv"),
         primary_key=("event_id",),
         columns=(
@@ -344,6 +357,7 @@ MARKETO = (
     Contract(
         source="marketo",
         object="leads",
+        person_email_column="email",
         file_patterns=("*lead*.csv",),
         primary_key=("id",),
         modified_column="updatedAt",
@@ -357,6 +371,7 @@ MARKETO = (
     Contract(
         source="marketo",
         object="activities",
+        person_references=(("leadId", "leads"),),
         file_patterns=("*activit*.csv",),
         primary_key=("marketoGUID",),
         columns=(

@@ -17,7 +17,8 @@ Per file:
 
 Report summary rows (Google Ads "Total: Campaigns", LinkedIn "Total") are not records: like the
 title lines above the header they are left out of ``rows_read`` and named in the ledger message,
-so ``rows_read = rows_loaded + rows_quarantined`` always holds. A column without a header label
+so ``rows_read = rows_loaded + rows_quarantined + rows_suppressed`` always holds (suppressed: records of
+forgotten people, left out and counted; ingest/personal_data.py). A column without a header label
 (lines ending in ``,,``) is kept, as ``column_<n>``, only when some row has a value in it.
 
 Every attempt is written to ``ingest.load_ledger``. Record line numbers are the physical line a
@@ -79,6 +80,7 @@ from ingest.formats import (
     text_sql,
     value_sql,
 )
+from ingest import personal_data
 from ingest.headers import DELIMITER_NAMES, HeaderNotFound, HeaderRow, find_header, normalise
 from ingest.source_settings import (
     ANY_PIPELINE,
@@ -115,7 +117,8 @@ create table if not exists ingest.load_ledger (
     encoding varchar,
     delimiter varchar,
     header_line bigint,
-    cells_quarantined bigint default 0
+    cells_quarantined bigint default 0,
+    rows_suppressed bigint not null default 0
 )"""
 
 QUARANTINE_DDL = """
@@ -130,7 +133,8 @@ create table if not exists ingest.quarantine (
     raw_value varchar,
     reason varchar not null,
     quarantined_at timestamp not null,
-    scope varchar default 'record'
+    scope varchar default 'record',
+    person_key varchar
 )"""
 
 # The columns each loaded file carried: the raw table's columns the file wrote, known or custom.
@@ -185,6 +189,9 @@ class FileResult:
     file_order: int | None = None
     # Values of cell-level columns that did not parse: loaded as empty, each in ingest.quarantine.
     cells_quarantined: int = 0
+    # Records of forgotten people (the suppression list, ingest/personal_data.py): neither loaded nor
+    # quarantined, counted here so rows_read = rows_loaded + rows_quarantined + rows_suppressed.
+    rows_suppressed: int = 0
 
 
 @dataclass
@@ -223,6 +230,8 @@ def describe_result(result: FileResult) -> str:
         if result.cells_quarantined:
             n = result.cells_quarantined
             text += f", {n:,} value{'' if n == 1 else 's'} emptied"
+        if result.rows_suppressed:
+            text += f", {result.rows_suppressed:,} suppressed (forgotten people)"
         return f"{text} ({result.message})" if result.message else text
     if result.status == SKIPPED_DUPLICATE:
         return f"{target}: skipped, {result.message}"
@@ -253,9 +262,13 @@ def ensure_warehouse(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(QUARANTINE_DDL)
     con.execute(FILE_COLUMNS_DDL)
     con.execute(DEAL_STAGE_SETTINGS_DDL)
-    # Ledgers and quarantines of warehouses created before cell-level quarantine: every row was a record.
+    # Ledgers and quarantines of warehouses created before cell-level quarantine (every row was a
+    # record) or before the suppression list gain their columns.
     con.execute("alter table ingest.load_ledger add column if not exists cells_quarantined bigint default 0")
     con.execute("alter table ingest.quarantine add column if not exists scope varchar default 'record'")
+    con.execute("alter table ingest.load_ledger add column if not exists rows_suppressed bigint default 0")
+    con.execute("alter table ingest.quarantine add column if not exists person_key varchar")
+    personal_data.ensure_suppression_tables(con)
 
 
 def new_load_id() -> str:
@@ -336,15 +349,16 @@ class _Attempt:
         self.con.execute(
             "insert into ingest.load_ledger (load_id, file, source, object, content_hash, file_order, rows_read,"
             " rows_loaded, rows_quarantined, status, message, loaded_at, encoding, delimiter, header_line,"
-            " cells_quarantined) values ($load_id, $file, $source, $object, $hash, $order, $read, $loaded,"
-            " $quarantined, $status, $message, $loaded_at, $encoding, $delimiter, $header_line, $cells)",
+            " cells_quarantined, rows_suppressed) values ($load_id, $file, $source, $object, $hash, $order, $read,"
+            " $loaded, $quarantined, $status, $message, $loaded_at, $encoding, $delimiter, $header_line, $cells,"
+            " $suppressed)",
             {
                 "load_id": self.load_id, "file": r.file, "source": r.source, "object": r.object,
                 "hash": r.content_hash, "order": r.file_order, "read": r.rows_read, "loaded": r.rows_loaded,
                 "quarantined": r.rows_quarantined, "status": status, "message": message,
                 "loaded_at": self.loaded_at, "encoding": self.encoding,
                 "delimiter": DELIMITER_NAMES.get(self.delimiter), "header_line": self.header_line,
-                "cells": r.cells_quarantined,
+                "cells": r.cells_quarantined, "suppressed": r.rows_suppressed,
             },
         )
         return r
@@ -586,12 +600,17 @@ def _load_rows(
     any_bad = " or ".join(
         ["_nul", *(f"m{i}" for i, _ in missing), *(c.invalid for c in conversions if c.invalid and not c.cell)]
     )
+    # A record of a forgotten person is left out (and counted), valid or not.
+    by_target = {mapping.targets[i]: f"t{i}" for i in range(count)}
+    suppressed = personal_data.suppressed_sql(contract, by_target.get) \
+        if personal_data.anything_suppressed(con) else None
     any_cell_bad = " or ".join(c.invalid for c in conversions if c.invalid and c.cell) or "false"
     flags = f"_summary is null and ({any_bad}) as _bad, _summary is null and ({any_cell_bad}) as _cell_bad"
 
     def read_rows(reader_sql: str) -> None:
         con.execute(
-            f"create temp table _ingest_rows as select {', '.join(f't{i}' for i in range(count))}, _summary, {flags}"
+            f"create temp table _ingest_rows as select {', '.join(f't{i}' for i in range(count))}, _summary, {flags},"
+            f" _summary is null and {suppressed or 'false'} as _suppressed"
             f" from (select {typed} from (select {texts} from {reader_sql}))",
             path,
         )
@@ -609,11 +628,12 @@ def _load_rows(
         rejected = _count(con, _UNREADABLE)
     unlabelled = mapping.unlabelled
     counts = con.execute(
-        "select count(*), count(*) filter (where _summary is null), count(*) filter (where _bad), count(_summary),"
-        " count(*) filter (where _cell_bad and not _bad)"
+        "select count(*), count(*) filter (where _summary is null), count(*) filter (where _bad and not _suppressed),"
+        " count(_summary), count(*) filter (where _cell_bad and not _bad and not _suppressed),"
+        " count(*) filter (where _suppressed)"
         + "".join(f", count(t{i})" for i in unlabelled) + f" from {_ROWS}"
     ).fetchall()[0]
-    records, rows, bad, summaries, emptied = counts[:5]
+    records, rows, bad, summaries, emptied, suppressed_rows = counts[:6]
     if records == 0 and not rejected:
         return attempt.finish(EMPTY, "header only, no data rows")
     # Text values are kept as written, so when every row is a valid record the typed rows' text
@@ -627,7 +647,7 @@ def _load_rows(
         notes.append(_summary_note(con, lines, summaries))
     if rows == 0 and not rejected:
         return attempt.finish(EMPTY, "; ".join(["no data rows", *notes]))
-    empty = [pos for pos, values in zip(unlabelled, counts[5:]) if values == 0]
+    empty = [pos for pos, values in zip(unlabelled, counts[6:]) if values == 0]
     if empty:
         where = ", ".join(str(pos + 1) for pos in empty)
         notes.append(f"{len(empty)} column(s) without a header label or a value ignored (position {where})")
@@ -656,14 +676,14 @@ def _load_rows(
         inserted = con.execute(
             f"insert into {table} ({target_columns}) "
             f"select {values}, $file, {line}, $order, $load_id, $loaded_at from {source}"
-            " where not s._bad and s._summary is null",
+            " where not s._bad and s._summary is null and not s._suppressed",
             {**lineage, **{f"stated_{k}": value for k, (_, value, _) in enumerate(stated)}},
         ).fetchall()[0][0]
-        result.rows_read, result.rows_loaded = rows + rejected, inserted
-        result.rows_quarantined = rows - inserted + rejected
+        result.rows_read, result.rows_loaded, result.rows_suppressed = rows + rejected, inserted, suppressed_rows
+        result.rows_quarantined = rows - inserted - suppressed_rows + rejected
         _record_file_columns(attempt, mapping, kept)
         if bad or rejected or emptied:
-            notes.append(_quarantine(attempt, lines, checks if bad or emptied else [], lineage, summary))
+            notes.append(_quarantine(attempt, lines, checks if bad or emptied else [], lineage, summary, by_target))
         attempt.finish(LOADED, "; ".join(notes))
         con.commit()
     except BaseException:
@@ -802,10 +822,13 @@ def _stage_text(con: duckdb.DuckDBPyConnection, reader: str, path: dict) -> None
 
 
 def _quarantine(
-    attempt: _Attempt, lines: _LineNumbers, checks: list[_Check], lineage: dict, summary: str | None
+    attempt: _Attempt, lines: _LineNumbers, checks: list[_Check], lineage: dict, summary: str | None,
+    by_target: dict[str, str],
 ) -> str:
-    """Record every unreadable record and every bad cell of the rows left out of the raw table; returns
-    a short summary (counts per column and reason, never a value)."""
+    """Record every unreadable record and every bad cell of the rows left out of the raw table (a
+    forgotten person's excepted), each bad cell with its record's person key when the record has an
+    email, so ``forget`` finds it; returns a short summary (counts per column and reason, never a
+    value)."""
     con = attempt.con
     params = {**lineage, "source": attempt.contract.source, "object": attempt.contract.object}
     if _count(con, _UNREADABLE):
@@ -815,7 +838,7 @@ def _quarantine(
             params,
         )
     if checks:
-        _quarantine_cells(attempt, lines, checks, params, summary)
+        _quarantine_cells(attempt, lines, checks, params, summary, by_target)
     counts = con.execute(
         "select coalesce(nullif(column_name, ''), 'record'), reason, scope = 'cell', count(*) from ingest.quarantine"
         " where file_order = ? group by all order by 4 desc, 1, 2, 3",
@@ -834,9 +857,14 @@ _QUARANTINE_COLUMNS = (
 
 
 def _quarantine_cells(
-    attempt: _Attempt, lines: _LineNumbers, checks: list[_Check], params: dict, summary: str | None
+    attempt: _Attempt, lines: _LineNumbers, checks: list[_Check], params: dict, summary: str | None,
+    by_target: dict[str, str],
 ) -> None:
     con = attempt.con
+    email = by_target.get(attempt.contract.person_email_column or "")
+    person_key = "null::varchar"
+    if email and personal_data.pads_present(con):
+        person_key = f"(select {personal_data.email_key_sql('r.' + email)} from {_ROWS} r where r.rowid = s._rn)"
     cells = ", ".join(
         f"case when {c.sql} then {{'column_name': {sql_string(c.column)}, 'raw_value': {c.raw},"
         f" 'reason': {c.reason_sql}}} end"
@@ -846,14 +874,15 @@ def _quarantine_cells(
     bad = " or ".join(c.sql for c in checks)
     if summary:
         bad = f"({bad}) and ({summary}) is null"
+    bad = f"({bad}) and s._rn not in (select rowid from {_ROWS} where _suppressed)"
     # A record failing a record-level check is not loaded: every bad cell it has is the record's.
     # A record failing only cell-level checks is loaded with those values empty: they are cells.
     record_bad = " or ".join(c.sql for c in checks if not c.cell) or "false"
     con.execute(
-        f"insert into ingest.quarantine ({_QUARANTINE_COLUMNS}) select $load_id, $source, $object, $file, $order,"
-        " _line, cell.column_name, cell.raw_value, cell.reason, $loaded_at, _scope from ("
+        f"insert into ingest.quarantine ({_QUARANTINE_COLUMNS}, person_key) select $load_id, $source, $object,"
+        " $file, $order, _line, cell.column_name, cell.raw_value, cell.reason, $loaded_at, _scope, _person_key from ("
         f"select {line} as _line, case when {record_bad} then 'record' else 'cell' end as _scope,"
-        f" unnest([{cells}]) as cell from {source} where {bad}"
+        f" unnest([{cells}]) as cell, {person_key} as _person_key from {source} where {bad}"
         ") where cell is not null order by _line",
         params,
     )

@@ -144,6 +144,21 @@ def cmd_what_if(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_forget(args: argparse.Namespace) -> int:
+    from orchestration.forget import ForgetError, forget_person
+    from orchestration.person_keys import KeySecretError
+    from orchestration.run_lock import WarehouseBusy
+
+    started = time.perf_counter()
+    try:
+        outcome = forget_person(args.email, args.warehouse)
+    except (ForgetError, KeySecretError, WarehouseBusy) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(f"  took       {time.perf_counter() - started:.1f}s")
+    return outcome.exit_code
+
+
 def cmd_rollback(args: argparse.Namespace) -> int:
     """Put the previous publish back in place (under the run lock, so no run publishes meanwhile)."""
     from orchestration import run_lock
@@ -272,6 +287,16 @@ def build_parser() -> argparse.ArgumentParser:
                                          "file's latest effective_from when later)")
     add_warehouse(what_if)
     what_if.set_defaults(func=cmd_what_if)
+
+    forget = sub.add_parser(
+        "forget", help="remove a person (by email) from every layer and the published marts, and keep them out",
+        description="Removes the person's rows from the raw tables and the quarantine, puts the email's keyed "
+                    "hash on the suppression list (later exports load without them), rebuilds and republishes, "
+                    "and removes the earlier publishes. Exit 0 when done, 1 when the rebuild failed (the "
+                    "published marts still hold the person), 2 for a usage problem.")
+    forget.add_argument("email", help="the person's email address (compared case-insensitively)")
+    add_warehouse(forget)
+    forget.set_defaults(func=cmd_forget)
 
     rollback = sub.add_parser("rollback", help="make the previous publish current again (the last few are kept)")
     add_warehouse(rollback)

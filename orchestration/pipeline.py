@@ -242,10 +242,11 @@ def _instance(instance: dg.DagsterInstance | None) -> dg.DagsterInstance:
 
 
 def run_pipeline(
-    exports: Path,
+    exports: Path | None,
     warehouse: Path,
     *,
     ingest_only: bool = False,
+    rebuild_only: bool = False,
     log_level: str = "WARNING",
     instance: dg.DagsterInstance | None = None,
     progress: RunProgress | None = None,
@@ -262,10 +263,11 @@ def run_pipeline(
     happens; ``dbt_log=False`` keeps dbt's own log off stdout. With ``record_in`` the run executes on an
     in-memory instance and is then recorded in ``record_in`` (orchestration/run_record.py says why).
     The run holds the warehouse's run lock throughout; ``orchestration.run_lock.WarehouseBusy`` (one
-    line naming the running one) is raised at once when another run holds it.
+    line naming the running one) is raised at once when another run holds it. ``rebuild_only`` builds,
+    checks and publishes what is already loaded, reading no export (``smarketing forget`` does).
     """
     exports_root, warehouse_file = settings.exports_dir(exports), settings.warehouse_path(warehouse)
-    if not exports_root.is_dir():
+    if not rebuild_only and not exports_root.is_dir():
         what = "is not a folder" if exports_root.exists() else "does not exist"
         problem = (f"the export folder {exports_root} {what}; put the export files there, or name the folder with "
                    f"--exports or ${settings.EXPORTS_ENV}")
@@ -276,7 +278,8 @@ def run_pipeline(
 
     # One run at a time per warehouse: a second one raises WarehouseBusy here, before any work.
     with run_lock.hold(warehouse_file):
-        return _run_locked(exports_root, warehouse_file, ingest_only=ingest_only, log_level=log_level,
+        return _run_locked(exports_root, warehouse_file, ingest_only=ingest_only, rebuild_only=rebuild_only,
+                           log_level=log_level,
                            instance=instance, progress=progress, dbt_log=dbt_log, tags=tags, record_in=record_in,
                            full_refresh=full_refresh and not ingest_only)
 
@@ -286,6 +289,7 @@ def _run_locked(
     warehouse_file: Path,
     *,
     ingest_only: bool,
+    rebuild_only: bool = False,
     log_level: str,
     instance: dg.DagsterInstance | None,
     progress: RunProgress | None,
@@ -312,7 +316,9 @@ def _run_locked(
     from orchestration.defs.automation import PIPELINE_JOB_NAME
     from orchestration.resources import ExportsResource, WarehouseResource
 
-    plan = loader.plan_drop(exports_root)
+    from ingest.discovery import DropPlan
+
+    plan = DropPlan(exports_dir=exports_root) if rebuild_only else loader.plan_drop(exports_root)
     steps = run_steps()
     planned = sum(len(files) for files in plan.files.values())
     defs = build_defs({
@@ -329,6 +335,9 @@ def _run_locked(
     selection = None
     if ingest_only:
         selection = [key for key in defs.resolve_all_asset_keys() if key.path[0].startswith("raw_")]
+    elif rebuild_only:
+        selection = [key for key in defs.resolve_asset_graph().materializable_asset_keys
+                     if not key.path[0].startswith("raw_")]
     run_tags = dict(tags or {})
     if not dbt_log:
         run_tags[DBT_LOG_TAG] = "quiet"
@@ -350,7 +359,7 @@ def _run_locked(
                     _record(run_instance, record_in, runs[0].run_id, steps, progress)
 
     outcome = PipelineOutcome(success=result.success, warehouse=warehouse_file, ingest_only=ingest_only,
-                              run_id=result.run_id, planned_files=planned, notes=plan.notes(),
+                              run_id=result.run_id, planned_files=planned, notes=[] if rebuild_only else plan.notes(),
                               dbt_tests_expected=0 if ingest_only else steps.dbt_tests,
                               gates_expected=0 if ingest_only else len(steps.gate_checks))
     collect_outcome(outcome, result.all_events, steps)

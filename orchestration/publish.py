@@ -239,6 +239,11 @@ def copy_database(source: Path, target: Path) -> None:
         shutil.copyfile(wal_of(source), wal_of(target))
 
 
+def remove_publish(path: Path) -> None:
+    """Remove a kept publish file (with any write-ahead log beside it)."""
+    _remove_file_and_wal(path)
+
+
 def _remove_file_and_wal(path: Path) -> None:
     for candidate in (path, wal_of(path)):
         candidate.unlink(missing_ok=True)

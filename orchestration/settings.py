@@ -11,6 +11,7 @@ lives beside it, under names derived here and nowhere else (orchestration/publis
 
 - ``.work/<name>/warehouse.duckdb``: the working file that ingest, dbt, the gates and the load ledger use;
 - ``.work/<name>.lock``: the run lock (orchestration/run_lock.py);
+- ``.work/<name>.key``: the secret person keys are hashed with (orchestration/person_keys.py);
 - ``.publishes/<stem>/<publish id>.duckdb``: the last few published files, for rollback.
 """
 
@@ -78,6 +79,11 @@ def working_path(published: Path) -> Path:
 def run_lock_path(published: Path) -> Path:
     """The run lock of the warehouse ``published`` (one run at a time writes its working file)."""
     return published.parent / WORK_DIR / f"{published.name}.lock"
+
+
+def key_path(published: Path) -> Path:
+    """The person-key secret of the warehouse ``published`` (never inside a DuckDB file)."""
+    return published.parent / WORK_DIR / f"{published.name}.key"
 
 
 def publishes_dir(published: Path) -> Path:

@@ -16,7 +16,7 @@ import duckdb
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, dbt_assets
 from pydantic import Field
 
-from orchestration import run_lock
+from orchestration import person_keys, run_lock
 from orchestration.dbt_cli import WarehouseDbtCliResource, dbt_cli_resource
 from orchestration.dbt_project import dbt_build_args, dbt_project, prepared_manifest
 from orchestration.gate_warm_up import warm_up_quality_gates
@@ -62,6 +62,7 @@ def smarketing_dbt_assets(
     refused = every_file_refused(warehouse, context.run.run_id)
     if refused:
         raise dg.Failure(description=refused)
+    write_person_key_pads(context, warehouse)
     # dbt colours its log only for a terminal reader (piped, captured by the UI or --verbose into a file: plain).
     colours = [] if sys.stdout.isatty() else ["--no-use-colors"]
     args = [*dbt_build_args(full_refresh=config.full_refresh), *colours]
@@ -75,6 +76,13 @@ def smarketing_dbt_assets(
     else:
         yield from invocation.stream()
     run_lock.set_phase(warehouse.published_path(), "gates")  # the quality gates run next
+
+
+def write_person_key_pads(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> None:
+    """Put the pads of the warehouse's person-key secret where dbt's keyed_hash reads them; the secret
+    itself stays out of SQL and of dbt's logs (orchestration/person_keys.py)."""
+    with warehouse.connect() as con:
+        person_keys.write_warehouse_pads(con, warehouse.published_path(), context.log.warning)
 
 
 def every_file_refused(warehouse: WarehouseResource, run_id: str) -> str | None:

@@ -20,7 +20,9 @@ import duckdb
 import pytest
 import yaml
 
+from demo_company.oracle import DEMO_KEY_SECRET
 from ingest.contracts import CONTRACTS, quote_ident, raw_table_ddl
+from orchestration.person_keys import write_pads_to
 
 PROJECT = Path(__file__).resolve().parents[2] / "dbt_project"
 DBT = Path(sys.executable).parent / "dbt"
@@ -35,7 +37,14 @@ def definitions_vars() -> str:
     return json.dumps({"funnel_definitions": document})
 
 
-def run_dbt(args: list[str], warehouse: Path, work: Path, *, with_definitions: bool = True):
+def run_dbt(args: list[str], warehouse: Path, work: Path, *, with_definitions: bool = True,
+            key_secret: bytes | None = DEMO_KEY_SECRET.encode()):
+    """dbt with ``args`` on the DuckDB file ``warehouse``. As the pipeline does before dbt starts, the
+    person-key pads of ``key_secret`` are written first (default: the demo company's secret, which the
+    ground truth's keys are hashed with; None leaves the pads as they are)."""
+    if args[0] != "parse" and key_secret is not None:
+        warehouse.parent.mkdir(parents=True, exist_ok=True)
+        write_pads_to(warehouse, key_secret)
     command = [str(DBT), *args, "--project-dir", str(PROJECT), "--profiles-dir", str(PROJECT),
                "--target-path", str(work / "target"), "--log-path", str(work / "logs")]
     if with_definitions:

@@ -21,6 +21,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from demo_company.oracle import DEMO_KEY_SECRET
+from orchestration.person_keys import write_pads
 from test_dbt_build import DEMO_INPUTS, PROJECT, definitions_vars
 
 BIN = Path(sys.executable).parent
@@ -53,6 +55,7 @@ def semantic_demo(tmp_path_factory):
     demo.generate(drop, people=1000, seed=5, **DEMO_INPUTS)
     with duckdb.connect(str(warehouse)) as con:
         loader.load_drop(con, drop)
+        write_pads(con, DEMO_KEY_SECRET.encode())  # as the pipeline does before dbt starts
     env = {**os.environ, "SMARKETING_WAREHOUSE": str(warehouse), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
     result = subprocess.run(
         [str(DBT), "build", "--project-dir", str(project), "--profiles-dir", str(project), "--vars", definitions_vars()],

@@ -48,7 +48,7 @@ def test_persons_carry_a_key_and_one_time_per_stage(document):
     persons = document["persons"]
     assert len({p["person_key"] for p in persons}) == len(persons) >= 3000
     for person in persons:
-        assert re.fullmatch(r"[0-9a-f]{32}", person["person_key"])
+        assert re.fullmatch(r"[0-9a-f]{64}", person["person_key"])  # HMAC-SHA256 as hex
         times = [person[f"became_{stage}_at"] for stage in STAGES]
         assert all(t is None or (ISO.match(t) and t < document["as_of"]) for t in times)
         present = [t for t in times if t is not None]

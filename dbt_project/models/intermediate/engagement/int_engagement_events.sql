@@ -65,21 +65,39 @@ form_submission_events as (
 
 ),
 
-email_events as (
+email_event_records as (
 
-    select
-        {{ email_person_key('email') }} as person_key,
-        email,
-        event_type,
-        occurred_at,
-        source_system,
-        source_object,
-        source_record_id,
-        form_name
-    from event_records
+    select * from event_records
     where source_system = 'hubspot'
         and source_object = 'email_event'
         and email is not null
+
+),
+
+{# The keyed hash costs a few microseconds a row: each recipient is hashed once, not once per event. #}
+email_event_recipients as (
+
+    select
+        email,
+        {{ email_person_key('email') }} as person_key
+    from (select distinct email from email_event_records) as recipients
+
+),
+
+email_events as (
+
+    select
+        recipients.person_key,
+        email_event_records.email,
+        email_event_records.event_type,
+        email_event_records.occurred_at,
+        email_event_records.source_system,
+        email_event_records.source_object,
+        email_event_records.source_record_id,
+        email_event_records.form_name
+    from email_event_records
+    inner join email_event_recipients as recipients
+        on recipients.email = email_event_records.email
 
 ),
 
