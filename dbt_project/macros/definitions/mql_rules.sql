@@ -126,3 +126,119 @@
     {%- endfor -%}
     {{ return(smarketing.sql_rows([['definition_version', 'string'], ['region', 'string']], rows)) }}
 {% endmacro %}
+
+
+{#
+    The widest span of one partition, in half-lives, that mql_running_score_ctes sums in one pass;
+    2 ^ 900 is far inside a double's range (2 ^ 1023). Wider partitions are summed pairwise.
+#}
+{% macro mql_linear_span_limit() %}
+    {{ return(900) }}
+{% endmacro %}
+
+
+{#
+    Three CTEs, `<name>_spans`, `<name>_aged` and `<name>`: the decayed running score at each
+    instant of `instants` (a relation or CTE with one row per partition and `occurred_at`, and an
+    `instant_score`), the sum over the partition's instants up to and including it of
+    instant_score * 0.5 ^ (half-lives between them), as `running_score` (not rounded), next to
+    `partition_columns`, `occurred_at` and `carried_columns`. `half_life_days` is a SQL expression
+    (a literal, or a column of `instants`; null means no decay), or none for no decay at all.
+
+    With a = half-lives since the partition's first instant, the score at instant i is
+    0.5 ^ a_i * sum over j <= i of (instant_score_j * 2 ^ a_j): one running window sum, linear in
+    the partition's instants, where the pairwise sum is quadratic. Every term is positive, so
+    nothing cancels. Partitions spanning more than mql_linear_span_limit() half-lives (where 2 ^ a
+    would leave a double's range) take the pairwise sum instead.
+#}
+{% macro mql_running_score_ctes(name, instants, partition_columns, carried_columns=[], half_life_days=none) %}
+    {%- set partition_by = partition_columns | join(', ') -%}
+{{ name }}_spans as (
+
+    select
+        {%- for column in partition_columns %}
+        {{ column }},
+        {%- endfor %}
+        min(occurred_at) as first_occurred_at,
+        max(occurred_at) as last_occurred_at
+    from {{ instants }}
+    group by {{ partition_by }}
+
+),
+
+{{ name }}_aged as (
+
+    select
+        {%- for column in partition_columns %}
+        instants.{{ column }},
+        {%- endfor %}
+        {%- for column in carried_columns %}
+        instants.{{ column }},
+        {%- endfor %}
+        instants.occurred_at,
+        instants.instant_score,
+        {%- if half_life_days is none %}
+        cast(0 as {{ smarketing.type_double() }}) as age_half_lives,
+        cast(0 as {{ smarketing.type_double() }}) as span_half_lives
+        {%- else %}
+        coalesce(
+            cast({{ dbt.datediff('spans.first_occurred_at', 'instants.occurred_at', 'second') }} as {{ smarketing.type_double() }})
+                / (({{ half_life_days }}) * 86400.0),
+            0
+        ) as age_half_lives,
+        coalesce(
+            cast({{ dbt.datediff('spans.first_occurred_at', 'spans.last_occurred_at', 'second') }} as {{ smarketing.type_double() }})
+                / (({{ half_life_days }}) * 86400.0),
+            0
+        ) as span_half_lives
+        {%- endif %}
+    from {{ instants }} as instants
+    inner join {{ name }}_spans as spans
+        on
+        {%- for column in partition_columns %}
+        spans.{{ column }} = instants.{{ column }}
+        {%- if not loop.last %} and{% endif %}
+        {%- endfor %}
+
+),
+
+{{ name }} as (
+
+    select
+        {%- for column in partition_columns + carried_columns %}
+        {{ column }},
+        {%- endfor %}
+        occurred_at,
+        power(0.5, age_half_lives) * sum(instant_score * power(2.0, age_half_lives)) over (
+            partition by {{ partition_by }}
+            order by occurred_at
+            rows between unbounded preceding and current row
+        ) as running_score
+    from {{ name }}_aged
+    where span_half_lives <= {{ smarketing.mql_linear_span_limit() }}
+
+    union all
+
+    select
+        {%- for column in partition_columns + carried_columns %}
+        instants.{{ column }},
+        {%- endfor %}
+        instants.occurred_at,
+        sum(earlier.instant_score * power(0.5, instants.age_half_lives - earlier.age_half_lives)) as running_score
+    from {{ name }}_aged as instants
+    inner join {{ name }}_aged as earlier
+        on
+        {%- for column in partition_columns %}
+        earlier.{{ column }} = instants.{{ column }} and
+        {%- endfor %}
+        earlier.occurred_at <= instants.occurred_at
+    where instants.span_half_lives > {{ smarketing.mql_linear_span_limit() }}
+        and earlier.span_half_lives > {{ smarketing.mql_linear_span_limit() }}
+    group by
+        {%- for column in partition_columns + carried_columns %}
+        instants.{{ column }},
+        {%- endfor %}
+        instants.occurred_at
+
+)
+{%- endmacro %}

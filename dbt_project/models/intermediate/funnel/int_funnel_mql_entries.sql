@@ -129,20 +129,7 @@ instant_scores as (
 
 ),
 
-scores as (
-
-    select
-        instants.person_key,
-        instants.occurred_at,
-        {{ smarketing.mql_round_score('sum(' ~ smarketing.mql_decayed_weight(
-            'earlier.instant_score', 'earlier.occurred_at', 'instants.occurred_at', half_life_days) ~ ')') }} as score
-    from instant_scores as instants
-    inner join instant_scores as earlier
-        on earlier.person_key = instants.person_key
-        and earlier.occurred_at <= instants.occurred_at
-    group by instants.person_key, instants.occurred_at
-
-),
+{{ smarketing.mql_running_score_ctes('scores', 'instant_scores', ['person_key'], half_life_days=half_life_days) }},
 
 threshold_reached as (
 
@@ -153,7 +140,7 @@ threshold_reached as (
     inner join eligible_persons
         on eligible_persons.person_key = scores.person_key
     where eligible_persons.is_fit
-        and scores.score >= {{ smarketing.sql_number(smarketing.definition_setting('mql.score_threshold')) }}
+        and {{ smarketing.mql_round_score('scores.running_score') }} >= {{ smarketing.sql_number(smarketing.definition_setting('mql.score_threshold')) }}
     group by scores.person_key
 
 ),

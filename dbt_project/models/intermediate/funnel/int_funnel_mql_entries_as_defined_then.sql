@@ -109,7 +109,8 @@ version_events as (
         version_persons.person_key,
         engagement_events.occurred_at,
         coalesce(version_event_types.engagement_weight, 0) as engagement_weight,
-        case when version_event_types.is_hand_raiser then 1 else 0 end as is_hand_raise
+        case when version_event_types.is_hand_raiser then 1 else 0 end as is_hand_raise,
+        version_persons.half_life_days
     from engagement_events
     inner join version_persons
         on version_persons.person_key = engagement_events.person_key
@@ -126,30 +127,24 @@ instant_scores as (
         person_key,
         occurred_at,
         sum(engagement_weight) as instant_score,
-        max(is_hand_raise) as has_hand_raise
+        max(is_hand_raise) as has_hand_raise,
+        max(half_life_days) as half_life_days
     from version_events
     group by definition_version, person_key, occurred_at
 
 ),
 
+{{ smarketing.mql_running_score_ctes('unrounded_scores', 'instant_scores', ['definition_version', 'person_key'], ['has_hand_raise'], 'half_life_days') }},
+
 scores as (
 
     select
-        instants.definition_version,
-        instants.person_key,
-        instants.occurred_at,
-        instants.has_hand_raise,
-        {{ smarketing.mql_round_score('sum(' ~ smarketing.mql_decayed_weight(
-            'earlier.instant_score', 'earlier.occurred_at', 'instants.occurred_at', 'version_persons.half_life_days') ~ ')') }} as running_score
-    from instant_scores as instants
-    inner join version_persons
-        on version_persons.definition_version = instants.definition_version
-        and version_persons.person_key = instants.person_key
-    inner join instant_scores as earlier
-        on earlier.definition_version = instants.definition_version
-        and earlier.person_key = instants.person_key
-        and earlier.occurred_at <= instants.occurred_at
-    group by instants.definition_version, instants.person_key, instants.occurred_at, instants.has_hand_raise
+        definition_version,
+        person_key,
+        occurred_at,
+        has_hand_raise,
+        {{ smarketing.mql_round_score('running_score') }} as running_score
+    from unrounded_scores
 
 ),
 

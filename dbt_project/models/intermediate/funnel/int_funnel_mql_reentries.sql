@@ -127,21 +127,17 @@ instant_scores as (
 
 ),
 
+{{ smarketing.mql_running_score_ctes('unrounded_scores', 'instant_scores', ['person_key', 'recycled_at'], ['has_hand_raise'], half_life_days) }},
+
 running_scores as (
 
     select
-        instants.person_key,
-        instants.recycled_at,
-        instants.occurred_at,
-        instants.has_hand_raise,
-        {{ smarketing.mql_round_score('sum(' ~ smarketing.mql_decayed_weight(
-            'earlier.instant_score', 'earlier.occurred_at', 'instants.occurred_at', half_life_days) ~ ')') }} as running_score
-    from instant_scores as instants
-    inner join instant_scores as earlier
-        on earlier.person_key = instants.person_key
-        and earlier.recycled_at = instants.recycled_at
-        and earlier.occurred_at <= instants.occurred_at
-    group by instants.person_key, instants.recycled_at, instants.occurred_at, instants.has_hand_raise
+        person_key,
+        recycled_at,
+        occurred_at,
+        has_hand_raise,
+        {{ smarketing.mql_round_score('running_score') }} as running_score
+    from unrounded_scores
 
 ),
 

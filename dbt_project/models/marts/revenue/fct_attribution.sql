@@ -17,8 +17,11 @@
 
     The credits, weights and amounts are computed on narrow rows (keys and numbers; one row per
     eligible touch and model, which grows with touches times opportunities of an account); the
-    touch's descriptive columns are joined once at the end, instead of being carried through
-    every window.
+    touch's and the opportunity's descriptive columns are joined once at the end, instead of
+    being carried through every step. Per-opportunity totals (an opportunity's total raw credit
+    under a model: the weights of the positions its touches hold, plus the whole `others` weight
+    when some other touch shares it; its rounded amounts) are aggregates joined back, not windows
+    over every touch row; the one window left ranks the rows for the rounding remainder.
 
     The per-opportunity totals are summed as decimals: a sum of doubles depends on the order the
     rows arrive in (0.8 or 0.7999999999999998), and the mart must not change with the physical
@@ -75,27 +78,45 @@ touch_credits as (
 
 ),
 
-other_shares as (
+opportunity_credit_totals as (
 
     select
-        *,
-        sum(case when is_other_touch then cast(decay_factor as decimal(38, 18)) else 0 end) over (
-            partition by attribution_model, opportunity_source_system, opportunity_id
-        ) as others_decay_total
+        attribution_model,
+        opportunity_source_system,
+        opportunity_id,
+        sum(case when is_other_touch then cast(decay_factor as decimal(38, 18)) else 0 end) as others_decay_total,
+        sum(cast(position_credit as decimal(38, 18)))
+            + case
+                when sum(case when is_other_touch then cast(decay_factor as decimal(38, 18)) else 0 end) > 0
+                    then max(others_weight)
+                else 0
+            end as total_credit
     from touch_credits
+    group by attribution_model, opportunity_source_system, opportunity_id
 
 ),
 
 raw_credits as (
 
     select
-        *,
-        position_credit
+        touch_credits.attribution_model,
+        touch_credits.model_order,
+        touch_credits.opportunity_source_system,
+        touch_credits.opportunity_id,
+        touch_credits.touch_id,
+        touch_credits.touch_at,
+        touch_credits.position_credit
             + case
-                when is_other_touch and others_decay_total > 0 then others_weight * decay_factor / others_decay_total
+                when touch_credits.is_other_touch and totals.others_decay_total > 0
+                    then touch_credits.others_weight * touch_credits.decay_factor / totals.others_decay_total
                 else 0
-            end as raw_credit
-    from other_shares
+            end as raw_credit,
+        totals.total_credit
+    from touch_credits
+    inner join opportunity_credit_totals as totals
+        on totals.attribution_model = touch_credits.attribution_model
+        and totals.opportunity_source_system = touch_credits.opportunity_source_system
+        and totals.opportunity_id = touch_credits.opportunity_id
 
 ),
 
@@ -103,9 +124,7 @@ credited_touches as (
 
     select
         *,
-        raw_credit / sum(cast(raw_credit as decimal(38, 18))) over (
-            partition by attribution_model, opportunity_source_system, opportunity_id
-        ) as weight
+        raw_credit / total_credit as weight
     from raw_credits
     where raw_credit > 0
 
@@ -113,11 +132,12 @@ credited_touches as (
 
 credited_opportunities as (
 
-    select distinct
+    select
         attribution_model,
         opportunity_source_system,
         opportunity_id
-    from credited_touches
+    from opportunity_credit_totals
+    where total_credit > 0
 
 ),
 
@@ -155,27 +175,28 @@ attribution_rows as (
 
 ),
 
+ranked_rows as (
+
+    select
+        *,
+        row_number() over (
+            partition by attribution_model, opportunity_source_system, opportunity_id
+            order by weight desc, touch_at, touch_id
+        ) as remainder_rank
+    from attribution_rows
+
+),
+
 amounts as (
 
     select
-        attribution_rows.*,
-        opportunities.person_key as opportunity_person_key,
-        opportunities.account_key as opportunity_account_key,
+        ranked_rows.*,
         opportunities.amount_reporting,
-        opportunities.reporting_currency,
-        opportunities.is_won,
-        opportunities.is_closed,
-        opportunities.created_at as opportunity_created_at,
-        opportunities.closed_at,
-        case when opportunities.is_won then opportunities.amount_reporting else 0 end as won_amount_reporting,
-        row_number() over (
-            partition by attribution_rows.attribution_model, attribution_rows.opportunity_source_system, attribution_rows.opportunity_id
-            order by attribution_rows.weight desc, attribution_rows.touch_at, attribution_rows.touch_id
-        ) as remainder_rank
-    from attribution_rows
+        case when opportunities.is_won then opportunities.amount_reporting else 0 end as won_amount_reporting
+    from ranked_rows
     inner join opportunities
-        on opportunities.source_system = attribution_rows.opportunity_source_system
-        and opportunities.opportunity_id = attribution_rows.opportunity_id
+        on opportunities.source_system = ranked_rows.opportunity_source_system
+        and opportunities.opportunity_id = ranked_rows.opportunity_id
 
 ),
 
@@ -189,17 +210,30 @@ rounded as (
 
 ),
 
+rounded_totals as (
+
+    select
+        attribution_model,
+        opportunity_source_system,
+        opportunity_id,
+        sum(rounded_pipeline) as rounded_pipeline_total,
+        sum(rounded_revenue) as rounded_revenue_total
+    from rounded
+    group by attribution_model, opportunity_source_system, opportunity_id
+
+),
+
 remainders as (
 
     select
-        *,
-        amount_reporting - sum(rounded_pipeline) over (
-            partition by attribution_model, opportunity_source_system, opportunity_id
-        ) as pipeline_remainder,
-        won_amount_reporting - sum(rounded_revenue) over (
-            partition by attribution_model, opportunity_source_system, opportunity_id
-        ) as revenue_remainder
+        rounded.*,
+        rounded.amount_reporting - rounded_totals.rounded_pipeline_total as pipeline_remainder,
+        rounded.won_amount_reporting - rounded_totals.rounded_revenue_total as revenue_remainder
     from rounded
+    inner join rounded_totals
+        on rounded_totals.attribution_model = rounded.attribution_model
+        and rounded_totals.opportunity_source_system = rounded.opportunity_source_system
+        and rounded_totals.opportunity_id = rounded.opportunity_id
 
 ),
 
@@ -218,12 +252,12 @@ final as (
             remainders.rounded_pipeline + case when remainders.remainder_rank = 1 then remainders.pipeline_remainder else 0 end
             as decimal(18, 2)
         ) as attributed_pipeline,
-        remainders.reporting_currency,
+        opportunities.reporting_currency,
         remainders.is_unattributed,
         remainders.opportunity_source_system as source_system,
         remainders.model_order,
-        case when remainders.is_unattributed then remainders.opportunity_person_key else opportunity_touches.person_key end as person_key,
-        case when remainders.is_unattributed then remainders.opportunity_account_key else opportunity_touches.account_key end as account_key,
+        case when remainders.is_unattributed then opportunities.person_key else opportunity_touches.person_key end as person_key,
+        case when remainders.is_unattributed then opportunities.account_key else opportunity_touches.account_key end as account_key,
         remainders.touch_at,
         opportunity_touches.touch_type,
         opportunity_touches.team,
@@ -236,12 +270,15 @@ final as (
         coalesce(opportunity_touches.is_{{ position }}, false) as is_{{ position }},
         {%- endfor %}
         opportunity_touches.touch_sequence,
-        remainders.is_won,
-        remainders.is_closed,
+        opportunities.is_won,
+        opportunities.is_closed,
         remainders.amount_reporting,
-        remainders.opportunity_created_at,
-        remainders.closed_at
+        opportunities.created_at as opportunity_created_at,
+        opportunities.closed_at
     from remainders
+    inner join opportunities
+        on opportunities.source_system = remainders.opportunity_source_system
+        and opportunities.opportunity_id = remainders.opportunity_id
     left join opportunity_touches
         on opportunity_touches.opportunity_source_system = remainders.opportunity_source_system
         and opportunity_touches.opportunity_id = remainders.opportunity_id
