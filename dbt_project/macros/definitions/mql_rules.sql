@@ -138,7 +138,7 @@
 
 
 {#
-    Three CTEs, `<name>_spans`, `<name>_aged` and `<name>`: the decayed running score at each
+    CTEs `<name>_aged` and `<name>` (and `<name>_spans` with decay): the decayed running score at each
     instant of `instants` (a relation or CTE with one row per partition and `occurred_at`, and an
     `instant_score`), the sum over the partition's instants up to and including it of
     instant_score * 0.5 ^ (half-lives between them), as `running_score` (not rounded), next to
@@ -153,6 +153,21 @@
 #}
 {% macro mql_running_score_ctes(name, instants, partition_columns, carried_columns=[], half_life_days=none) %}
     {%- set partition_by = partition_columns | join(', ') -%}
+{%- if half_life_days is none %}
+{{ name }}_aged as (
+
+    select
+        {%- for column in partition_columns + carried_columns %}
+        {{ column }},
+        {%- endfor %}
+        occurred_at,
+        instant_score,
+        cast(0 as {{ smarketing.type_double() }}) as age_half_lives,
+        cast(0 as {{ smarketing.type_double() }}) as span_half_lives
+    from {{ instants }}
+
+),
+{%- else %}
 {{ name }}_spans as (
 
     select
@@ -169,18 +184,11 @@
 {{ name }}_aged as (
 
     select
-        {%- for column in partition_columns %}
-        instants.{{ column }},
-        {%- endfor %}
-        {%- for column in carried_columns %}
+        {%- for column in partition_columns + carried_columns %}
         instants.{{ column }},
         {%- endfor %}
         instants.occurred_at,
         instants.instant_score,
-        {%- if half_life_days is none %}
-        cast(0 as {{ smarketing.type_double() }}) as age_half_lives,
-        cast(0 as {{ smarketing.type_double() }}) as span_half_lives
-        {%- else %}
         coalesce(
             cast({{ dbt.datediff('spans.first_occurred_at', 'instants.occurred_at', 'second') }} as {{ smarketing.type_double() }})
                 / (({{ half_life_days }}) * 86400.0),
@@ -191,7 +199,6 @@
                 / (({{ half_life_days }}) * 86400.0),
             0
         ) as span_half_lives
-        {%- endif %}
     from {{ instants }} as instants
     inner join {{ name }}_spans as spans
         on
@@ -201,6 +208,7 @@
         {%- endfor %}
 
 ),
+{%- endif %}
 
 {{ name }} as (
 

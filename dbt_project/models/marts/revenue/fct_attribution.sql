@@ -78,21 +78,30 @@ touch_credits as (
 
 ),
 
+opportunity_credit_sums as (
+
+    select
+        attribution_model,
+        opportunity_source_system,
+        opportunity_id,
+        sum(cast(position_credit as decimal(38, 18))) as position_credit_total,
+        sum(case when is_other_touch then cast(decay_factor as decimal(38, 18)) else 0 end) as others_decay_total,
+        max(others_weight) as others_weight
+    from touch_credits
+    group by attribution_model, opportunity_source_system, opportunity_id
+
+),
+
 opportunity_credit_totals as (
 
     select
         attribution_model,
         opportunity_source_system,
         opportunity_id,
-        sum(case when is_other_touch then cast(decay_factor as decimal(38, 18)) else 0 end) as others_decay_total,
-        sum(cast(position_credit as decimal(38, 18)))
-            + case
-                when sum(case when is_other_touch then cast(decay_factor as decimal(38, 18)) else 0 end) > 0
-                    then max(others_weight)
-                else 0
-            end as total_credit
-    from touch_credits
-    group by attribution_model, opportunity_source_system, opportunity_id
+        others_decay_total,
+        position_credit_total
+            + case when others_decay_total > 0 then others_weight else 0 end as total_credit
+    from opportunity_credit_sums
 
 ),
 
