@@ -4,7 +4,8 @@ A drop is ``<exports>/<source>/...`` for each source in ``contracts.SOURCES``. T
 belongs to is decided, in this order, by:
 
 1. the ``files`` patterns of ``<source>/_source.yml`` (``ingest.source_settings``);
-2. the vendor's default export names (``Contract.file_patterns``);
+2. the vendor's default export names (``Contract.file_patterns``); an XLSX workbook is named as its
+   CSV twin would be (``Lead.xlsx``, ``hubspot-crm-exports-all-deals-2026-11-01.xlsx``);
 3. for HubSpot and ad-spend CSVs only (saved views are named after the view, Google Ads downloads
    ``Campaign report.csv``), its header: the object with every required column present and the
    largest share of the file's labels known. A tie is ambiguous and the file is not loaded.
@@ -24,6 +25,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ingest import workbooks
 from ingest.contracts import CONTRACTS, SOURCES, Contract, contract_for_file, contracts_for
 from ingest.files import UnsupportedEncoding, read_head
 from ingest.headers import HeaderNotFound, find_header
@@ -163,7 +165,8 @@ def match_by_name(source: str, relative_to_source: str, settings: SourceSettings
             obj, pattern = mapped
             contract = next(c for c in contracts_for(source) if c.object == obj)
             return contract, f"{SETTINGS_FILE} maps {pattern!r} to {obj}"
-    contract = contract_for_file(source, relative_to_source.rsplit("/", 1)[-1])
+    name = relative_to_source.rsplit("/", 1)[-1]
+    contract = contract_for_file(source, workbooks.csv_twin_name(name))
     return contract, "vendor export name" if contract else ""
 
 
@@ -178,7 +181,7 @@ def match_file(
     not_named = f"not a known {source} export name (expected one of: {examples})"
     if settings is None:
         return None, f"{not_named}; {source}/{SETTINGS_FILE} is invalid, so its file mapping is not applied"
-    if source not in RECOGNISED_BY_HEADER or not path.name.lower().endswith(".csv"):
+    if source not in RECOGNISED_BY_HEADER or not workbooks.csv_twin_name(path.name).lower().endswith(".csv"):
         return None, not_named
     contract, why = recognise_by_header(source, path)
     return contract, why if contract else f"{not_named}, and {why}"
@@ -191,8 +194,11 @@ def recognise_by_header(source: str, path: Path) -> tuple[Contract | None, str]:
     non-empty labels. Two candidates with the same share are ambiguous.
     """
     try:
-        head = read_head(path)
-    except (OSError, UnsupportedEncoding) as exc:
+        if workbooks.is_workbook(path.name):
+            head = workbooks.head_text(workbooks.read_sheet(path, max_rows=workbooks.HEAD_ROWS))
+        else:
+            head = read_head(path)
+    except (OSError, UnsupportedEncoding, workbooks.WorkbookError) as exc:
         return None, f"its header could not be read: {exc}"
     candidates = []
     for contract in contracts_for(source):

@@ -17,6 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from ingest.contracts import TEXT_TYPES, Contract, sql_string
+from ingest.workbooks import WORKBOOK_DATE, WORKBOOK_TIMESTAMP
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,19 @@ class ValueFormat:
     id_lengths: tuple[int, ...] = ()
     id_example: str = "letters, digits, '_', '.', ':' or '-'"
     null_values: tuple[str, ...] = ()
+
+    def for_workbook(self) -> ValueFormat:
+        """This format, also reading the forms an XLSX export's date and date-time cells are written in
+        (ingest/workbooks.py): a date-time as wall-clock time, a date alone in a timestamp column as
+        midnight UTC, as for a CSV."""
+        def plus(formats: tuple[str, ...], extra: str) -> tuple[str, ...]:
+            return tuple(dict.fromkeys((*formats, extra)))
+
+        return replace(
+            self, name=f"{self.name} (xlsx)", date=plus(self.date, WORKBOOK_DATE),
+            timestamp_local=plus(self.timestamp_local, WORKBOOK_TIMESTAMP),
+            timestamp_utc=plus(self.timestamp_utc, WORKBOOK_DATE),
+        )
 
 
 ISO_UTC = ("%Y-%m-%dT%H:%M:%S.%fZ", "%Y-%m-%dT%H:%M:%SZ")

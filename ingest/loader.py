@@ -80,7 +80,7 @@ from ingest.formats import (
     text_sql,
     value_sql,
 )
-from ingest import personal_data
+from ingest import personal_data, workbooks
 from ingest.headers import DELIMITER_NAMES, HeaderNotFound, HeaderRow, find_header, normalise
 from ingest.source_settings import (
     ANY_PIPELINE,
@@ -118,7 +118,8 @@ create table if not exists ingest.load_ledger (
     delimiter varchar,
     header_line bigint,
     cells_quarantined bigint default 0,
-    rows_suppressed bigint not null default 0
+    rows_suppressed bigint not null default 0,
+    sheet varchar
 )"""
 
 QUARANTINE_DDL = """
@@ -134,7 +135,8 @@ create table if not exists ingest.quarantine (
     reason varchar not null,
     quarantined_at timestamp not null,
     scope varchar default 'record',
-    person_key varchar
+    person_key varchar,
+    sheet varchar
 )"""
 
 # The columns each loaded file carried: the raw table's columns the file wrote, known or custom.
@@ -268,6 +270,9 @@ def ensure_warehouse(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("alter table ingest.quarantine add column if not exists scope varchar default 'record'")
     con.execute("alter table ingest.load_ledger add column if not exists rows_suppressed bigint default 0")
     con.execute("alter table ingest.quarantine add column if not exists person_key varchar")
+    # ... and before XLSX exports (the worksheet a file was read from).
+    con.execute("alter table ingest.load_ledger add column if not exists sheet varchar")
+    con.execute("alter table ingest.quarantine add column if not exists sheet varchar")
     personal_data.ensure_suppression_tables(con)
 
 
@@ -340,6 +345,10 @@ class _Attempt:
     encoding: str | None = None
     delimiter: str | None = None
     header_line: int | None = None
+    # The worksheet an XLSX export was read from (ingest/workbooks.py).
+    sheet: str | None = None
+    # The time zone the source's zoneless timestamps are read in (its _source.yml).
+    timezone: str = "UTC"
 
     def finish(self, status: str, message: str = "") -> FileResult:
         self.result.status, self.result.message = status, message
@@ -349,16 +358,16 @@ class _Attempt:
         self.con.execute(
             "insert into ingest.load_ledger (load_id, file, source, object, content_hash, file_order, rows_read,"
             " rows_loaded, rows_quarantined, status, message, loaded_at, encoding, delimiter, header_line,"
-            " cells_quarantined, rows_suppressed) values ($load_id, $file, $source, $object, $hash, $order, $read,"
-            " $loaded, $quarantined, $status, $message, $loaded_at, $encoding, $delimiter, $header_line, $cells,"
-            " $suppressed)",
+            " cells_quarantined, rows_suppressed, sheet) values ($load_id, $file, $source, $object, $hash, $order,"
+            " $read, $loaded, $quarantined, $status, $message, $loaded_at, $encoding, $delimiter, $header_line,"
+            " $cells, $suppressed, $sheet)",
             {
                 "load_id": self.load_id, "file": r.file, "source": r.source, "object": r.object,
                 "hash": r.content_hash, "order": r.file_order, "read": r.rows_read, "loaded": r.rows_loaded,
                 "quarantined": r.rows_quarantined, "status": status, "message": message,
                 "loaded_at": self.loaded_at, "encoding": self.encoding,
                 "delimiter": DELIMITER_NAMES.get(self.delimiter), "header_line": self.header_line,
-                "cells": r.cells_quarantined, "suppressed": r.rows_suppressed,
+                "cells": r.cells_quarantined, "suppressed": r.rows_suppressed, "sheet": self.sheet,
             },
         )
         return r
@@ -391,10 +400,62 @@ def _load_file(
         return attempt.finish(REFUSED, f"{shown}: {reason}")
     if refusal:
         return attempt.finish(REFUSED, f"{shown}: not loaded, the source's settings are invalid: {refusal}")
+    attempt.timezone = settings.timezone
+    with tempfile.TemporaryDirectory(prefix="smarketing-ingest-") as tmp:
+        # DuckDB reads a path of ours: the original name may hold glob characters.
+        readable = Path(tmp) / "export.csv"
+        if workbooks.is_workbook(path.name):
+            try:
+                sheet = workbooks.read_sheet(path)
+            except workbooks.WorkbookError as exc:
+                return attempt.finish(REFUSED, f"{shown}: {exc}")
+            attempt.sheet = sheet.name
+            return _load_workbook(attempt, sheet, readable, f"{shown} (sheet {shown_name(sheet.name)})",
+                                  _match_context(contract, path, root, settings))
+        try:
+            scan = scan_file(path)
+        except (OSError, UnsupportedEncoding) as exc:
+            return attempt.finish(REFUSED, f"{shown}: {exc}")
+        try:
+            if scan.encoding == WINDOWS_1252:
+                transcode_to_utf8(path, readable)
+            else:
+                link_or_copy(path, readable)
+        except OSError as exc:
+            return attempt.finish(REFUSED, f"{shown}: not readable: {safe_error(exc)}")
+        return _load_text(attempt, readable, scan, shown, _match_context(contract, path, root, settings))
+
+
+def _match_context(contract: Contract, path: Path, root: Path, settings: SourceSettings | None):
+    return lambda header: _match_notes(contract, path, root, settings, header)
+
+
+def _load_workbook(attempt: _Attempt, sheet: workbooks.Sheet, readable: Path, shown: str, match_notes) -> FileResult:
+    """An XLSX export: its header found in the sheet's first rows, the sheet written as CSV in the
+    export's decimal mark, then loaded as a CSV whose line numbers are the sheet's rows."""
     try:
-        scan = scan_file(path)
-    except (OSError, UnsupportedEncoding) as exc:
+        header = find_header(attempt.contract, workbooks.head_text(sheet))
+    except HeaderNotFound as exc:
         return attempt.finish(REFUSED, f"{shown}: {exc}")
+    fmt = _value_format(attempt, header)
+    rows = workbooks.write_csv(sheet, readable, fmt.decimal_mark)
+    scan = scan_file(readable)
+    return _load_text(attempt, readable, scan, shown, match_notes, header=header, fmt=fmt.for_workbook(),
+                      sheet=sheet, sheet_rows=rows)
+
+
+def _value_format(attempt: _Attempt, header: HeaderRow) -> ValueFormat:
+    locale = header_locale([normalise(label) for label in header.mapping.labels])
+    return format_for(attempt.contract, locale, attempt.timezone)
+
+
+def _load_text(
+    attempt: _Attempt, readable: Path, scan: FileScan, shown: str, match_notes, *, header: HeaderRow | None = None,
+    fmt: ValueFormat | None = None, sheet: workbooks.Sheet | None = None,
+    sheet_rows: list[tuple[int, int]] | None = None,
+) -> FileResult:
+    """Load the CSV text at ``readable`` (UTF-8, ours to read), scanned as ``scan``."""
+    con, contract = attempt.con, attempt.contract
     attempt.result.content_hash, attempt.encoding = scan.content_hash, scan.encoding
 
     earlier = con.execute(
@@ -407,34 +468,33 @@ def _load_file(
         return attempt.finish(SKIPPED_DUPLICATE, f"same content already loaded from {first_file} (load {first_load})")
     if scan.is_blank:
         return attempt.finish(EMPTY, "the file has no content")
-    try:
-        header = find_header(contract, scan.head)
-    except HeaderNotFound as exc:
-        return attempt.finish(REFUSED, f"{shown}: {exc}")
+    if header is None:
+        try:
+            header = find_header(contract, scan.head)
+        except HeaderNotFound as exc:
+            return attempt.finish(REFUSED, f"{shown}: {exc}")
+        fmt = _value_format(attempt, header)
     attempt.delimiter, attempt.header_line = header.delimiter, header.first_line
-    locale = header_locale([normalise(label) for label in header.mapping.labels])
-    fmt = format_for(contract, locale, settings.timezone)
-    notes = _match_notes(contract, path, root, settings, header)
+    notes = match_notes(header)
+    if sheet is not None:
+        lines = _SheetRows(sheet_rows)
+        attempt.header_line = lines.row_of_line(header.first_line)
+        notes.append(sheet.note())
+    else:
+        lines = None
     if fmt.timestamp_local and fmt.timezone != "UTC" and any(
         contract.column(t).type == "timestamp" for t in header.mapping.targets if t not in header.mapping.custom
     ):
         notes.append(f"timestamps without a zone read as {fmt.timezone} time")
-
-    with tempfile.TemporaryDirectory(prefix="smarketing-ingest-") as tmp:
-        # DuckDB reads a path of ours: the original name may hold glob characters.
-        readable = Path(tmp) / "export.csv"
-        try:
-            if scan.encoding == WINDOWS_1252:
-                transcode_to_utf8(path, readable)
-            else:
-                link_or_copy(path, readable)
-            return _load_rows(attempt, readable, scan, header, fmt, notes)
-        except (duckdb.Error, LineNumberError, OSError) as exc:
-            attempt.result.file_order = None
-            attempt.result.rows_read = attempt.result.rows_loaded = attempt.result.rows_quarantined = 0
-            return attempt.finish(REFUSED, f"{shown}: not readable as {scan.encoding} CSV: {safe_error(exc)}")
-        finally:
-            _drop_temp_tables(con)
+    try:
+        return _load_rows(attempt, readable, scan, header, fmt, notes, sheet_rows=lines)
+    except (duckdb.Error, LineNumberError, OSError) as exc:
+        attempt.result.file_order = None
+        attempt.result.rows_read = attempt.result.rows_loaded = attempt.result.rows_quarantined = 0
+        what = "XLSX sheet" if sheet is not None else f"{scan.encoding} CSV"
+        return attempt.finish(REFUSED, f"{shown}: not readable as {what}: {safe_error(exc)}")
+    finally:
+        _drop_temp_tables(con)
 
 
 def _match_notes(contract: Contract, path: Path, root: Path, settings: SourceSettings, header: HeaderRow) -> list[str]:
@@ -573,7 +633,8 @@ def _summary_label_sql(count: int) -> str:
 
 
 def _load_rows(
-    attempt: _Attempt, readable: Path, scan: FileScan, header: HeaderRow, fmt: ValueFormat, notes: list[str]
+    attempt: _Attempt, readable: Path, scan: FileScan, header: HeaderRow, fmt: ValueFormat, notes: list[str],
+    sheet_rows: _SheetRows | None = None,
 ) -> FileResult:
     con, contract, result = attempt.con, attempt.contract, attempt.result
     mapping = header.mapping
@@ -639,10 +700,12 @@ def _load_rows(
     # Text values are kept as written, so when every row is a valid record the typed rows' text
     # columns hold the newlines inside records, except any a typed value parsed around.
     texts_kept = None if bad or summaries else [f"t{i}" for i, c in enumerate(conversions) if c.kept_as_text]
-    lines = (
-        _record_lines(con, readable, scan, header, records, reader, path, texts_kept)
-        if records else _LineNumbers(header.last_line + 1)
-    )
+    if sheet_rows is not None:
+        lines = sheet_rows.numbers(con, header, records)
+    elif records:
+        lines = _record_lines(con, readable, scan, header, records, reader, path, texts_kept)
+    else:
+        lines = _LineNumbers(header.last_line + 1)
     if summaries:
         notes.append(_summary_note(con, lines, summaries))
     if rows == 0 and not rejected:
@@ -830,11 +893,11 @@ def _quarantine(
     email, so ``forget`` finds it; returns a short summary (counts per column and reason, never a
     value)."""
     con = attempt.con
-    params = {**lineage, "source": attempt.contract.source, "object": attempt.contract.object}
+    params = {**lineage, "source": attempt.contract.source, "object": attempt.contract.object, "sheet": attempt.sheet}
     if _count(con, _UNREADABLE):
         con.execute(
             f"insert into ingest.quarantine ({_QUARANTINE_COLUMNS}) select $load_id, $source, $object, $file,"
-            f" $order, line, column_name, raw_value, reason, $loaded_at, 'record' from {_UNREADABLE} order by line",
+            f" $order, line, column_name, raw_value, reason, $loaded_at, 'record', $sheet from {_UNREADABLE} order by line",
             params,
         )
     if checks:
@@ -852,7 +915,7 @@ def _quarantine(
 
 
 _QUARANTINE_COLUMNS = (
-    "load_id, source, object, file, file_order, line, column_name, raw_value, reason, quarantined_at, scope"
+    "load_id, source, object, file, file_order, line, column_name, raw_value, reason, quarantined_at, scope, sheet"
 )
 
 
@@ -880,7 +943,8 @@ def _quarantine_cells(
     record_bad = " or ".join(c.sql for c in checks if not c.cell) or "false"
     con.execute(
         f"insert into ingest.quarantine ({_QUARANTINE_COLUMNS}, person_key) select $load_id, $source, $object,"
-        " $file, $order, _line, cell.column_name, cell.raw_value, cell.reason, $loaded_at, _scope, _person_key from ("
+        " $file, $order, _line, cell.column_name, cell.raw_value, cell.reason, $loaded_at, _scope, $sheet, _person_key"
+        " from ("
         f"select {line} as _line, case when {record_bad} then 'record' else 'cell' end as _scope,"
         f" unnest([{cells}]) as cell, {person_key} as _person_key from {source} where {bad}"
         ") where cell is not null order by _line",
@@ -914,6 +978,30 @@ class _LineNumbers:
             " and s._rn >= o.start and s._rn < o.stop",
             f"{self.first_data_line} + s._rn + o._offset",
         )
+
+
+@dataclass(frozen=True)
+class _SheetRows:
+    """Where the records of a workbook's CSV sit in its sheet: (CSV line, sheet row) of each non-blank
+    row, so line numbers are the sheet's row numbers even where a cell holds a line break."""
+
+    starts: list[tuple[int, int]]
+
+    def row_of_line(self, line: int) -> int:
+        return max((row for start, row in self.starts if start <= line), default=line)
+
+    def numbers(self, con: duckdb.DuckDBPyConnection, header: HeaderRow, records: int) -> _LineNumbers:
+        rows = [row for start, row in self.starts if start > header.last_line]
+        if len(rows) != records:
+            raise LineNumberError(
+                f"found {len(rows)} record starts in the text but read {records} records; line numbers cannot be trusted"
+            )
+        if not rows:
+            return _LineNumbers(self.row_of_line(header.last_line) + 1)
+        _create_line_offsets(
+            con, f"select min(p) as start, max(p) + 1 as stop, r - p - {rows[0]} as _offset from "
+            "(select unnest($rows) as r, generate_subscripts($rows, 1) - 1 as p) group by _offset", {"rows": rows})
+        return _LineNumbers(rows[0], offsets=_OFFSETS)
 
 
 def _create_line_offsets(con, runs_sql: str, params: dict | None = None) -> int:
