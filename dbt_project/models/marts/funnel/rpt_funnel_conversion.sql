@@ -86,7 +86,7 @@ cohorts as (
         person_dimensions.dimension_value,
         count(*) as entered_from,
         count(transitions.entered_to_at) as converted,
-        {{ smarketing.median('transitions.days_to_convert') }} as median_days_to_convert
+        {{ smarketing.round_fraction(smarketing.median('transitions.days_to_convert')) }} as median_days_to_convert
     from transitions
     inner join person_dimensions
         on person_dimensions.person_key = transitions.person_key

@@ -27,8 +27,8 @@ final as (
         sum(case when is_sla_breached then 1 else 0 end) as mqls_breached,
         sum(case when is_untouched and not is_sla_breached then 1 else 0 end) as mqls_pending,
         sum(case when is_untouched and was_worked_before_handoff then 1 else 0 end) as mqls_untouched_worked_before_handoff,
-        {{ smarketing.median('hours_to_first_touch_calendar') }} as median_hours_to_first_touch_calendar,
-        {{ smarketing.median('hours_to_first_touch_business') }} as median_hours_to_first_touch_business,
+        {{ smarketing.round_fraction(smarketing.median('hours_to_first_touch_calendar')) }} as median_hours_to_first_touch_calendar,
+        {{ smarketing.round_fraction(smarketing.median('hours_to_first_touch_business')) }} as median_hours_to_first_touch_business,
         round(
             sum(case when not is_untouched and not is_sla_breached then 1 else 0 end) * 1.0
             / nullif(sum(case when is_untouched and not is_sla_breached then 0 else 1 end), 0),

@@ -23,6 +23,8 @@
     when some other touch shares it; its rounded amounts) are aggregates joined back, not windows
     over every touch row; the one window left ranks the rows for the rounding remainder.
 
+    Weights are rounded to 12 decimal places (macro fraction_places), so they sum to 1 within 1e-11
+    per opportunity and model and the last bits of a division never differ between two builds.
     The per-opportunity totals are summed as decimals: a sum of doubles depends on the order the
     rows arrive in (0.8 or 0.7999999999999998), and the mart must not change with the physical
     order of its inputs (an incremental run and a full refresh store rows in different orders).
@@ -159,7 +161,7 @@ attribution_rows as (
         credited_touches.opportunity_id,
         credited_touches.touch_id,
         false as is_unattributed,
-        cast(credited_touches.weight as {{ smarketing.type_double() }}) as weight,
+        cast({{ smarketing.round_fraction('credited_touches.weight') }} as {{ smarketing.type_double() }}) as weight,
         credited_touches.touch_at
     from credited_touches
 
