@@ -136,7 +136,8 @@ create table if not exists ingest.quarantine (
     quarantined_at timestamp not null,
     scope varchar default 'record',
     person_key varchar,
-    sheet varchar
+    sheet varchar,
+    person_records varchar[]
 )"""
 
 # The columns each loaded file carried: the raw table's columns the file wrote, known or custom.
@@ -273,6 +274,7 @@ def ensure_warehouse(con: duckdb.DuckDBPyConnection) -> None:
     # ... and before XLSX exports (the worksheet a file was read from).
     con.execute("alter table ingest.load_ledger add column if not exists sheet varchar")
     con.execute("alter table ingest.quarantine add column if not exists sheet varchar")
+    con.execute("alter table ingest.quarantine add column if not exists person_records varchar[]")
     personal_data.ensure_suppression_tables(con)
 
 
@@ -928,6 +930,15 @@ def _quarantine_cells(
     person_key = "null::varchar"
     if email and personal_data.pads_present(con):
         person_key = f"(select {personal_data.email_key_sql('r.' + email)} from {_ROWS} r where r.rowid = s._rn)"
+    # The person records the record refers to (a task's WhoId), so forget finds it by them too.
+    references = [(by_target[column], referenced) for column, referenced in attempt.contract.person_references
+                  if column in by_target]
+    person_records = "null::varchar[]"
+    if references:
+        items = ", ".join(f"{sql_string(referenced + ':')} || cast(r.{typed} as varchar)"
+                          for typed, referenced in references)
+        person_records = (f"(select list_filter([{items}], x -> x is not null) from {_ROWS} r"
+                          " where r.rowid = s._rn)")
     cells = ", ".join(
         f"case when {c.sql} then {{'column_name': {sql_string(c.column)}, 'raw_value': {c.raw},"
         f" 'reason': {c.reason_sql}}} end"
@@ -942,11 +953,12 @@ def _quarantine_cells(
     # A record failing only cell-level checks is loaded with those values empty: they are cells.
     record_bad = " or ".join(c.sql for c in checks if not c.cell) or "false"
     con.execute(
-        f"insert into ingest.quarantine ({_QUARANTINE_COLUMNS}, person_key) select $load_id, $source, $object,"
-        " $file, $order, _line, cell.column_name, cell.raw_value, cell.reason, $loaded_at, _scope, $sheet, _person_key"
-        " from ("
+        f"insert into ingest.quarantine ({_QUARANTINE_COLUMNS}, person_key, person_records) select $load_id,"
+        " $source, $object, $file, $order, _line, cell.column_name, cell.raw_value, cell.reason, $loaded_at, _scope,"
+        " $sheet, _person_key, _person_records from ("
         f"select {line} as _line, case when {record_bad} then 'record' else 'cell' end as _scope,"
-        f" unnest([{cells}]) as cell, {person_key} as _person_key from {source} where {bad}"
+        f" unnest([{cells}]) as cell, {person_key} as _person_key, {person_records} as _person_records"
+        f" from {source} where {bad}"
         ") where cell is not null order by _line",
         params,
     )

@@ -94,10 +94,13 @@ def _raw_columns(con: duckdb.DuckDBPyConnection, contract: Contract) -> set[str]
         "and table_name = ?", [contract.schema, contract.table]).fetchall()}
 
 
-def forget(con: duckdb.DuckDBPyConnection, person_key: str) -> dict[str, int]:
+def forget(con: duckdb.DuckDBPyConnection, person_key: str, email: str | None = None) -> dict[str, int]:
     """Put ``person_key`` on the suppression list and remove the person's rows already loaded: every
     raw row with their email or referring to one of their records, and the quarantine rows of their
-    records. Rows removed per table (``raw_<source>.<object>``, ``ingest.quarantine``). Needs the pads."""
+    records: a bad cell of a record with their email or referring to one of their records, a bad email
+    that is theirs, and, when ``email`` (normalised) is given, any quarantined text holding it (an
+    unreadable record is kept as raw text). The email is only compared, never stored. Rows removed per
+    table (``raw_<source>.<object>``, ``ingest.quarantine``). Needs the pads."""
     now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
     ensure_suppression_tables(con)
     removed: dict[str, int] = {}
@@ -125,9 +128,12 @@ def forget(con: duckdb.DuckDBPyConnection, person_key: str) -> dict[str, int]:
                 removed[f"{contract.schema}.{contract.table}"] = con.execute(
                     f"delete from {table} where {condition}").fetchall()[0][0]
         removed["ingest.quarantine"] = con.execute(
-            "delete from ingest.quarantine where coalesce(person_key in (select person_key from "
-            f"{SUPPRESSED_PERSONS}), false) or coalesce({email_key_sql('raw_value')} in (select person_key from "
-            f"{SUPPRESSED_PERSONS}), false)").fetchall()[0][0]
+            "delete from ingest.quarantine q where coalesce(q.person_key in (select person_key from "
+            f"{SUPPRESSED_PERSONS}), false) or coalesce({email_key_sql('q.raw_value')} in (select person_key from "
+            f"{SUPPRESSED_PERSONS}), false) or exists (select 1 from {SUPPRESSED_RECORDS} r where r.source = q.source"
+            " and list_contains(q.person_records, r.object || ':' || r.record_id))"
+            " or coalesce(contains(lower(q.raw_value), $email), false)",
+            {"email": email.lower() if email else None}).fetchall()[0][0]
         con.commit()
     except BaseException:
         con.rollback()

@@ -64,7 +64,7 @@ def forget_person(email: str, warehouse: Path | str | None = None, *, log=print)
         with duckdb.connect(str(working), config={"memory_limit": settings.duckdb_memory_limit()}) as con:
             person_keys.write_pads(con, secret)
             loader.ensure_warehouse(con)
-            outcome.rows_removed = personal_data.forget(con, outcome.person_key)
+            outcome.rows_removed = personal_data.forget(con, outcome.person_key, normalised)
         removed = sum(outcome.rows_removed.values())
         log(f"forget     person {outcome.person_key[:12]}... on the suppression list; {removed:,} loaded rows removed")
         for table, rows in outcome.rows_removed.items():

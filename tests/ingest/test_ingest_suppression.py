@@ -82,3 +82,33 @@ def test_without_a_suppression_list_the_loader_needs_no_pads(tmp_path):
     with duckdb.connect(str(tmp_path / "w.duckdb")) as con:
         report = load_drop(con, drop)
         assert [(r.rows_loaded, r.rows_suppressed) for r in report.results if r.object == "lead"] == [(1, 0)]
+
+
+def test_forget_removes_quarantine_rows_that_point_to_the_person_or_hold_their_email(tmp_path):
+    """A task quarantined for a bad date refers to the person's lead by WhoId; an unreadable record is
+    kept as raw text holding the email: both go with the person, another person's stay."""
+    drop = tmp_path / "exports"
+    write(drop, "salesforce/Lead.csv", "Id,Email,Status,CreatedDate\n"
+          "00Q000000000001,ann@acme.com,Open,2026-01-05T10:00:00Z\n"
+          "00Q000000000002,bob@globex.com,Open,2026-01-06T10:00:00Z\n"
+          "00Q000000000005,Ann@ACME.com,Open,2026-01-05T10:00:00Z,extra value\n"
+          "00Q000000000006,bob@globex.com,Open,2026-01-05T10:00:00Z,extra value\n")
+    write(drop, "salesforce/Task.csv", "Id,WhoId,Subject,ActivityDate,CreatedDate\n"
+          "00T000000000001,00Q000000000001,Call,not a date,2026-01-08T10:00:00Z\n"
+          "00T000000000002,00Q000000000002,Call,not a date,2026-01-08T10:00:00Z\n")
+    with duckdb.connect(str(tmp_path / "w.duckdb")) as con:
+        ensure_warehouse(con)
+        write_pads(con, SECRET)
+        load_drop(con, drop)
+        assert rows(con, "select object, line, person_records from ingest.quarantine order by object, line") == [
+            ("lead", 4, None), ("lead", 5, None),
+            ("task", 2, ["lead:00Q000000000001", "contact:00Q000000000001"]),
+            ("task", 3, ["lead:00Q000000000002", "contact:00Q000000000002"]),
+        ]
+
+        removed = personal_data.forget(con, ANN, "ann@acme.com")
+
+        assert removed["ingest.quarantine"] == 2
+        assert rows(con, "select object, line from ingest.quarantine order by object, line") == [
+            ("lead", 5), ("task", 3),
+        ]
