@@ -78,6 +78,9 @@ class Contract:
     # a forgotten record is forgotten with it.
     person_email_column: str | None = None
     person_references: tuple[tuple[str, str], ...] = ()
+    # A ';'-separated list of the ids of records merged into this one (HubSpot's merged contact ids):
+    # a forgotten record's merged ids are forgotten with it.
+    merged_ids_column: str | None = None
 
     @property
     def schema(self) -> str:
@@ -270,6 +273,7 @@ HUBSPOT = (
               "Fecha en que se convirtió en promotor"),
             C("hs_merged_object_ids", "id_list", False, "Merged Contact IDs", "Merged Record IDs"),
         ),
+        merged_ids_column="hs_merged_object_ids",
     ),
     Contract(
         source="hubspot",

@@ -4,8 +4,10 @@
   ``'email:' || normalised email`` (the person's ``person_key``, HMAC-SHA256 under the warehouse's
   secret), never the email itself.
 - ``ingest.suppressed_records``: the records a forget removed, by source, object and record id (vendor
-  ids, no contact details): rows that refer to one of them (a Marketo activity's ``leadId``, a
-  Salesforce task's ``WhoId``) are removed with them and not loaded again.
+  ids, no contact details), with the ids merged into them (HubSpot's merged contact ids): the records
+  themselves are not loaded again, under any email, and rows that refer to one of them (a Marketo
+  activity's ``leadId``, a Salesforce task's ``WhoId``, a HubSpot form submission's contact id) are
+  removed with them and not loaded again.
 
 A record is suppressed when its contract's ``person_email_column`` hashes to a suppressed person or one
 of its ``person_references`` names a suppressed record (ingest/contracts.py declares both). The loader
@@ -64,6 +66,12 @@ def suppressed_sql(contract: Contract, column_sql: Callable[[str], str | None]) 
     email = column_sql(contract.person_email_column) if contract.person_email_column else None
     if email:
         parts.append(f"{email_key_sql(email)} in (select person_key from {SUPPRESSED_PERSONS})")
+    record_id = column_sql(contract.primary_key[0]) if contract.person_email_column and len(
+        contract.primary_key) == 1 else None
+    if record_id:
+        # A forgotten record comes back under another email, or was merged into theirs.
+        parts.append(f"cast({record_id} as varchar) in (select record_id from {SUPPRESSED_RECORDS}"
+                     f" where source = {sql_string(contract.source)} and object = {sql_string(contract.object)})")
     for column, referenced in contract.person_references:
         value = column_sql(column)
         if value:
@@ -120,6 +128,14 @@ def forget(con: duckdb.DuckDBPyConnection, person_key: str, email: str | None = 
                 f"and cast({record_id} as varchar) not in (select record_id from {SUPPRESSED_RECORDS} "
                 "where source = $source and object = $object)",
                 {"source": contract.source, "object": contract.object, "key": person_key, "now": now})
+            if contract.merged_ids_column:
+                con.execute(
+                    f"insert into {SUPPRESSED_RECORDS} select distinct $source, $object, trim(merged.id), $key, $now"
+                    f" from {table}, unnest(string_split({quote_ident(contract.merged_ids_column)}, ';')) as merged(id)"
+                    f" where {email_key_sql(quote_ident(contract.person_email_column))} = $key"
+                    " and trim(merged.id) <> '' and trim(merged.id) not in (select record_id from"
+                    f" {SUPPRESSED_RECORDS} where source = $source and object = $object)",
+                    {"source": contract.source, "object": contract.object, "key": person_key, "now": now})
         for contract in CONTRACTS:
             columns = _raw_columns(con, contract)
             condition = suppressed_sql(contract, lambda name: quote_ident(name) if name in columns else None)

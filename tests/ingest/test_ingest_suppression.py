@@ -112,3 +112,42 @@ def test_forget_removes_quarantine_rows_that_point_to_the_person_or_hold_their_e
         assert rows(con, "select object, line from ingest.quarantine order by object, line") == [
             ("lead", 5), ("task", 3),
         ]
+
+
+def test_forget_follows_hubspot_merged_contact_ids_and_a_forgotten_record_stays_out_under_a_new_email(tmp_path):
+    """Ann's contact 201 lists 150 and 160 as merged into it: contact 150 (her old address) and the form
+    submissions of 150 and 160 go with her, and contact 150 stays out when exported again with
+    another email. Bob's records stay."""
+    drop = tmp_path / "exports"
+    contacts = "hubspot/hubspot-crm-exports-all-contacts-{}.csv"
+    write(drop, contacts.format("2026-11-01"), "Record ID,Email,Create Date,Merged Contact IDs\n"
+          "201,ann@acme.com,2026-01-05 10:00,150;160\n"
+          "150,ann.old@acme.com,2025-06-01 10:00,\n"
+          "300,bob@globex.com,2026-01-06 10:00,\n")
+    write(drop, "hubspot/hubspot-form-submissions-2026-11-01.csv",
+          "Conversion ID,Contact ID,Email,Form name,Conversion Date\n"
+          "c1,150,,Demo request,2025-06-02 10:00\n"
+          "c2,160,,Newsletter,2025-07-02 10:00\n"
+          "c3,300,,Newsletter,2026-01-07 10:00\n")
+    with duckdb.connect(str(tmp_path / "w.duckdb")) as con:
+        ensure_warehouse(con)
+        write_pads(con, SECRET)
+        load_drop(con, drop)
+
+        removed = personal_data.forget(con, ANN, "ann@acme.com")
+
+        assert {k: v for k, v in removed.items() if v} == {
+            "raw_hubspot.contacts": 2, "raw_hubspot.form_submissions": 2}
+        assert rows(con, "select hs_object_id from raw_hubspot.contacts") == [("300",)]
+        assert rows(con, "select conversion_id from raw_hubspot.form_submissions") == [("c3",)]
+        assert rows(con, "select object, record_id from ingest.suppressed_records order by all") == [
+            ("contacts", "150"), ("contacts", "160"), ("contacts", "201")]
+
+        write(drop, contacts.format("2026-11-02"), "Record ID,Email,Create Date,Merged Contact IDs\n"
+              "150,ann.new@example.org,2025-06-01 10:00,\n"
+              "301,carl@initech.com,2026-02-01 10:00,\n")
+        load_drop(con, drop)
+
+        assert rows(con, "select rows_read, rows_loaded, rows_suppressed from ingest.load_ledger "
+                         "where file like '%2026-11-02.csv'") == [(2, 1, 1)]
+        assert rows(con, "select hs_object_id from raw_hubspot.contacts order by 1") == [("300",), ("301",)]
