@@ -157,8 +157,13 @@ ATTRIBUTION_POSITIONS = ("first_touch", "lead_creation", "opportunity_creation",
 MODEL_NAME = re.compile(r"[a-z][a-z0-9_]*")
 
 
+ATTRIBUTION_METHODS = ("rules", "markov", "shapley")
+DATA_DRIVEN_CONVERSIONS = ("won_opportunity",)
+DATA_DRIVEN_STATES = ("channel", "team", "touch_type")
+
+
 def _attribution_problems(attribution: Any):
-    """The attribution settings of a version: lookback window and the models' weights."""
+    """The attribution settings of a version: lookback window, the models and the data-driven settings."""
     if not isinstance(attribution, dict):
         yield "attribution must be a mapping {lookback_days, models}"
         return
@@ -169,11 +174,17 @@ def _attribution_problems(attribution: Any):
     if not isinstance(models, dict) or not models:
         yield "attribution.models must map model names to their weights"
         return
+    data_driven = False
     for name, model in models.items():
         where = f"attribution.models.{name}"
         if not isinstance(name, str) or not MODEL_NAME.fullmatch(name):
             yield f"{where}: a model name must be a lower-case identifier"
-        if not isinstance(model, dict) or not set(model) <= {"positions", "others", "half_life_days"}:
+        if isinstance(model, dict) and model.get("method", "rules") != "rules":
+            if model.get("method") not in ATTRIBUTION_METHODS or set(model) != {"method"}:
+                yield f"{where}: a data-driven model is {{method: markov}} or {{method: shapley}} only"
+            data_driven = True
+            continue
+        if not isinstance(model, dict) or not set(model) <= {"method", "positions", "others", "half_life_days"}:
             yield f"{where} must be a mapping with positions, others and half_life_days only"
             continue
         positions = model.get("positions") or {}
@@ -191,6 +202,25 @@ def _attribution_problems(attribution: Any):
             yield f"{where}.half_life_days must be a positive number of days"
         if half_life is not None and not model.get("others"):
             yield f"{where}.half_life_days needs a weight for the others to decay"
+    if data_driven or "data_driven" in attribution:
+        yield from _data_driven_problems(attribution.get("data_driven"))
+
+
+def _data_driven_problems(settings: Any):
+    """attribution.data_driven: what converts, the state grain and the minimum journey counts."""
+    where = "attribution.data_driven"
+    expected = {"conversion", "state", "min_journeys", "min_converting_journeys"}
+    if not isinstance(settings, dict) or set(settings) != expected:
+        yield f"{where} must be a mapping with {sorted(expected)} (the data-driven models need it)"
+        return
+    if settings["conversion"] not in DATA_DRIVEN_CONVERSIONS:
+        yield f"{where}.conversion must be one of {list(DATA_DRIVEN_CONVERSIONS)}"
+    if settings["state"] not in DATA_DRIVEN_STATES:
+        yield f"{where}.state must be one of {list(DATA_DRIVEN_STATES)}"
+    for key in ("min_journeys", "min_converting_journeys"):
+        value = settings[key]
+        if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+            yield f"{where}.{key} must be a positive whole number of journeys"
 
 
 def _version_problems(v: dict[str, Any]):

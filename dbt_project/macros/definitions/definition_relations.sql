@@ -195,14 +195,16 @@
 
 
 {#
-    The attribution models of the version in force: attribution_model, model_order, one
-    <position>_weight per attribution position (0 when the model does not weight it),
-    others_weight, half_life_days (null: the others share equally). definitions/README.md
-    (Attribution) fixes what they mean.
+    The attribution models of the version in force: attribution_model, model_order,
+    attribution_method (rules, markov or shapley), one <position>_weight per attribution position
+    (0 when the model does not weight it), others_weight, half_life_days (null: the others share
+    equally). A data-driven model (markov, shapley) weights no position and gives the others
+    weight 1, shared in proportion to the credits it learns (int_attribution_state_credits).
+    definitions/README.md (Attribution) fixes what they mean.
 #}
 {% macro definition_attribution_models() %}
     {%- set models = smarketing.definition_setting('attribution.models') or {} -%}
-    {%- set columns = [['attribution_model', 'string'], ['model_order', 'integer']] -%}
+    {%- set columns = [['attribution_model', 'string'], ['model_order', 'integer'], ['attribution_method', 'string']] -%}
     {%- for position in smarketing.attribution_positions() -%}
         {%- do columns.append([position ~ '_weight', 'number']) -%}
     {%- endfor -%}
@@ -211,19 +213,83 @@
     {%- set rows = [] -%}
     {%- for name in models -%}
         {%- set model = models[name] or {} -%}
+        {%- set method = model.get('method', 'rules') -%}
+        {%- if method not in smarketing.attribution_methods() -%}
+            {{ exceptions.raise_compiler_error("funnel definitions: attribution model " ~ name ~ " has an unknown method " ~ method) }}
+        {%- endif -%}
         {%- set positions = model.get('positions') or {} -%}
         {%- for position in positions if position not in smarketing.attribution_positions() -%}
             {{ exceptions.raise_compiler_error("funnel definitions: attribution model " ~ name ~ " weights an unknown position " ~ position) }}
         {%- endfor -%}
-        {%- set row = [name, loop.index] -%}
+        {%- set row = [name, loop.index, method] -%}
         {%- for position in smarketing.attribution_positions() -%}
             {%- do row.append(positions.get(position, 0)) -%}
         {%- endfor -%}
-        {%- do row.append(model.get('others', 0)) -%}
+        {%- do row.append(model.get('others', 0) if method == 'rules' else 1) -%}
         {%- do row.append(model.get('half_life_days')) -%}
         {%- do rows.append(row) -%}
     {%- endfor -%}
     {{ return(smarketing.sql_rows(columns, rows)) }}
+{% endmacro %}
+
+
+{# The attribution methods: rules (weights of positions) and the data-driven markov and shapley. #}
+{% macro attribution_methods() %}
+    {{ return(['rules', 'markov', 'shapley']) }}
+{% endmacro %}
+
+
+{#
+    `attribution.data_driven` of the version in force, or none when the version has no data-driven
+    model and leaves it out (then the data-driven intermediate models learn nothing).
+#}
+{% macro definition_attribution_data_driven() %}
+    {%- set attribution = smarketing.definition_setting('attribution') or {} -%}
+    {{ return(attribution.get('data_driven')) }}
+{% endmacro %}
+
+
+{#
+    The column of a touch that is the state of the data-driven models (`attribution.data_driven.state`
+    of the version in force), checked against the columns it may name, so it renders as an identifier.
+#}
+{% macro definition_attribution_state_column() %}
+    {%- if smarketing.definition_attribution_data_driven() is none -%}
+        {{ return('channel') }}
+    {%- endif -%}
+    {%- set state = smarketing.definition_setting('attribution.data_driven.state') -%}
+    {%- if state not in ['channel', 'team', 'touch_type'] -%}
+        {{ exceptions.raise_compiler_error("funnel definitions: attribution.data_driven.state must be channel, team or touch_type, got " ~ (state | string)) }}
+    {%- endif -%}
+    {{ return(state) }}
+{% endmacro %}
+
+
+{#
+    Whether a journey converts (`attribution.data_driven.conversion`), as a boolean expression over
+    a journey's opportunity columns. won_opportunity: the journey of a won opportunity.
+#}
+{% macro definition_attribution_conversion(is_won) %}
+    {%- if smarketing.definition_attribution_data_driven() is none -%}
+        {{ return('false') }}
+    {%- endif -%}
+    {%- set conversion = smarketing.definition_setting('attribution.data_driven.conversion') -%}
+    {%- if conversion != 'won_opportunity' -%}
+        {{ exceptions.raise_compiler_error("funnel definitions: attribution.data_driven.conversion must be won_opportunity, got " ~ (conversion | string)) }}
+    {%- endif -%}
+    {{ return(is_won) }}
+{% endmacro %}
+
+
+{#
+    A minimum journey count of the data-driven models (`attribution.data_driven.<key>`), a validated
+    integer literal (null without data-driven settings: no count reaches it).
+#}
+{% macro definition_attribution_min_journeys(key) %}
+    {%- if smarketing.definition_attribution_data_driven() is none -%}
+        {{ return('null') }}
+    {%- endif -%}
+    {{ return(smarketing.sql_integer(smarketing.definition_setting('attribution.data_driven.' ~ key))) }}
 {% endmacro %}
 
 

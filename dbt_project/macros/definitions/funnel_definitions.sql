@@ -62,7 +62,7 @@
             'evangelist': {'advocacy_form_names': []},
             'handoff': {'sla_hours': 0, 'sla_clock': none},
             'recycle': {'reentry_stage': none},
-            'attribution': {'lookback_days': 0, 'models': {}},
+            'attribution': {'lookback_days': 0, 'models': {}, 'data_driven': none},
         }],
     }) }}
 {% endmacro %}

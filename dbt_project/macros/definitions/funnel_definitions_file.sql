@@ -86,6 +86,12 @@
   "versions": [
     {
       "attribution": {
+        "data_driven": {
+          "conversion": "won_opportunity",
+          "min_converting_journeys": 10,
+          "min_journeys": 30,
+          "state": "channel"
+        },
         "lookback_days": 365,
         "models": {
           "first_touch": {
@@ -114,6 +120,12 @@
           },
           "linear": {
             "others": 1
+          },
+          "markov": {
+            "method": "markov"
+          },
+          "shapley": {
+            "method": "shapley"
           },
           "time_decay": {
             "half_life_days": 7,

@@ -7,8 +7,12 @@
 
     A touch's raw credit is the sum of the model's weights of the positions it holds, plus, when
     it holds none of the model's weighted positions, its share of the model's `others` weight
-    (equal shares, or shares proportional to 0.5 ^ (age before the last eligible touch /
-    half_life_days)). weight = raw credit / the opportunity's total raw credit under the model.
+    (equal shares, or shares proportional to a factor: 0.5 ^ (age before the last eligible touch /
+    half_life_days) with a half-life; for the data-driven models, markov and shapley, the credit
+    the model learnt for the touch's state, int_attribution_*_credits). When every factor of an
+    opportunity's others is 0 (a data-driven model learnt no credit for any of its touches'
+    states), they share equally. weight = raw credit / the opportunity's total raw credit under
+    the model.
 
     attributed_pipeline = weight * amount_reporting (every opportunity); attributed_revenue = the
     same for won opportunities, 0 otherwise. Each is rounded half up to cents and the rounding
@@ -50,6 +54,26 @@ models as (
 
 ),
 
+markov_credits as (
+
+    select * from {{ ref('int_attribution_markov_credits') }}
+
+),
+
+shapley_credits as (
+
+    select * from {{ ref('int_attribution_shapley_credits') }}
+
+),
+
+state_credits as (
+
+    select attribution_method, state, credit from markov_credits
+    union all
+    select attribution_method, state, credit from shapley_credits
+
+),
+
 touch_credits as (
 
     select
@@ -72,11 +96,15 @@ touch_credits as (
             {%- endfor %}
         ) as is_other_touch,
         case
+            when models.attribution_method <> 'rules' then coalesce(state_credits.credit, 0)
             when models.half_life_days is null then 1
             else power(0.5, opportunity_touches.seconds_before_last_touch / (models.half_life_days * 86400.0))
         end as decay_factor
     from opportunity_touches
     cross join models
+    left join state_credits
+        on state_credits.attribution_method = models.attribution_method
+        and state_credits.state = opportunity_touches.{{ smarketing.definition_attribution_state_column() }}
 
 ),
 
@@ -88,6 +116,7 @@ opportunity_credit_sums as (
         opportunity_id,
         sum(cast(position_credit as decimal(38, 18))) as position_credit_total,
         sum(case when is_other_touch then cast(decay_factor as decimal(38, 18)) else 0 end) as others_decay_total,
+        sum(case when is_other_touch then 1 else 0 end) as others_count,
         max(others_weight) as others_weight
     from touch_credits
     group by attribution_model, opportunity_source_system, opportunity_id
@@ -101,8 +130,9 @@ opportunity_credit_totals as (
         opportunity_source_system,
         opportunity_id,
         others_decay_total,
+        others_count,
         position_credit_total
-            + case when others_decay_total > 0 then others_weight else 0 end as total_credit
+            + case when others_count > 0 then others_weight else 0 end as total_credit
     from opportunity_credit_sums
 
 ),
@@ -120,6 +150,8 @@ raw_credits as (
             + case
                 when touch_credits.is_other_touch and totals.others_decay_total > 0
                     then touch_credits.others_weight * touch_credits.decay_factor / totals.others_decay_total
+                when touch_credits.is_other_touch
+                    then touch_credits.others_weight / totals.others_count
                 else 0
             end as raw_credit,
         totals.total_credit
