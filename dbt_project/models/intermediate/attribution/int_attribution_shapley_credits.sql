@@ -7,7 +7,8 @@
     That game is the sum over converting journeys of the unanimity game of the journey's state set
     J (worth 1 exactly when S contains J), and the Shapley value of a unanimity game is 1 / |J| to
     each member of J, 0 to everyone else; Shapley values add up over games. So each converting
-    journey gives 1 / |J| to each of its states: exact, without enumerating coalitions. Credit =
+    journey gives 1 / |J| to each of its states: exact, without enumerating coalitions. A state
+    only on non-converting journeys gets 0. Credit =
     that sum / the number of converting journeys (credits add up to 1), rounded to 1e-12. No rows
     below `attribution.data_driven.min_journeys` journeys or `min_converting_journeys` converting
     ones.
@@ -26,6 +27,13 @@ journey_counts as (
     select
         count(distinct journey_id) as journey_count,
         count(distinct case when is_converting then journey_id end) as converting_journey_count
+    from journey_touches
+
+),
+
+states as (
+
+    select distinct state
     from journey_touches
 
 ),
@@ -66,10 +74,12 @@ final as (
 
     select
         'shapley' as attribution_method,
-        state_values.state,
-        round(cast(state_values.shapley_value / journey_counts.converting_journey_count as {{ smarketing.type_double() }}), 12) as credit
-    from state_values
+        states.state,
+        round(cast(coalesce(state_values.shapley_value, 0) / journey_counts.converting_journey_count as {{ smarketing.type_double() }}), 12) as credit
+    from states
     cross join journey_counts
+    left join state_values
+        on state_values.state = states.state
     where journey_counts.journey_count >= {{ smarketing.definition_attribution_min_journeys('min_journeys') }}
         and journey_counts.converting_journey_count >= {{ smarketing.definition_attribution_min_journeys('min_converting_journeys') }}
 
