@@ -24,6 +24,14 @@ Ana's lead time is her form at T2 (before her lead record, created 2025-04-17 08
 
 O2: EUR 500.00 won, account beta.example, no touch at all: one unattributed row per model.
 O3: USD 200.00 lost (-> 166.67 EUR pipeline), account acme.example: no revenue to attribute.
+O4: EUR 300.00 lost, account delta.example (Eve, contact C5): its only touches are two organic social
+forms, a channel no converting journey has, so the data-driven models learnt no credit for them.
+
+Data-driven models (markov, shapley) learn from the journeys: O1's touches (converting; O3 is on the
+same account, which has a won opportunity), Dana's (contact C4 of gamma.example, no opportunity) paid
+search form then organic social form, and Eve's two organic social forms (non-converting). Their
+credits and O1's and O4's weights come from the independent implementations of
+test_data_driven_attribution; O4 falls back to equal shares.
 """
 
 from __future__ import annotations
@@ -36,6 +44,7 @@ import duckdb
 import pytest
 import yaml
 
+from test_data_driven_attribution import markov_credits, shapley_credits
 from test_dbt_build import DEFINITIONS, create_empty_raw_tables, run_dbt
 
 ATTRIBUTION = {
@@ -51,8 +60,21 @@ ATTRIBUTION = {
         "full_path": {"positions": {"first_touch": 0.225, "lead_creation": 0.225, "opportunity_creation": 0.225,
                                     "closed_won": 0.225}, "others": 0.1},
         "time_decay": {"others": 1, "half_life_days": 7},
+        "markov": {"method": "markov"},
+        "shapley": {"method": "shapley"},
     },
+    "data_driven": {"conversion": "won_opportunity", "state": "channel", "min_journeys": 1,
+                    "min_converting_journeys": 1},
 }
+RULE_MODELS = [name for name, model in ATTRIBUTION["models"].items() if "method" not in model]
+
+# the journeys, by hand from the scenario above: (converts, channels in time order)
+JOURNEYS = [
+    (True, ["Events", "Paid Search", "Sales", "Sales", "Sales", "Content"]),   # O1: T1..T6
+    (False, ["Paid Search", "Organic Social"]),                                # Dana
+    (False, ["Organic Social", "Organic Social"]),                             # Eve
+]
+O1_CHANNELS = {"T1": "Events", "T2": "Paid Search", "T3": "Sales", "T4": "Sales", "T5": "Sales", "T6": "Content"}
 
 D = Decimal
 F = lambda n, d: D(n) / D(d)  # noqa: E731  exact fractions for the expected weights
@@ -88,6 +110,10 @@ O1_EXPECTED = {
 }
 
 TOUCH_RECORDS = {  # touch name -> (source_system, source_object, source record id)
+    "F4": ("hubspot", "form_submission", "F4"),
+    "F5": ("hubspot", "form_submission", "F5"),
+    "F6": ("hubspot", "form_submission", "F6"),
+    "F7": ("hubspot", "form_submission", "F7"),
     "T1": ("salesforce", "campaign_member", "CM1"),
     "T2": ("hubspot", "form_submission", "F1"),
     "T3": ("salesforce", "task", "TK3"),
@@ -100,6 +126,8 @@ RAW_ROWS = {
     ("raw_salesforce", "account"): [
         {"Id": "A1", "Name": "Acme", "Website": "https://www.acme.example", "CreatedDate": "2024-01-01 00:00"},
         {"Id": "A2", "Name": "Beta", "Website": "beta.example", "CreatedDate": "2024-01-01 00:00"},
+        {"Id": "A3", "Name": "Gamma", "Website": "gamma.example", "CreatedDate": "2024-01-01 00:00"},
+        {"Id": "A4", "Name": "Delta", "Website": "delta.example", "CreatedDate": "2024-01-01 00:00"},
     ],
     ("raw_salesforce", "lead"): [
         {"Id": "L1", "LastName": "Ana", "Email": "ana@acme.example", "Company": "Acme", "Status": "Open",
@@ -112,6 +140,10 @@ RAW_ROWS = {
          "CreatedDate": "2025-04-01 00:00"},
         {"Id": "C3", "AccountId": "A2", "LastName": "Cara", "Email": "cara@beta.example", "LeadSource": "Cold Call",
          "CreatedDate": "2025-05-20 00:00"},
+        {"Id": "C4", "AccountId": "A3", "LastName": "Dana", "Email": "dana@gamma.example", "LeadSource": "Web",
+         "CreatedDate": "2025-06-01 00:00"},
+        {"Id": "C5", "AccountId": "A4", "LastName": "Eve", "Email": "eve@delta.example", "LeadSource": "Web",
+         "CreatedDate": "2025-06-01 00:00"},
     ],
     ("raw_salesforce", "opportunity"): [
         {"Id": "O1", "AccountId": "A1", "Name": "Acme deal", "StageName": "Closed Won", "Amount": 1000,
@@ -123,16 +155,21 @@ RAW_ROWS = {
         {"Id": "O3", "AccountId": "A1", "Name": "Acme add-on", "StageName": "Closed Lost", "Amount": 200,
          "CurrencyIsoCode": "USD", "CloseDate": "2025-06-20", "IsClosed": True, "IsWon": False,
          "CreatedDate": "2025-06-10 09:00"},
+        {"Id": "O4", "AccountId": "A4", "Name": "Delta deal", "StageName": "Closed Lost", "Amount": 300,
+         "CurrencyIsoCode": "EUR", "CloseDate": "2025-07-20", "IsClosed": True, "IsWon": False,
+         "CreatedDate": "2025-07-10 09:00"},
     ],
     ("raw_salesforce", "opportunity_history"): [
         {"Id": "H1", "OpportunityId": "O1", "StageName": "Closed Won", "CreatedDate": "2025-05-15 16:00"},
         {"Id": "H2", "OpportunityId": "O2", "StageName": "Closed Won", "CreatedDate": "2025-07-01 12:00"},
         {"Id": "H3", "OpportunityId": "O3", "StageName": "Closed Lost", "CreatedDate": "2025-06-20 12:00"},
+        {"Id": "H4", "OpportunityId": "O4", "StageName": "Closed Lost", "CreatedDate": "2025-07-20 12:00"},
     ],
     ("raw_salesforce", "opportunity_contact_role"): [
         {"Id": "R1", "OpportunityId": "O1", "ContactId": "C1", "IsPrimary": True, "CreatedDate": "2025-05-01 09:00"},
         {"Id": "R2", "OpportunityId": "O2", "ContactId": "C3", "IsPrimary": True, "CreatedDate": "2025-06-01 10:00"},
         {"Id": "R3", "OpportunityId": "O3", "ContactId": "C1", "IsPrimary": True, "CreatedDate": "2025-06-10 09:00"},
+        {"Id": "R4", "OpportunityId": "O4", "ContactId": "C5", "IsPrimary": True, "CreatedDate": "2025-07-10 09:00"},
     ],
     ("raw_salesforce", "dated_conversion_rate"): [
         {"Id": "X1", "IsoCode": "EUR", "ConversionRate": 1, "StartDate": "2025-01-01"},
@@ -169,6 +206,18 @@ RAW_ROWS = {
         {"conversion_id": "F1", "email": "ana@acme.example", "form_name": "Ebook download",
          "page_url": "https://www.example.com/ebook?utm_source=google&utm_medium=cpc&utm_campaign=brand",
          "submitted_at": "2025-04-17 00:00"},
+        {"conversion_id": "F4", "email": "dana@gamma.example", "form_name": "Ebook download",
+         "page_url": "https://www.example.com/ebook?utm_source=google&utm_medium=cpc&utm_campaign=brand",
+         "submitted_at": "2025-06-02 00:00"},
+        {"conversion_id": "F5", "email": "dana@gamma.example", "form_name": "Ebook download",
+         "page_url": "https://www.example.com/ebook?utm_source=linkedin&utm_medium=social",
+         "submitted_at": "2025-06-03 00:00"},
+        {"conversion_id": "F6", "email": "eve@delta.example", "form_name": "Ebook download",
+         "page_url": "https://www.example.com/ebook?utm_source=linkedin&utm_medium=social",
+         "submitted_at": "2025-06-04 00:00"},
+        {"conversion_id": "F7", "email": "eve@delta.example", "form_name": "Ebook download",
+         "page_url": "https://www.example.com/ebook?utm_source=twitter&utm_medium=social",
+         "submitted_at": "2025-06-05 00:00"},
     ],
 }
 
@@ -234,6 +283,10 @@ def test_touches(warehouse):
         "T6": ("campaign_response", "marketing", "Content", "CE", None),
         "task:TK7": ("sales_call", "sales", "Sales", None, None),
         "campaign_member:CM8": ("campaign_response", "marketing", "Content", "CE", None),
+        "F4": ("content_download", "marketing", "Paid Search", None, "cpc"),
+        "F5": ("content_download", "marketing", "Organic Social", None, "social"),
+        "F6": ("content_download", "marketing", "Organic Social", None, "social"),
+        "F7": ("content_download", "marketing", "Organic Social", None, "social"),
     }
 
 
@@ -247,7 +300,7 @@ def test_every_model_matches_the_hand_computed_weights_and_revenue(warehouse):
     actual: dict[str, dict] = {}
     for model, touch_id, weight, revenue in rows:
         actual.setdefault(model, {})[names[touch_id]] = (weight, revenue)
-    assert set(actual) == set(O1_EXPECTED)
+    assert set(actual) == set(ATTRIBUTION["models"])
     for model, expected in O1_EXPECTED.items():
         assert set(actual[model]) == set(expected), model
         for touch, (weight, revenue) in expected.items():
@@ -289,6 +342,7 @@ def test_sourced_and_influenced(warehouse):
         ("O1", "marketing", "first_touch", "Events", True, True, 6),
         ("O2", "sales", "lead_source", "Outbound", False, False, 0),
         ("O3", "marketing", "first_touch", "Events", True, True, 7),
+        ("O4", "marketing", "first_touch", "Organic Social", True, False, 2),
     ]
 
 
@@ -328,3 +382,47 @@ def test_a_won_opportunity_without_reporting_amount_is_left_to_the_revenue_gate(
     assert outcome.passed, outcome.summary
     assert "1 won opportunities without a reporting-currency amount are left to the won revenue gate" in outcome.summary
     assert set(outcome.frame.won_revenue) == {"833.33"}
+
+
+def split(amount: D, weights: dict[str, float], touch_order: list[str]) -> dict[str, D]:
+    """amount split by weights, rounded half up to cents, the remainder on the largest weight (then
+    the earliest touch), independently of the SQL."""
+    from decimal import ROUND_HALF_UP
+    rounded = {t: (D(repr(w)) * amount).quantize(D("0.01"), rounding=ROUND_HALF_UP) for t, w in weights.items()}
+    first = min(weights, key=lambda t: (-round(weights[t], 12), touch_order.index(t)))
+    rounded[first] += amount - sum(rounded.values(), D(0))
+    return rounded
+
+
+@pytest.mark.parametrize("model", ["markov", "shapley"])
+def test_data_driven_models_split_each_opportunity_by_the_learnt_channel_credits(warehouse, model):
+    credits = {"markov": markov_credits, "shapley": shapley_credits}[model](JOURNEYS)
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        names = touch_names(con)
+        learnt = dict(con.execute(f"select state, credit from intermediate.int_attribution_{model}_credits").fetchall())
+        rows = con.execute(
+            "select opportunity_id, touch_id, weight, attributed_revenue, attributed_pipeline, is_unattributed "
+            "from marts_audit.fct_attribution where attribution_model = ?", [model]).fetchall()
+    assert learnt.keys() == credits.keys()
+    for channel, credit in credits.items():
+        assert learnt[channel] == pytest.approx(credit, abs=1e-9), channel
+    actual = {(r[0], names.get(r[1])): r[2:] for r in rows}
+
+    # O1: weight of a touch = credit of its channel / the sum over O1's touches
+    total = sum(credits[c] for c in O1_CHANNELS.values())
+    o1_weights = {t: credits[c] / total for t, c in O1_CHANNELS.items() if credits[c] > 0}
+    revenue = split(D("833.33"), o1_weights, list(O1_CHANNELS))
+    assert {t for (o, t) in actual if o == "O1"} == set(o1_weights)
+    for touch, weight in o1_weights.items():
+        got_weight, got_revenue, got_pipeline, unattributed = actual[("O1", touch)]
+        assert got_weight == pytest.approx(weight, abs=1e-9), touch
+        assert got_revenue == got_pipeline == revenue[touch], (touch, got_revenue, revenue[touch])
+        assert not unattributed
+
+    # O4: organic social has no credit under either model, so its two touches share equally
+    assert credits["Organic Social"] == 0
+    assert {t: r[:3] for (o, t), r in actual.items() if o == "O4"} == {
+        "F6": (0.5, D(0), D("150.00")), "F7": (0.5, D(0), D("150.00"))}
+
+    # O2 has no touch: unattributed, as under every model
+    assert actual[("O2", None)] == (1.0, D("500.00"), D("500.00"), True)
