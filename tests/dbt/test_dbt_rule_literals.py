@@ -29,6 +29,9 @@ SKIPPED_DIRS = {"target", "logs", "dbt_packages", "definitions"}
 METADATA_KEYS = {"version", "effective_from", "owner", "description"}
 STRUCTURAL_NUMBERS = {0, 1, 2}
 NOT_AN_IDENTIFIER = re.compile(r"[\s.%/\-]")
+# Values that pick among what the SQL implements, like the position names: attribution methods,
+# the conversion and the touch column a data-driven state is (attribution.data_driven).
+IMPLEMENTED_VOCABULARY = {"rules", "markov", "shapley", "won_opportunity", "channel", "team", "touch_type"}
 
 
 def rule_values(definitions: dict) -> tuple[set[str], set[float]]:
@@ -63,7 +66,7 @@ def rule_values(definitions: dict) -> tuple[set[str], set[float]]:
                 texts.add(value)
 
     walk(definitions)
-    return texts, numbers
+    return texts - IMPLEMENTED_VOCABULARY, numbers
 
 
 # Keys that name a setting (not values): the structure of the file itself.
@@ -76,6 +79,7 @@ RULE_KEYS = {
     "handoff", "sla_hours", "sla_clock", "recycle", "reentry_stage",
     "touches", "engagement_event_types", "attended_member_statuses",
     "attribution", "lookback_days", "models", "positions", "others", "half_life_days",
+    "method", "data_driven", "conversion", "state", "min_journeys", "min_converting_journeys",
     # the key positions of a path: names of settings the attribution SQL implements
     "first_touch", "lead_creation", "opportunity_creation", "closed_won", "last_touch",
     "score_decay", "fit", "regions", "source_score_threshold", "student_email_domain_patterns",

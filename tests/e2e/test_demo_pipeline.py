@@ -283,7 +283,7 @@ def test_demo_attribution_credits_the_simulated_won_revenue_once_per_model(demo_
             "from marts.fct_attribution where is_won group by 1, 2"
         ).fetchall()
         touched = con.execute("select count(*) from marts.fct_attribution where not is_unattributed").fetchall()[0][0]
-    assert len(per_model) >= 8 and touched > 0
+    assert len(per_model) >= 10 and {"markov", "shapley"} <= {model for model, _, _ in per_model} and touched > 0
     for model, revenue, opportunities in per_model:
         assert Decimal(revenue) == Decimal(truth["won_revenue_reporting"]), model
         assert opportunities == len(truth["opportunities"]), model

@@ -55,7 +55,7 @@ converted_opportunities as (
 converting_touches as (
 
     select
-        'opportunity' as journey_kind,
+        'deal' as journey_kind,
         {{ dbt.concat(['opportunity_touches.opportunity_source_system', "':'", 'opportunity_touches.opportunity_id']) }} as journey_key,
         true as is_converting,
         opportunity_touches.touch_id,
