@@ -264,7 +264,7 @@ def touch_names(con) -> dict[str, str]:
 def test_amounts_in_two_currencies(warehouse):
     with duckdb.connect(str(warehouse), read_only=True) as con:
         rows = dict(con.execute("select opportunity_id, amount_reporting from marts_audit.fct_opportunities").fetchall())
-    assert rows == {"O1": D("833.33"), "O2": D("500.00"), "O3": D("166.67")}
+    assert rows == {"O1": D("833.33"), "O2": D("500.00"), "O3": D("166.67"), "O4": D("300.00")}
 
 
 def test_touches(warehouse):

@@ -6,9 +6,10 @@
     - converting journeys: the eligible touches of each opportunity that converts
       (`attribution.data_driven.conversion`; won_opportunity: a won opportunity), the same touches
       fct_attribution credits (its people and its account's, `attribution.lookback_days`);
-    - non-converting journeys: the touches of each account without a won opportunity (and of each
-      person without an account who is on no won opportunity), from `attribution.lookback_days`
-      before its latest touch up to that touch.
+    - non-converting journeys: the touches of each account (and of each person without an
+      account) from `attribution.lookback_days` before its latest touch up to that touch, when no
+      converting opportunity of the account (of the person) closed at or after the start of that
+      window; otherwise those touches are the converting journeys' already.
 
     Touches are ordered by time, ties by touch_id (as for the positions of fct_attribution).
 #}
@@ -46,7 +47,8 @@ converted_opportunities as (
     select
         source_system,
         opportunity_id,
-        account_key
+        account_key,
+        coalesce(closed_at, created_at) as converted_at
     from opportunities
     where {{ smarketing.definition_attribution_conversion('is_won') }}
 
@@ -68,62 +70,76 @@ converting_touches as (
 
 ),
 
-converted_accounts as (
+account_conversions as (
 
-    select distinct account_key
+    select
+        'account' as journey_kind,
+        account_key as journey_key,
+        max(converted_at) as last_converted_at
     from converted_opportunities
     where account_key is not null
+    group by account_key
 
 ),
 
-converted_people as (
+person_conversions as (
 
-    select distinct opportunity_person_links.person_key
+    select
+        'person' as journey_kind,
+        opportunity_person_links.person_key as journey_key,
+        max(converted_opportunities.converted_at) as last_converted_at
     from opportunity_person_links
     inner join converted_opportunities
         on converted_opportunities.source_system = opportunity_person_links.source_system
         and converted_opportunities.opportunity_id = opportunity_person_links.opportunity_id
+    group by opportunity_person_links.person_key
 
 ),
 
-unconverted_touches as (
+conversions as (
+
+    select * from account_conversions
+    union all
+    select * from person_conversions
+
+),
+
+keyed_touches as (
 
     select
-        case when touches.account_key is null then 'person' else 'account' end as journey_kind,
-        coalesce(touches.account_key, touches.person_key) as journey_key,
-        touches.touch_id,
-        touches.touch_at,
-        touches.{{ state_column }} as state
+        case when account_key is null then 'person' else 'account' end as journey_kind,
+        coalesce(account_key, person_key) as journey_key,
+        touch_id,
+        touch_at,
+        {{ state_column }} as state
     from touches
-    left join converted_accounts
-        on converted_accounts.account_key = touches.account_key
-    left join converted_people
-        on converted_people.person_key = touches.person_key
-    where converted_accounts.account_key is null
-        and (touches.account_key is not null or converted_people.person_key is null)
 
 ),
 
-unconverted_windows as (
+windows as (
 
     select
         *,
-        max(touch_at) over (partition by journey_kind, journey_key) as last_touch_at
-    from unconverted_touches
+        {{ dbt.dateadd('day', '-' ~ smarketing.definition_attribution_lookback_days(), 'max(touch_at) over (partition by journey_kind, journey_key)') }} as window_start_at
+    from keyed_touches
 
 ),
 
 non_converting_touches as (
 
     select
-        journey_kind,
-        journey_key,
+        windows.journey_kind,
+        windows.journey_key,
         false as is_converting,
-        touch_id,
-        touch_at,
-        state
-    from unconverted_windows
-    where touch_at >= {{ dbt.dateadd('day', '-' ~ smarketing.definition_attribution_lookback_days(), 'last_touch_at') }}
+        windows.touch_id,
+        windows.touch_at,
+        windows.state
+    from windows
+    left join conversions
+        on conversions.journey_kind = windows.journey_kind
+        and conversions.journey_key = windows.journey_key
+    where windows.touch_at >= windows.window_start_at
+        and (conversions.last_converted_at is null or conversions.last_converted_at < windows.window_start_at)
 
 ),
 
