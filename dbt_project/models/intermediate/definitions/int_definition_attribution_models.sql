@@ -1,8 +1,8 @@
 {#
     The attribution models of the version in force (definitions `attribution.models`): one row per
-    model with the weight of each key position of a path (<position>_weight), the weight the other
-    touches share (others_weight) and the half-life that decays it (definitions/README.md,
-    Attribution).
+    model with its method (rules, or the data-driven markov or shapley), the weight of each key
+    position of a path (<position>_weight), the weight the other touches share (others_weight) and
+    the half-life that decays it (definitions/README.md, Attribution and Data-driven attribution).
 #}
 
 with
