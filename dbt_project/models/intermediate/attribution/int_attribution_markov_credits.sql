@@ -8,8 +8,8 @@
     probability that the chain started in __start__ is absorbed in __conversion__. Removing state c
     sends every transition into c to __null__; removal effect(c) = 1 - P(conversion | c removed) /
     P(conversion), and credit(c) = removal effect(c) / the sum of the removal effects, rounded to
-    1e-12. No rows (no credit learned) below `attribution.data_driven.min_journeys` journeys or
-    `min_converting_journeys` converting ones.
+    fraction_places() (12) decimals. No rows (no credit learned) below
+    `attribution.data_driven.min_journeys` journeys or `min_converting_journeys` converting ones.
 
     The absorption probabilities come from pushing probability mass through the chain
     (absorbing_chain_visits) until no state holds more than 1e-15 of it (at most 100000 steps).
@@ -120,7 +120,7 @@ final as (
         'markov' as attribution_method,
         state,
         case
-            when sum(removal_effect) over () > 0 then round(removal_effect / sum(removal_effect) over (), 12)
+            when sum(removal_effect) over () > 0 then {{ smarketing.round_fraction('removal_effect / sum(removal_effect) over ()') }}
             else 0
         end as credit
     from removal_effects

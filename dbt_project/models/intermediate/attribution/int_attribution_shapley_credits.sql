@@ -8,11 +8,10 @@
     J (worth 1 exactly when S contains J), and the Shapley value of a unanimity game is 1 / |J| to
     each member of J, 0 to everyone else; Shapley values add up over games. So each converting
     journey gives 1 / |J| to each of its states: exact, without enumerating coalitions. A state
-    only on non-converting journeys gets 0. Credit =
-    that sum / the number of converting journeys (credits add up to 1), rounded to 1e-12. No rows
-    below `attribution.data_driven.min_journeys` journeys or `min_converting_journeys` converting
-    ones.
-#}
+    only on non-converting journeys gets 0. Credit = that sum / the number of converting journeys
+    (credits add up to 1), rounded to fraction_places() (12) decimals. No rows below
+    `attribution.data_driven.min_journeys` journeys or `min_converting_journeys` converting ones.
+    #}
 
 with
 
@@ -75,7 +74,7 @@ final as (
     select
         'shapley' as attribution_method,
         states.state,
-        round(cast(coalesce(state_values.shapley_value, 0) / journey_counts.converting_journey_count as {{ smarketing.type_double() }}), 12) as credit
+        {{ smarketing.round_fraction('cast(coalesce(state_values.shapley_value, 0) / journey_counts.converting_journey_count as ' ~ smarketing.type_double() ~ ')') }} as credit
     from states
     cross join journey_counts
     left join state_values
