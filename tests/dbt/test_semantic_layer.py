@@ -266,8 +266,8 @@ def test_spend_is_the_spend_mart_counted_once_however_it_is_queried(semantic_dem
     rows = mf_query(semantic_demo, ["spend"], ["metric_time__month"])
     assert {m: v for m, v in by_month(rows, "spend").items() if v} == {
         m: v for m, v in truth_spend_by_month(truth).items() if v}
-    rows = mf_query(semantic_demo, ["spend", "roas_first_touch"], ["channel"])
-    assert {row["channel"]: number(row["spend"]) for row in rows if number(row["spend"])} == {
+    rows = mf_query(semantic_demo, ["spend", "roas_first_touch"], ["marketing_channel"])
+    assert {row["marketing_channel"]: number(row["spend"]) for row in rows if number(row["spend"])} == {
         channel: amount for channel, amount in by_channel.items() if amount}
 
 
@@ -336,10 +336,10 @@ def test_roas_and_roi_per_model_by_channel_follow_fct_attribution_and_spend(sema
                 """, [model]).fetchall())
     assert credited["first_touch"] != credited["w_shaped"]
     rows = mf_query(semantic_demo, ["attributed_revenue_first_touch", "attributed_revenue_w_shaped", "roas_first_touch",
-                                    "roas_w_shaped", "roi_w_shaped"], ["channel"])
+                                    "roas_w_shaped", "roi_w_shaped"], ["marketing_channel"])
     checked = 0
     for row in rows:
-        channel = row["channel"]
+        channel = row["marketing_channel"]
         for model in ("first_touch", "w_shaped"):
             revenue = credited[model].get(channel, Decimal(0))
             assert number(row[f"attributed_revenue_{model}"]) == revenue, (model, channel)
@@ -352,4 +352,4 @@ def test_roas_and_roi_per_model_by_channel_follow_fct_attribution_and_spend(sema
             revenue = credited["w_shaped"].get(channel, Decimal(0))
             assert float(row["roi_w_shaped"]) == pytest.approx(float((revenue - spend[channel]) / spend[channel]))
     assert checked >= 4
-    assert {row["channel"] for row in rows} >= set(credited["w_shaped"]) | {c for c, v in spend.items() if v}
+    assert {row["marketing_channel"] for row in rows} >= set(credited["w_shaped"]) | {c for c, v in spend.items() if v}
