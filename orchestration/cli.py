@@ -336,7 +336,8 @@ def build_parser() -> argparse.ArgumentParser:
     metrics = sub.add_parser(
         "metrics", help="query the semantic layer's metrics on the published marts with MetricFlow (mf)",
         description="Runs `mf ARGS...` on the published marts, e.g. `smarketing metrics query --metrics mqls,sqls "
-                    "--group-by metric_time__month` (options before ARGS are smarketing's).")
+                    "--group-by metric_time__month --order metric_time__month` (options before ARGS are "
+                    "smarketing's).")
     add_warehouse(metrics)
     metrics.add_argument("mf_args", nargs=argparse.REMAINDER, help="arguments for mf (e.g. query --metrics mqls)")
     metrics.set_defaults(func=cmd_metrics)

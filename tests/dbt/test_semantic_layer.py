@@ -353,3 +353,18 @@ def test_roas_and_roi_per_model_by_channel_follow_fct_attribution_and_spend(sema
             assert float(row["roi_w_shaped"]) == pytest.approx(float((revenue - spend[channel]) / spend[channel]))
     assert checked >= 4
     assert {row["marketing_channel"] for row in rows} >= set(credited["w_shaped"]) | {c for c, v in spend.items() if v}
+
+
+def test_the_readme_metric_queries_order_their_rows_and_run(semantic_demo):
+    project, _, env, _ = semantic_demo
+    readme = (PROJECT.parent / "README.md").read_text(encoding="utf-8")
+    prefix = ".venv/bin/smarketing metrics query "
+    examples = [line.split(prefix, 1)[1].split("  #")[0].split() for line in readme.splitlines() if prefix in line]
+    assert len(examples) >= 7
+    for arguments in examples:
+        assert "--order" in arguments, arguments
+        if "--csv" in arguments:
+            del arguments[arguments.index("--csv"):arguments.index("--csv") + 2]
+        result = subprocess.run([str(MF), "query", *arguments, "--quiet"], cwd=project, env=env,
+                                capture_output=True, text=True, timeout=300)
+        assert result.returncode == 0, (arguments, result.stdout[-2000:], result.stderr[-2000:])
