@@ -43,7 +43,11 @@ class _Words:
         items = [str(item) for item in items]
         if len(items) < 2:
             return "".join(items) or self("value.none")
-        return self(f"list.{conjunction}", head=", ".join(items[:-1]), last=items[-1])
+        key = f"list.{conjunction}"
+        sound = {"and": ("before_i", ("i", "hi")), "or": ("before_o", ("o", "ho"))}[conjunction]
+        if items[-1].lower().startswith(sound[1]) and not items[-1].lower().startswith(("hie", "hia", "hio")):
+            key = f"{key}.{sound[0]}"  # Spanish: "y" is "e" before an i sound, "o" is "u" before an o sound
+        return self(key, head=", ".join(items[:-1]), last=items[-1])
 
     def days(self, days: list[str]) -> str:
         return self.join([self(f"day.{day}") if f"day.{day}" in self.messages else day for day in days])

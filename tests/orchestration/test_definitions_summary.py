@@ -193,10 +193,10 @@ Cambios respecto a la versión v1 (en vigor desde el 2024-01-01)
   - Un registro de lead en el CRM genera un lead: sí -> no
   - Umbral de puntuación para MQL (puntos): 30 -> 42,5
   - Puntos por email_click: 5 -> 2,5
-  - Regiones de ventas que encajan: EMEA, APAC (nuevo)
-  - Umbral de puntuación del sistema de origen: 70 (nuevo)
-  - Dominios de correo excluidos (student_domain_patterns): %.edu (nuevo)
-  - Vida media de la puntuación (días): eliminado (era 90)
+  - Regiones de ventas que encajan: EMEA, APAC (se añade)
+  - Umbral de puntuación del sistema de origen: 70 (se añade)
+  - Dominios de correo excluidos (student_domain_patterns): %.edu (se añade)
+  - Vida media de la puntuación (días): se suprime (era 90)
   - Estados de lead que generan un SQL: Qualified -> Qualified, Accepted
   - Una oportunidad genera un SQL: sí -> no
   - Formularios que generan un evangelizador: Referral -> ninguno
@@ -210,9 +210,9 @@ Cambios respecto a la versión v1 (en vigor desde el 2024-01-01)
   - Modelo de atribución u_shaped, parte del contacto de creación del lead: 40 % -> 45 %
   - Modelo de atribución u_shaped, parte de los demás contactos: 20 % -> 10 %
   - Modelo de atribución decay: 100 % entre todos los contactos con decaimiento temporal (vida media de 7 días) \
-(nuevo)
-  - Modelo de atribución first_touch: eliminado (era 100 % al primer contacto)
-  - Etapa a la que puede volver un lead reciclado: eliminado (era mql)
+(se añade)
+  - Modelo de atribución first_touch: se suprime (era 100 % al primer contacto)
+  - Etapa a la que puede volver un lead reciclado: se suprime (era mql)
 """
 
 
@@ -271,3 +271,14 @@ def test_the_catalogues_say_the_same_things():
     assert set(english) == set(spanish)
     assert {key: placeholders(text) for key, text in english.items()} == {
         key: placeholders(text) for key, text in spanish.items()}
+
+
+def test_spanish_lists_change_their_conjunction_before_the_same_sound():
+    from orchestration.definitions_summary import _Words
+
+    spanish, english = _Words("es"), _Words("en")
+    assert spanish.join(["Europe", "Iberia"]) == "Europe e Iberia"
+    assert spanish.join(["Europe", "hierro"]) == "Europe y hierro"
+    assert spanish.join(["Spam", "Other"], "or") == "Spam u Other"
+    assert spanish.join(["Spam", "Nurture"], "or") == "Spam o Nurture"
+    assert english.join(["Europe", "Iberia"]) == "Europe and Iberia"
