@@ -112,6 +112,24 @@ def cmd_definitions(args: argparse.Namespace) -> int:
     except DefinitionsError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    if args.summary:
+        import datetime as dt
+        from zoneinfo import ZoneInfo
+
+        from orchestration.definitions_summary import summary
+
+        try:
+            as_of = (dt.date.fromisoformat(args.as_of) if args.as_of
+                     else dt.datetime.now(ZoneInfo(definitions["reporting"]["timezone"])).date())
+        except ValueError:
+            print(f"error: --as-of must be a date YYYY-MM-DD, got {args.as_of!r}", file=sys.stderr)
+            return 2
+        try:
+            print(summary(definitions, as_of=as_of, lang=args.lang), end="")
+        except DefinitionsError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 2
+        return 0
     print(dbt_vars(definitions) if args.json else json.dumps(definitions, indent=2))
     return 0
 
@@ -216,6 +234,7 @@ def cmd_prepare(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from orchestration.definitions_messages import LANGUAGES
     from orchestration.verdict import EXIT_CODES_HELP, EXIT_CODES_HELP_INGEST
 
     parser = argparse.ArgumentParser(
@@ -276,6 +295,12 @@ def build_parser() -> argparse.ArgumentParser:
     defs = sub.add_parser("definitions", help="validate and print the governed funnel definitions")
     defs.add_argument("--file", help="a definitions file (default: the governed one)")
     defs.add_argument("--json", action="store_true", help="print as dbt --vars JSON")
+    defs.add_argument("--summary", action="store_true",
+                      help="print the version in force and each rule in plain words, and what changed from the "
+                           "previous version")
+    defs.add_argument("--lang", choices=LANGUAGES, default="en", help="language of --summary (default en)")
+    defs.add_argument("--as-of", help="with --summary: describe the version in force on this date YYYY-MM-DD "
+                                      "(default: today in the reporting timezone)")
     defs.set_defaults(func=cmd_definitions)
 
     what_if = sub.add_parser(
@@ -311,7 +336,8 @@ def build_parser() -> argparse.ArgumentParser:
     metrics = sub.add_parser(
         "metrics", help="query the semantic layer's metrics on the published marts with MetricFlow (mf)",
         description="Runs `mf ARGS...` on the published marts, e.g. `smarketing metrics query --metrics mqls,sqls "
-                    "--group-by metric_time__month` (options before ARGS are smarketing's).")
+                    "--group-by metric_time__month --order metric_time__month` (options before ARGS are "
+                    "smarketing's).")
     add_warehouse(metrics)
     metrics.add_argument("mf_args", nargs=argparse.REMAINDER, help="arguments for mf (e.g. query --metrics mqls)")
     metrics.set_defaults(func=cmd_metrics)

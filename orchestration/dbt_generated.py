@@ -1,4 +1,4 @@
-"""The two dbt files written from product declarations, never by hand.
+"""The dbt files written from product declarations, never by hand.
 
 - ``macros/definitions/funnel_definitions_file.sql``: the governed definitions file as a plain
   ``dbt build`` / ``dbt docs generate`` reads it when no ``funnel_definitions`` var is passed. dbt
@@ -8,6 +8,10 @@
 - the ``meta: contract:`` block of every table in ``models/staging/<source>/_<source>__sources.yml``:
   each raw table's primary key, modified and deleted column, declared once in ``ingest/contracts.py``
   and read by the staging macro ``latest_source_versions``.
+- ``models/semantic/closed_loop_attribution_metrics.yml``: for every attribution model of the
+  definitions file, the MetricFlow metrics ``attributed_revenue_<model>``, ``roas_<model>`` and
+  ``roi_<model>`` (the model list lives only in the definitions file; a metric per model is what
+  stops revenue being summed over several models).
 
 ``write_generated_files()`` rewrites whichever of them disagrees with its declaration; ``smarketing
 prepare`` (``make install``) and every ``smarketing run`` call it before dbt parses, and the tests
@@ -26,6 +30,7 @@ from orchestration.funnel_definitions import load_definitions
 
 DEFINITIONS_MACRO = settings.DBT_PROJECT_DIR / "macros" / "definitions" / "funnel_definitions_file.sql"
 STAGING_DIR = settings.DBT_PROJECT_DIR / "models" / "staging"
+ATTRIBUTION_METRICS = settings.DBT_PROJECT_DIR / "models" / "semantic" / "closed_loop_attribution_metrics.yml"
 
 _TABLE = re.compile(r"^      - name: (\S+)\s*$")
 _ASSET_KEY = re.compile(r"^              asset_key: ")
@@ -51,6 +56,60 @@ def definitions_macro_text(definitions: dict) -> str:
         "{{ return(fromjson(document)) }}\n"
         "{%- endmacro %}\n"
     )
+
+
+def attribution_model_names(definitions: dict) -> list[str]:
+    """Every attribution model of any version, in the order the file first names them."""
+    names: dict[str, None] = {}
+    for version in definitions["versions"]:
+        names.update(dict.fromkeys((version.get("attribution") or {}).get("models") or {}))
+    return list(names)
+
+
+def attribution_metrics_text(definitions: dict) -> str:
+    """The per-model closed-loop metrics (semantic model closed_loop_attribution, closed_loop.yml)."""
+    lines = [
+        "version: 2\n",
+        "\n",
+        "# Written from the attribution models of definitions/funnel_definitions.yml by `smarketing prepare`\n",
+        "# (orchestration/dbt_generated.py); do not edit. Per model: the won revenue it credits, ROAS\n",
+        "# (attributed revenue / spend) and ROI ((attributed revenue - spend) / spend), null without spend.\n",
+        "\n",
+        "metrics:\n",
+    ]
+    for model in attribution_model_names(definitions):
+        lines += [
+            f"  - name: attributed_revenue_{model}\n",
+            f"    label: Attributed revenue ({model})\n",
+            f"    description: \"Won revenue the {model} attribution model credits, by close month, reporting currency.\"\n",
+            "    type: simple\n",
+            "    filter: |\n",
+            f"      {{{{ Dimension('closed_loop_attribution_slice__attribution_model') }}}} = '{model}'\n",
+            "    type_params:\n",
+            "      measure:\n",
+            "        name: attributed_revenue_reporting\n",
+            "        fill_nulls_with: 0\n",
+            "\n",
+            f"  - name: roas_{model}\n",
+            f"    label: ROAS ({model})\n",
+            f"    description: \"attributed_revenue_{model} / spend (null without spend).\"\n",
+            "    type: ratio\n",
+            "    type_params:\n",
+            f"      numerator: attributed_revenue_{model}\n",
+            "      denominator: spend\n",
+            "\n",
+            f"  - name: roi_{model}\n",
+            f"    label: ROI ({model})\n",
+            f"    description: \"(attributed_revenue_{model} - spend) / spend (null without spend).\"\n",
+            "    type: derived\n",
+            "    type_params:\n",
+            f"      expr: (attributed_revenue_{model} - spend) / nullif(spend, 0)\n",
+            "      metrics:\n",
+            f"        - name: attributed_revenue_{model}\n",
+            "        - name: spend\n",
+            "\n",
+        ]
+    return "".join(lines).rstrip("\n") + "\n"
 
 
 def sources_file(source: str) -> Path:
@@ -90,7 +149,9 @@ def with_contracts(text: str, contracts: dict[str, Contract]) -> str:
 
 def expected_files() -> dict[Path, str]:
     """Every generated file with the text its declaration gives it."""
-    files = {DEFINITIONS_MACRO: definitions_macro_text(load_definitions(settings.DEFINITIONS_FILE))}
+    definitions = load_definitions(settings.DEFINITIONS_FILE)
+    files = {DEFINITIONS_MACRO: definitions_macro_text(definitions),
+             ATTRIBUTION_METRICS: attribution_metrics_text(definitions)}
     for source in SOURCES:
         path = sources_file(source)
         contracts = {c.object: c for c in CONTRACTS if c.source == source}

@@ -4,11 +4,18 @@ The file (``dbt_project/definitions/funnel_definitions.yml``) is parsed here, ch
 to dbt whole as the ``funnel_definitions`` variable; dbt's ``funnel_definitions`` macro is the only
 reader on the SQL side. Mistakes in the file are reported with the key path that is wrong, before
 any model runs.
+
+The validation below is the file's schema: a key is known when the validation reads it (by name)
+somewhere at the same path, or when it sits in a mapping the validation walks as a whole (event
+type weights, exclusion lists, attribution models). Any other key is reported as unknown, with the
+closest known key at that path as a suggestion, so a key added to the validation is known at once
+and a misspelt one is never silently ignored.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import json
 import re
 from pathlib import Path
@@ -39,7 +46,7 @@ def load_definitions(path: Path | str = DEFINITIONS_FILE) -> dict[str, Any]:
     except yaml.YAMLError as exc:
         raise DefinitionsError(f"{path}: not valid YAML: {exc}") from None
     definitions = json.loads(json.dumps(raw, default=_jsonable))
-    problems = list(_problems(definitions))
+    problems = definitions_problems(definitions)
     if problems:
         raise DefinitionsError(f"{path}: " + "; ".join(problems))
     return definitions
@@ -56,6 +63,82 @@ def version_in_force(definitions: dict[str, Any], on: dt.date) -> dict[str, Any]
     if not candidates:
         raise DefinitionsError(f"no definitions version is in force on {on.isoformat()}")
     return max(candidates, key=lambda v: v["effective_from"])
+
+
+def definitions_problems(definitions: Any) -> list[str]:
+    """Every problem of a parsed definitions file: unknown keys first (a misspelt key explains the
+    problems that follow from its absence), then the rules' own checks."""
+    tracked = json.loads(json.dumps(definitions), object_hook=_ReadRecorder)
+    problems = list(_problems(tracked))
+    return list(_unknown_key_problems(tracked)) + problems
+
+
+class _ReadRecorder(dict):
+    """A mapping that records how the validation reads it: which keys by name, or walked whole."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.keys_read: set[str] = set()
+        self.walked = False
+
+    def get(self, key, default=None):
+        self.keys_read.add(key)
+        return super().get(key, default)
+
+    def __getitem__(self, key):
+        self.keys_read.add(key)
+        return super().__getitem__(key)
+
+    def __contains__(self, key):
+        self.keys_read.add(key)
+        return super().__contains__(key)
+
+    def __iter__(self):
+        self.walked = True
+        return super().__iter__()
+
+    def keys(self):
+        self.walked = True
+        return super().keys()
+
+    def values(self):
+        self.walked = True
+        return super().values()
+
+    def items(self):
+        self.walked = True
+        return super().items()
+
+
+def _recorded_mappings(value: Any, path: tuple[str, ...] = (), shape: tuple[str, ...] = ()):
+    """(path, shape, mapping) for every mapping in the document. The shape is the path with list
+    indexes and the keys of walked mappings replaced by wildcards, so every version's ``mql`` (or
+    every attribution model) shares what the validation read in any of them."""
+    if isinstance(value, _ReadRecorder):
+        yield path, shape, value
+        for key, child in dict.items(value):
+            yield from _recorded_mappings(child, (*path, key), (*shape, "*" if value.walked else key))
+    elif isinstance(value, list):
+        for i, child in enumerate(value):
+            yield from _recorded_mappings(child, (*path[:-1], f"{path[-1]}[{i}]") if path else (f"[{i}]",),
+                                          (*shape, "[]"))
+
+
+def _unknown_key_problems(document: Any):
+    mappings = list(_recorded_mappings(document))
+    known: dict[tuple[str, ...], set[str]] = {}
+    walked: set[tuple[str, ...]] = set()
+    for _, shape, mapping in mappings:
+        known.setdefault(shape, set()).update(k for k in mapping.keys_read if isinstance(k, str))
+        if mapping.walked:
+            walked.add(shape)
+    for path, shape, mapping in mappings:
+        if shape in walked or not known.get(shape):  # a walked mapping's keys are data, not schema
+            continue
+        for key in sorted(set(dict.keys(mapping)) - known[shape]):
+            where = ".".join(path) + ": unknown key" if path else "unknown top-level key"
+            close = difflib.get_close_matches(key, sorted(known[shape]), n=1)
+            yield f"{where} {key!r}" + (f" (did you mean {close[0]!r}?)" if close else "")
 
 
 def _jsonable(value: Any) -> str:
@@ -77,6 +160,9 @@ def _problems(d: Any):
         yield f"reporting.timezone {reporting.get('timezone')!r} is not an IANA timezone"
     if tuple(d.get("stages") or ()) != FUNNEL_STAGES:
         yield f"stages must be exactly {list(FUNNEL_STAGES)}"
+    if "unknown_segment_name" in d and (not isinstance(d["unknown_segment_name"], str)
+                                        or not d["unknown_segment_name"].strip()):
+        yield "unknown_segment_name must be a non-empty name (the segment of accounts with no employee count)"
     yield from _segment_problems(d.get("segments"))
     yield from _engagement_problems(d.get("engagement_events"))
     yield from _touch_problems(d.get("touches"), d.get("engagement_events"))
@@ -95,10 +181,13 @@ def _problems(d: Any):
             effective = dt.date.fromisoformat(str(version.get("effective_from")))
         except ValueError:
             yield f"{where}.effective_from must be an ISO date (YYYY-MM-DD)"
-            continue
-        if effective in seen_dates:
-            yield f"{where}.effective_from {effective} is used by another version"
-        seen_dates.add(effective)
+        else:
+            if effective in seen_dates:
+                yield f"{where}.effective_from {effective} is used by another version"
+            seen_dates.add(effective)
+        for key in ("owner", "description"):
+            if version.get(key) is not None and not isinstance(version[key], str):
+                yield f"{where}.{key} must be text"
         yield from (f"{where}.{p}" for p in _version_problems(version))
 
 
@@ -106,7 +195,10 @@ def _segment_problems(segments: Any):
     if not isinstance(segments, list) or not segments:
         yield "segments must be a non-empty list of {name, max_employees}"
         return
-    bounds = [s.get("max_employees") for s in segments]
+    for i, segment in enumerate(segments):
+        if not isinstance(segment, dict) or not isinstance(segment.get("name"), str) or not segment["name"].strip():
+            yield f"segments[{i}].name must be a non-empty segment name"
+    bounds = [s.get("max_employees") if isinstance(s, dict) else None for s in segments]
     if bounds[-1] is not None or any(b is None for b in bounds[:-1]):
         yield "segments: only the last band may have max_employees: null"
     elif bounds[:-1] != sorted(bounds[:-1]):
@@ -180,16 +272,19 @@ def _attribution_problems(attribution: Any):
         if not isinstance(name, str) or not MODEL_NAME.fullmatch(name):
             yield f"{where}: a model name must be a lower-case identifier"
         if isinstance(model, dict) and model.get("method", "rules") != "rules":
-            if model.get("method") not in ATTRIBUTION_METHODS or set(model) != {"method"}:
+            rule_keys = [key for key in ("positions", "others", "half_life_days") if key in model]
+            if model.get("method") not in ATTRIBUTION_METHODS or rule_keys:
                 yield f"{where}: a data-driven model is {{method: markov}} or {{method: shapley}} only"
             data_driven = True
             continue
-        if not isinstance(model, dict) or not set(model) <= {"method", "positions", "others", "half_life_days"}:
-            yield f"{where} must be a mapping with positions, others and half_life_days only"
+        if not isinstance(model, dict):
+            yield f"{where} must be a mapping with positions, others and half_life_days"
             continue
         positions = model.get("positions") or {}
         if not isinstance(positions, dict) or not set(positions) <= set(ATTRIBUTION_POSITIONS):
-            yield f"{where}.positions must map positions among {list(ATTRIBUTION_POSITIONS)} to weights"
+            yield f"{where}.positions must map positions among {list(ATTRIBUTION_POSITIONS)} to weights" + "".join(
+                f" ({key!r}: did you mean {close[0]!r}?)" for key in positions if isinstance(positions, dict)
+                and (close := difflib.get_close_matches(key, ATTRIBUTION_POSITIONS, n=1)) and key != close[0])
             continue
         weights = [*positions.values(), model.get("others", 0)]
         if not all(_is_number(w) and 0 <= w <= 1 for w in weights):
@@ -251,6 +346,12 @@ def _version_problems(v: dict[str, Any]):
     unknown = set(lead.get("conversion_event_types") or []) - set(weights)
     if unknown:
         yield f"lead.conversion_event_types names event types without a weight: {sorted(unknown)}"
+    if "crm_lead_record_counts" in lead and not isinstance(lead["crm_lead_record_counts"], bool):
+        yield "lead.crm_lead_record_counts must be true or false"
+    evangelist = v.get("evangelist") or {}
+    forms = evangelist.get("advocacy_form_names", [])
+    if not isinstance(forms, list) or not all(isinstance(x, str) and x.strip() for x in forms):
+        yield "evangelist.advocacy_form_names must be a list of form names"
     sql = v.get("sql") or {}
     if not isinstance(sql.get("qualifying_lead_statuses"), list):
         yield "sql.qualifying_lead_statuses must be a list of CRM lead statuses"
@@ -287,13 +388,13 @@ def _mql_option_problems(mql: dict[str, Any]):
     if "score_decay" in mql and mql["score_decay"] is not None:
         decay = mql["score_decay"]
         half_life = decay.get("half_life_days") if isinstance(decay, dict) else None
-        if not isinstance(decay, dict) or set(decay) - {"half_life_days"}:
+        if not isinstance(decay, dict):
             yield "mql.score_decay must be a mapping {half_life_days: N} (or null for no decay)"
         elif half_life is not None and (not _is_number(half_life) or half_life <= 0):
             yield "mql.score_decay.half_life_days must be a positive number of days (or null for no decay)"
     if "fit" in mql and mql["fit"] is not None:
         fit = mql["fit"]
-        if not isinstance(fit, dict) or set(fit) - {"regions"}:
+        if not isinstance(fit, dict):
             yield "mql.fit must be a mapping {regions: [...]} (or null for no fit criteria)"
         elif fit.get("regions") is not None and (
                 not isinstance(fit["regions"], list) or not fit["regions"]

@@ -71,3 +71,20 @@ def test_writing_restores_a_stale_file(tmp_path, monkeypatch):
     assert macro in dbt_generated.write_generated_files()
     assert macro not in dbt_generated.stale_files()
     assert dbt_generated.write_generated_files() == []
+
+
+def test_every_attribution_model_of_any_version_gets_its_metrics_once():
+    definitions = load_definitions(settings.DEFINITIONS_FILE)
+    first = definitions["versions"][0]
+    later = {**first, "version": "later", "effective_from": "2099-01-01",
+             "attribution": {**first["attribution"],
+                             "models": {"halves": {"positions": {"first_touch": 0.5, "last_touch": 0.5}},
+                                        "linear": {"others": 1}}}}
+    document = yaml.safe_load(dbt_generated.attribution_metrics_text({**definitions, "versions": [first, later]}))
+    names = [metric["name"] for metric in document["metrics"]]
+    models = [*first["attribution"]["models"], "halves"]
+    assert names == [f"{kind}_{model}" for model in models for kind in ("attributed_revenue", "roas", "roi")]
+    (halves,) = [m for m in document["metrics"] if m["name"] == "attributed_revenue_halves"]
+    assert halves["filter"].strip() == "{{ Dimension('closed_loop_attribution_slice__attribution_model') }} = 'halves'"
+    (roi,) = [m for m in document["metrics"] if m["name"] == "roi_halves"]
+    assert roi["type_params"]["expr"] == "(attributed_revenue_halves - spend) / nullif(spend, 0)"

@@ -8,6 +8,7 @@ a temporary directory and built there; the repository's own target/ is left alon
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import json
 import os
 import shutil
@@ -17,11 +18,14 @@ import sys
 from collections import Counter
 from decimal import Decimal
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import duckdb
 import pytest
 
 from demo_company.oracle import DEMO_KEY_SECRET
+from orchestration.dbt_generated import attribution_model_names
+from orchestration.funnel_definitions import load_definitions
 from orchestration.person_keys import write_pads
 from test_dbt_build import DEMO_INPUTS, PROJECT, definitions_vars
 
@@ -41,6 +45,17 @@ METRICS = {
     "cohort_entries": "simple",
     "cohort_conversions": "simple",
     "cohort_conversion_rate": "ratio",
+    "spend": "simple",
+    "closed_loop_leads": "simple",
+    "closed_loop_mqls": "simple",
+    "closed_loop_sqls": "simple",
+    "closed_loop_opportunities": "simple",
+    "closed_loop_won_deals": "simple",
+    "cost_per_lead": "ratio",
+    "cost_per_mql": "ratio",
+    "cost_per_sql": "ratio",
+    "cost_per_opportunity": "ratio",
+    "cac": "ratio",
 }
 DIMENSIONS = ["channel", "original_source", "region", "segment", "owner", "first_touch_campaign", "country"]
 
@@ -66,12 +81,14 @@ def semantic_demo(tmp_path_factory):
     return project, warehouse, env, truth
 
 
-def mf_query(semantic_demo, metrics: list[str], group_by: list[str] = ()) -> list[dict[str, str]]:
+def mf_query(semantic_demo, metrics: list[str], group_by: list[str] = (), where: str = "") -> list[dict[str, str]]:
     project, _, env, _ = semantic_demo
     out = project / f"mf_{len(list(project.glob('mf_*.csv')))}.csv"
     command = [str(MF), "query", "--metrics", ",".join(metrics), "--csv", str(out), "--quiet"]
     if group_by:
         command += ["--group-by", ",".join(group_by)]
+    if where:
+        command += ["--where", where]
     result = subprocess.run(command, cwd=project, env=env, capture_output=True, text=True, timeout=300)
     assert result.returncode == 0 and out.exists(), result.stdout[-3000:] + result.stderr[-3000:]
     with out.open(newline="", encoding="utf-8") as handle:
@@ -193,3 +210,161 @@ def test_every_marts_column_built_is_documented(semantic_demo):
         ).fetchall()
     assert built
     assert [column for column in built if not documented.get(column)] == []
+
+
+# --- the closed loop by name: spend, cost per stage, CAC, attributed revenue, ROI and ROAS per model ---
+# Expected values come from the demo generator's ground truth (spend, people, deals) and from plain SQL
+# over marts_audit.fct_marketing_spend / fct_attribution, never from rpt_closed_loop* or a metric.
+
+REPORTING_TZ = ZoneInfo(load_definitions()["reporting"]["timezone"])
+ATTRIBUTION_MODELS = attribution_model_names(load_definitions())
+
+
+def reporting_month(utc_iso: str) -> str:
+    """YYYY-MM of a UTC ISO timestamp in the reporting time zone."""
+    moment = dt.datetime.fromisoformat(utc_iso.replace("Z", "+00:00"))
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.UTC)
+    return moment.astimezone(REPORTING_TZ).strftime("%Y-%m")
+
+
+def truth_spend_by_month(truth) -> dict[str, Decimal]:
+    months: dict[str, Decimal] = {}
+    for by_month in truth["spend_by_channel_month"].values():
+        for month, amount in by_month.items():
+            months[month] = months.get(month, Decimal(0)) + Decimal(amount)
+    return months
+
+
+def by_month(rows, metric: str) -> dict[str, Decimal]:
+    return {row["metric_time__month"][:7]: number(row[metric]) for row in rows}
+
+
+def test_every_attribution_model_has_its_revenue_roi_and_roas_metrics(semantic_demo):
+    project = semantic_demo[0]
+    manifest = json.loads((project / "target" / "semantic_manifest.json").read_text(encoding="utf-8"))
+    types = {metric["name"]: metric["type"] for metric in manifest["metrics"]}
+    assert ATTRIBUTION_MODELS and "w_shaped" in ATTRIBUTION_MODELS
+    for model in ATTRIBUTION_MODELS:
+        assert (types.get(f"attributed_revenue_{model}"), types.get(f"roas_{model}"), types.get(f"roi_{model}")) == (
+            "simple", "ratio", "derived"), model
+
+
+def test_spend_is_the_spend_mart_counted_once_however_it_is_queried(semantic_demo):
+    _, warehouse, _, truth = semantic_demo
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        ((mart_total,),) = con.execute("select sum(cost_reporting) from marts_audit.fct_marketing_spend").fetchall()
+        by_channel = dict(con.execute(
+            "select channel, sum(cost_reporting) from marts_audit.fct_marketing_spend group by channel").fetchall())
+    truth_total = sum(truth_spend_by_month(truth).values())
+    assert mart_total == truth_total and mart_total > 0
+    (row,) = mf_query(semantic_demo, ["spend"])
+    assert number(row["spend"]) == mart_total
+    # with a per-model metric beside it (its mart repeats spend on every model's row), by month, by channel
+    (row,) = mf_query(semantic_demo, ["spend", "attributed_revenue_w_shaped", "roas_linear"])
+    assert number(row["spend"]) == mart_total
+    rows = mf_query(semantic_demo, ["spend"], ["metric_time__month"])
+    assert {m: v for m, v in by_month(rows, "spend").items() if v} == {
+        m: v for m, v in truth_spend_by_month(truth).items() if v}
+    rows = mf_query(semantic_demo, ["spend", "roas_first_touch"], ["marketing_channel"])
+    assert {row["marketing_channel"]: number(row["spend"]) for row in rows if number(row["spend"])} == {
+        channel: amount for channel, amount in by_channel.items() if amount}
+
+
+def test_cost_per_stage_and_cac_by_month_follow_spend_and_the_funnel(semantic_demo):
+    truth = semantic_demo[3]
+    spend = truth_spend_by_month(truth)
+    counts = {stage: Counter(reporting_month(p[f"became_{stage}_at"]) for p in truth["persons"]
+                             if p[f"became_{stage}_at"]) for stage in ("lead", "mql", "sql")}
+    counts["opportunity"] = Counter(reporting_month(o["created_at"]) for o in truth["opportunities"])
+    counts["won"] = Counter(reporting_month(o["closed_at"]) for o in truth["opportunities"] if o["is_won"])
+    metrics = {"cost_per_lead": "lead", "cost_per_mql": "mql", "cost_per_sql": "sql",
+               "cost_per_opportunity": "opportunity", "cac": "won"}
+    rows = mf_query(semantic_demo, list(metrics), ["metric_time__month"])
+    checked = 0
+    for metric, stage in metrics.items():
+        actual = by_month(rows, metric)
+        for month, amount in spend.items():
+            if counts[stage].get(month) and amount:
+                assert float(actual[month]) == pytest.approx(float(amount) / counts[stage][month]), (metric, month)
+                checked += 1
+            else:
+                assert row_value_is_null(rows, month, metric), (metric, month)
+    assert checked > 10
+    (overall,) = mf_query(semantic_demo, ["cac", "cost_per_lead"])
+    total_spend = float(sum(spend.values()))
+    assert float(overall["cac"]) == pytest.approx(total_spend / sum(counts["won"].values()))
+    assert float(overall["cost_per_lead"]) == pytest.approx(total_spend / sum(counts["lead"].values()))
+
+
+def row_value_is_null(rows, month: str, metric: str) -> bool:
+    matching = [row for row in rows if row["metric_time__month"][:7] == month]
+    return all(row[metric] in ("", None) for row in matching)
+
+
+def test_each_model_credits_all_won_revenue_by_close_month(semantic_demo):
+    truth = semantic_demo[3]
+    won = {}
+    for o in truth["opportunities"]:
+        if o["is_won"]:
+            month = reporting_month(o["closed_at"])
+            won[month] = won.get(month, Decimal(0)) + Decimal(o["amount_reporting"])
+    metrics = [f"attributed_revenue_{model}" for model in ATTRIBUTION_MODELS]
+    rows = mf_query(semantic_demo, metrics, ["metric_time__month"])
+    for metric in metrics:
+        assert {m: v for m, v in by_month(rows, metric).items() if v} == won, metric
+    (row,) = mf_query(semantic_demo, metrics)
+    assert {metric: number(row[metric]) for metric in metrics} == {
+        metric: Decimal(truth["won_revenue_reporting"]) for metric in metrics}
+
+
+def test_roas_and_roi_per_model_by_channel_follow_fct_attribution_and_spend(semantic_demo):
+    _, warehouse, _, _ = semantic_demo
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        spend = dict(con.execute(
+            "select channel, sum(cost_reporting) from marts_audit.fct_marketing_spend group by channel").fetchall())
+        credited = {}
+        for model in ("first_touch", "w_shaped"):
+            credited[model] = dict(con.execute(
+                """
+                select coalesce(attribution.channel, 'Unattributed'), sum(attribution.attributed_revenue)
+                from marts_audit.fct_attribution as attribution
+                join marts_audit.fct_opportunities as opportunities using (opportunity_id, source_system)
+                where attribution.attribution_model = ? and attribution.is_won
+                    and opportunities.closed_date_reporting is not null
+                group by 1
+                """, [model]).fetchall())
+    assert credited["first_touch"] != credited["w_shaped"]
+    rows = mf_query(semantic_demo, ["attributed_revenue_first_touch", "attributed_revenue_w_shaped", "roas_first_touch",
+                                    "roas_w_shaped", "roi_w_shaped"], ["marketing_channel"])
+    checked = 0
+    for row in rows:
+        channel = row["marketing_channel"]
+        for model in ("first_touch", "w_shaped"):
+            revenue = credited[model].get(channel, Decimal(0))
+            assert number(row[f"attributed_revenue_{model}"]) == revenue, (model, channel)
+            if spend.get(channel):
+                assert float(row[f"roas_{model}"]) == pytest.approx(float(revenue / spend[channel])), (model, channel)
+                checked += 1
+            else:
+                assert row[f"roas_{model}"] in ("", None), (model, channel)
+        if spend.get(channel):
+            revenue = credited["w_shaped"].get(channel, Decimal(0))
+            assert float(row["roi_w_shaped"]) == pytest.approx(float((revenue - spend[channel]) / spend[channel]))
+    assert checked >= 4
+    assert {row["marketing_channel"] for row in rows} >= set(credited["w_shaped"]) | {c for c, v in spend.items() if v}
+
+
+def test_the_readme_metric_queries_order_their_rows_and_run(semantic_demo):
+    project, _, env, _ = semantic_demo
+    readme = (PROJECT.parent / "README.md").read_text(encoding="utf-8")
+    prefix = ".venv/bin/smarketing metrics query "
+    examples = [line.split(prefix, 1)[1].split("  #")[0].split() for line in readme.splitlines() if prefix in line]
+    assert len(examples) >= 7
+    for arguments in examples:
+        assert "--order" in arguments, arguments
+        if "--csv" in arguments:
+            del arguments[arguments.index("--csv"):arguments.index("--csv") + 2]
+        result = subprocess.run([str(MF), "query", *arguments, "--quiet"], cwd=project, env=env,
+                                capture_output=True, text=True, timeout=300)
+        assert result.returncode == 0, (arguments, result.stdout[-2000:], result.stderr[-2000:])

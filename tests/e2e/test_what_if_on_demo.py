@@ -228,7 +228,8 @@ def test_dagster_job_on_more_exclusions_stores_the_oracle_numbers(demo, exclusio
     assert f"run_id {result.run_id}" in output and "whole funnel" in output
 
 
-def test_published_tables_and_the_dbt_manifest_are_unchanged(demo, threshold_run, exclusion_run):
+def test_published_tables_and_the_dbt_manifest_are_unchanged(demo, threshold_run, exclusion_run,
+                                                             sla_and_attribution_run):
     assert threshold_run[0] == 0 and exclusion_run[0].success
     assert published_fingerprint(demo["warehouse"]) == demo["published"]
     manifest = settings.DBT_PROJECT_DIR / "target" / "manifest.json"
@@ -236,3 +237,98 @@ def test_published_tables_and_the_dbt_manifest_are_unchanged(demo, threshold_run
     leftovers = [p.name for p in settings.working_path(demo["warehouse"]).parent.iterdir()
                  if p.name.startswith(SCRATCH_PREFIX)]
     assert not leftovers
+
+
+# --- the handoff SLA and the attribution weights -------------------------------------------------
+# Expected: the published rpt_lead_sla's hours and times judged in Python by each SLA (calendar
+# clock; exactly sla_hours is within), and the published fct_attribution's first_touch credit, which
+# a u_shaped model reweighted to {first_touch: 1} must reproduce.
+
+SLA_HOURS_PROPOSED = 48
+
+
+@pytest.fixture(scope="module")
+def sla_and_attribution_run(demo, exclusion_run):
+    document = governed_document()
+    version = copy.deepcopy(document["versions"][-1])
+    version.update(version="2027.2", effective_from="2027-02-01")
+    assert version["handoff"]["sla_clock"] == "calendar" and version["handoff"]["sla_hours"] < SLA_HOURS_PROPOSED
+    version["handoff"]["sla_hours"] = SLA_HOURS_PROPOSED
+    version["attribution"]["models"]["u_shaped"] = {"positions": {"first_touch": 1}}
+    document["versions"].append(version)
+    path = demo["root"] / "sla_and_attribution.yml"
+    path.write_text(yaml.safe_dump(document, sort_keys=False), encoding="utf-8")
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = main(["what-if", str(path), "--warehouse", str(demo["warehouse"])])
+    assert code == 0, err.getvalue()
+    run_id = re.search(r"run_id (\S+)", out.getvalue()).group(1)
+    with duckdb.connect(str(settings.working_path(demo["warehouse"])), read_only=True) as con:
+        tables = {}
+        for table in ("sla_comparison", "attribution_comparison"):
+            cursor = con.execute(f"select * from whatif.{table} where run_id = ?", [run_id])
+            names = [c[0] for c in cursor.description]
+            tables[table] = [dict(zip(names, row)) for row in cursor.fetchall()]
+    return out.getvalue(), tables
+
+
+def judged(handoff: dict, sla_hours: float) -> str:
+    if handoff["is_untouched"]:
+        elapsed = (handoff["as_of_at"] - handoff["handed_off_at"]).total_seconds() / 3600
+        return "breached" if elapsed > sla_hours else "pending"
+    return "breached" if float(handoff["hours_to_first_touch_calendar"]) > sla_hours else "within"
+
+
+def test_sla_change_shows_breaches_and_pending_by_team_and_owner(demo, sla_and_attribution_run):
+    printed, tables = sla_and_attribution_run
+    with duckdb.connect(str(demo["warehouse"]), read_only=True) as con:
+        cursor = con.execute("select owner_department as team, owner, is_untouched, as_of_at, handed_off_at, "
+                             "hours_to_first_touch_calendar, sla_hours from marts.rpt_lead_sla")
+        names = [c[0] for c in cursor.description]
+        handoffs = [dict(zip(names, row)) for row in cursor.fetchall()]
+    current_hours = {float(h["sla_hours"]) for h in handoffs}
+    assert len(current_hours) == 1 and handoffs
+    (current_sla,) = current_hours
+
+    expected: dict[tuple, Counter] = defaultdict(Counter)
+    for handoff in handoffs:
+        for key in (("total", None, None), ("team", handoff["team"], None), ("owner", handoff["team"], handoff["owner"])):
+            expected[key]["handoffs"] += 1
+            for side, hours in (("current", current_sla), ("proposed", SLA_HOURS_PROPOSED)):
+                expected[key][f"{judged(handoff, hours)}_{side}"] += 1
+    actual = {(r["level"], r["team"], r["owner"]): r for r in tables["sla_comparison"]}
+    assert set(actual) == set(expected)
+    for key, counts in expected.items():
+        row = actual[key]
+        assert (row["handoffs_current"], row["handoffs_proposed"]) == (counts["handoffs"], counts["handoffs"]), key
+        for side in ("current", "proposed"):
+            assert (row[f"breached_{side}"], row[f"pending_{side}"]) == (
+                counts[f"breached_{side}"], counts[f"pending_{side}"]), (key, side)
+            decided = counts[f"breached_{side}"] + counts[f"within_{side}"]
+            assert row[f"breach_rate_{side}"] == (
+                None if decided == 0 else pytest.approx(counts[f"breached_{side}"] / decided)), (key, side)
+    total = actual[("total", None, None)]
+    assert total["breached_proposed"] < total["breached_current"], "the proposal must bite"
+    assert re.search(rf"^all handoffs\s+{total['breached_current']}\s+{total['breached_proposed']}\s+"
+                     rf"{total['breached_delta']:+d}\s+{total['pending_current']}\s+{total['pending_proposed']}",
+                     printed, re.M)
+
+
+def test_attribution_weights_change_shows_revenue_by_channel(demo, sla_and_attribution_run):
+    printed, tables = sla_and_attribution_run
+    with duckdb.connect(str(demo["warehouse"]), read_only=True) as con:
+        published = {(model, channel): revenue for model, channel, revenue in con.execute(
+            "select attribution_model, coalesce(channel, 'Unattributed'), sum(attributed_revenue) "
+            "from marts.fct_attribution where is_won group by 1, 2").fetchall()}
+    rows = {(r["attribution_model"], r["channel"]): r for r in tables["attribution_comparison"]}
+    assert set(rows) == set(published) | {("u_shaped", c) for (m, c) in published if m == "first_touch"}
+    for (model, channel), row in rows.items():
+        assert row["revenue_current"] == published.get((model, channel), 0), (model, channel)
+        want = published.get(("first_touch", channel), 0) if model == "u_shaped" else published[(model, channel)]
+        assert row["revenue_proposed"] == want, (model, channel)
+        assert row["revenue_delta"] == row["revenue_proposed"] - row["revenue_current"]
+    assert any(rows[k]["revenue_delta"] for k in rows if k[0] == "u_shaped"), "the proposal must bite"
+    section = printed.split("won revenue by attribution model and channel (models whose credit changes)\n", 1)[1]
+    section = section.split("\n\n", 1)[0]
+    assert [line for line in section.splitlines() if not line.startswith(" ")] == ["u_shaped"]
+    assert len(section.splitlines()) == 2 + sum(1 for model, _ in rows if model == "u_shaped")

@@ -60,9 +60,10 @@ def test_effective_dates_become_iso_strings(tmp_path):
         (lambda d: d["versions"][0]["recycle"].update(reentry_stage="sql"), "versions[0].recycle.reentry_stage"),
         (lambda d: d["versions"][0]["mql"].update(score_decay={"half_life_days": 0}),
          "versions[0].mql.score_decay.half_life_days must be a positive number"),
-        (lambda d: d["versions"][0]["mql"].update(score_decay={"points_per_week": 5}), "versions[0].mql.score_decay must be"),
+        (lambda d: d["versions"][0]["mql"].update(score_decay={"points_per_week": 5}),
+         "versions[0].mql.score_decay: unknown key 'points_per_week'"),
         (lambda d: d["versions"][0]["mql"].update(fit={"regions": "Europe"}), "versions[0].mql.fit.regions must be"),
-        (lambda d: d["versions"][0]["mql"].update(fit={"segments": ["SMB"]}), "versions[0].mql.fit must be"),
+        (lambda d: d["versions"][0]["mql"].update(fit={"segments": ["SMB"]}), "versions[0].mql.fit: unknown key 'segments'"),
         (lambda d: d["versions"][0]["mql"].update(source_score_threshold="high"),
          "versions[0].mql.source_score_threshold must be"),
         (lambda d: d["versions"][0]["mql"]["exclusions"].update(student_email_domain_patterns="%.edu"),
@@ -140,3 +141,77 @@ def test_business_hours_may_end_at_midnight_and_cover_any_weekdays(tmp_path):
     data = governed()
     data["versions"][0]["handoff"]["business_hours"] = {"start": "00:00", "end": "24:00", "days": ["sat", "sun"]}
     assert load_definitions(write(tmp_path, data))["versions"][0]["handoff"]["business_hours"]["end"] == "24:00"
+
+
+def test_a_misspelt_key_is_named_with_the_closest_known_key(tmp_path):
+    data = governed()
+    proposed = {**data["versions"][0], "version": "2026.1", "effective_from": "2026-07-01"}
+    proposed["mql"] = {**proposed["mql"], "score_treshold": 50}
+    del proposed["mql"]["score_threshold"]
+    data["versions"].append(proposed)
+    path = write(tmp_path, data)
+    with pytest.raises(DefinitionsError) as exc:
+        load_definitions(path)
+    assert str(exc.value) == (
+        f"{path}: versions[1].mql: unknown key 'score_treshold' (did you mean 'score_threshold'?); "
+        "versions[1].mql.score_threshold must be a positive number"
+    )
+
+
+@pytest.mark.parametrize(
+    ("mutate", "message"),
+    [
+        (lambda d: d.update(segmnts=[]), "unknown top-level key 'segmnts' (did you mean 'segments'?)"),
+        (lambda d: d["versions"][0]["handoff"].update(sla_hour=8),
+         "versions[0].handoff: unknown key 'sla_hour' (did you mean 'sla_hours'?)"),
+        (lambda d: d["versions"][0]["handoff"]["business_hours"].update(weekdays=["mon"]),
+         "versions[0].handoff.business_hours: unknown key 'weekdays'"),
+        (lambda d: d["versions"][0]["attribution"]["models"]["time_decay"].update(half_life=3),
+         "versions[0].attribution.models.time_decay: unknown key 'half_life' (did you mean 'half_life_days'?)"),
+        (lambda d: d["versions"][0]["attribution"].update(lookback=30),
+         "versions[0].attribution: unknown key 'lookback' (did you mean 'lookback_days'?)"),
+        (lambda d: d["versions"][0]["attribution"]["models"]["u_shaped"]["positions"].update(first_tuch=0),
+         "positions among ['first_touch', 'lead_creation', 'opportunity_creation', 'closed_won', 'last_touch'] to "
+         "weights ('first_tuch': did you mean 'first_touch'?)"),
+        (lambda d: d["engagement_events"]["form_event_types"][0].update(patern="%x%"),
+         "engagement_events.form_event_types[0]: unknown key 'patern' (did you mean 'pattern'?)"),
+    ],
+)
+def test_unknown_keys_are_reported_at_their_path(tmp_path, mutate, message):
+    data = governed()
+    mutate(data)
+    with pytest.raises(DefinitionsError) as exc:
+        load_definitions(write(tmp_path, data))
+    assert message in str(exc.value)
+
+
+def test_names_in_walked_mappings_are_data_not_keys(tmp_path):
+    """Event types, exclusion lists and model names are the file's own vocabulary."""
+    data = governed()
+    version = data["versions"][0]
+    version["mql"]["engagement_weights"]["chat_started"] = 3
+    version["mql"]["exclusions"]["partner_domains"] = ["partner.example"]
+    version["attribution"]["models"]["halves"] = {"positions": {"first_touch": 0.5, "last_touch": 0.5}}
+    assert load_definitions(write(tmp_path, data))["versions"][0]["attribution"]["models"]["halves"]
+
+
+def test_a_key_the_validation_reads_is_known_without_further_listing(tmp_path, monkeypatch):
+    """The known keys are the ones the validation reads: a new setting checked there is accepted
+    in every version, and still unknown before its check exists."""
+    import orchestration.funnel_definitions as fd
+
+    data = governed()
+    data["versions"][0]["attribution"]["reporting_model"] = "w_shaped"
+    path = write(tmp_path, data)
+    with pytest.raises(DefinitionsError, match="versions\\[0\\].attribution: unknown key 'reporting_model'"):
+        load_definitions(path)
+
+    checks = fd._attribution_problems
+
+    def with_reporting_model(attribution):
+        yield from checks(attribution)
+        if isinstance(attribution, dict) and attribution.get("reporting_model") not in (attribution.get("models") or {}):
+            yield "attribution.reporting_model must name one of the models"
+
+    monkeypatch.setattr(fd, "_attribution_problems", with_reporting_model)
+    assert load_definitions(path)["versions"][0]["attribution"]["reporting_model"] == "w_shaped"

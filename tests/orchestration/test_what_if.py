@@ -44,7 +44,7 @@ def test_versions_already_in_force_are_evaluated_today(tmp_path):
     assert default_as_of(definitions, today=dt.date(2026, 11, 26)) == dt.date(2026, 11, 26)
 
 
-def test_dbt_builds_only_the_funnel_into_the_scratch_folder_with_the_proposed_definitions(tmp_path):
+def test_dbt_builds_the_compared_marts_into_the_scratch_folder_with_the_proposed_definitions(tmp_path):
     definitions = load_definitions()
     args = what_if_dbt_args(definitions, dt.date(2027, 1, 1), tmp_path)
     assert args[0] == "run"
@@ -109,3 +109,21 @@ def test_the_what_if_job_fails_with_the_key_path_of_an_invalid_proposal(tmp_path
     failures = [e for e in result.all_events if e.is_step_failure]
     assert "versions[0].handoff.sla_clock must be 'calendar' or 'business'" in str(
         failures[0].step_failure_data.user_failure_data.description)
+
+
+def test_the_evaluated_version_alone_judges_the_whole_history():
+    from orchestration.what_if import LEAD_SLA_AS_OF_VAR, evaluated_definitions
+
+    document = with_future_version(governed_document(), "2027-01-01")
+    definitions = json.loads(json.dumps(document, default=str))
+    definitions["versions"][-1]["handoff"]["sla_hours"] = 48
+    evaluated = evaluated_definitions(definitions, dt.date(2027, 1, 1))
+    assert [(v["version"], v["effective_from"], v["handoff"]["sla_hours"]) for v in evaluated["versions"]] == [
+        ("next", definitions["versions"][0]["effective_from"], 48)]
+    args = what_if_dbt_args(definitions, dt.date(2027, 1, 1), Path("/tmp/x"),
+                            dt.datetime(2026, 11, 30, 8, 15, 0))
+    variables = json.loads(args[args.index("--vars") + 1])
+    assert variables[LEAD_SLA_AS_OF_VAR] == "2026-11-30 08:15:00"
+    assert variables[DBT_VAR] == evaluated
+    assert args[args.index("--select") + 1:args.index("--select") + 4] == ["+fct_funnel", "+rpt_lead_sla",
+                                                                           "+fct_attribution"]
