@@ -300,14 +300,18 @@ def attribution_section(con, lang: str, start: dt.date, end: dt.date) -> Section
         group by attribution_model, model_order, channel
         order by model_order, position, channel""", [first, end])
     models = list(dict.fromkeys(r[0] for r in rows))
-    channels = sorted({r[1] for r in rows}, key=lambda c: min(r[3] for r in rows if r[1] == c))[:TOP_ROWS]
+    channels = sorted({r[1] for r in rows}, key=lambda c: (min(r[3] for r in rows if r[1] == c), c))[:TOP_ROWS]
     by = {(r[0], r[1]): r for r in rows}
-    table_rows = [(channel, *(f"{by[(m, channel)][3]}. {by[(m, channel)][2]:,.2f}" if (m, channel) in by else "—"
-                              for m in models)) for channel in channels]
-    t = Table([text(lang, "channel"), *models], table_rows)
+    revenue = Table([text(lang, "channel"), *models],
+                    [(c, *(by[(m, c)][2] if (m, c) in by else None for m in models)) for c in channels],
+                    set(range(1, len(models) + 1)))
+    ranks = Table([text(lang, "channel"), *models],
+                  [(c, *(by[(m, c)][3] if (m, c) in by else None for m in models)) for c in channels],
+                  set(range(1, len(models) + 1)))
+    tables = [(text(lang, "attributed_revenue"), revenue), (text(lang, "rank"), ranks)]
     chart = bar_chart(channels, {m: [float(by[(m, c)][2]) if (m, c) in by else 0 for c in channels] for m in models},
                       horizontal=True) if rows else None
-    return Section("attribution", text(lang, "attribution_title"), text(lang, "attribution_note"), [("", t)], chart)
+    return Section("attribution", text(lang, "attribution_title"), text(lang, "attribution_note"), tables, chart)
 
 
 def reconciliation_section(con, lang: str) -> Section:

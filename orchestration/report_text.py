@@ -45,9 +45,11 @@ _TEXT = {
     "attribution_title": ("Channel ranking under each attribution model",
                           "Clasificación de canales en cada modelo de atribución"),
     "attribution_note": ("Won revenue each model credits to each channel over the twelve months up to the report "
-                         "month; each cell is the channel's rank under the model and its revenue.",
+                         "month, and the channel's rank under each model (1 = the most revenue).",
                          "Ingresos ganados que cada modelo atribuye a cada canal en los doce meses hasta el mes del "
-                         "informe; cada celda es la posición del canal en el modelo y sus ingresos."),
+                         "informe, y la posición del canal en cada modelo (1 = el que más ingresos aporta)."),
+    "attributed_revenue": ("Attributed revenue", "Ingresos atribuidos"),
+    "rank": ("Rank", "Posición"),
     "reconciliation_title": ("Reported against governed stage dates",
                              "Fechas de etapa reportadas frente a las gobernadas"),
     "reconciliation_note": ("Per stage, the people whose source systems and the governed definitions agree on the "
