@@ -143,7 +143,7 @@ def bar_chart(labels: list[str], series: dict[str, list[float]], *, horizontal: 
 
         (axes.xaxis if horizontal else axes.yaxis).set_major_formatter(PercentFormatter(1.0))
     if len(series) > 1 or line is not None:
-        axes.legend(frameon=False, fontsize=8)
+        axes.legend(frameon=False, fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0))
     axes.grid(axis="x" if horizontal else "y", alpha=0.3)
     return _svg(figure)
 
