@@ -1,6 +1,6 @@
 # Smarketing Warehouse: two commands on a fresh clone.
 #   make demo   install, generate the demo company's exports, run the whole pipeline
-#   make test   install with dev dependencies, run the full test suite
+#   make test   install with dev dependencies (and Debian's chromium for the report tests), run the full test suite
 PYTHON ?= python3.11
 UV_VERSION := 0.13.9
 TOOLS := .tools
@@ -12,7 +12,7 @@ export UV_PYTHON_DOWNLOADS := never
 export UV_COMPILE_BYTECODE := 1
 export UV_PYTHON := $(PYTHON)
 
-.PHONY: demo test install install-dev clean
+.PHONY: demo test install install-dev browser clean
 
 $(UV):
 	@echo "Installing uv $(UV_VERSION) into $(TOOLS) (once) ..."
@@ -32,7 +32,15 @@ install-dev: $(UV)
 demo: install
 	$(VENV)/bin/smarketing demo
 
-test: install-dev
+# The report tests render the pages in a real browser: Debian's chromium package (about 40 s and
+# 300 MB the first time, nothing once it is there). Needs root or sudo where it is missing.
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+		echo "Installing Debian's chromium for the report tests (once) ..."; \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends chromium >/dev/null; }
+
+test: install-dev browser
 	$(VENV)/bin/python -m pytest
 
 clean:

@@ -208,6 +208,20 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_report(args: argparse.Namespace) -> int:
+    """The funnel report as one self-contained HTML page, read from the published marts."""
+    from orchestration.report import ReportError, write_report
+
+    warehouse = settings.warehouse_path(args.warehouse)
+    try:
+        out, month = write_report(warehouse, Path(args.out), args.month, args.lang)
+    except ReportError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(f"Wrote the funnel report of {month} ({args.lang}) to {out.resolve()}")
+    return 0
+
+
 def cmd_metrics(args: argparse.Namespace) -> int:
     """MetricFlow (`mf`) on the published marts: `smarketing metrics query --metrics mqls ...`."""
     from orchestration.dbt_project import prepare_dbt_project
@@ -332,6 +346,18 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--out", required=True, help="folder to write one file per mart into")
     add_warehouse(export)
     export.set_defaults(func=cmd_export)
+
+    report = sub.add_parser(
+        "report", help="write the funnel report: one self-contained HTML page of charts and tables",
+        description="Reads the published marts (aggregates only) and writes one HTML file that needs no network "
+                    "to open: the funnel, cohort conversion and velocity, MQLs against target, the handoff SLA, "
+                    "lead rejections, spend and return, attribution by model, reported against governed dates "
+                    "and the definitions in force.")
+    report.add_argument("--month", help="report month, YYYY-MM (default: the latest month with funnel activity)")
+    report.add_argument("--lang", default="en", choices=["en", "es"], help="language of the page (default en)")
+    report.add_argument("--out", required=True, help="the HTML file to write, e.g. report.html")
+    add_warehouse(report)
+    report.set_defaults(func=cmd_report)
 
     metrics = sub.add_parser(
         "metrics", help="query the semantic layer's metrics on the published marts with MetricFlow (mf)",

@@ -68,6 +68,9 @@ class PipelineOutcome:
     published_to: str | None = None
     publish_id: str | None = None
     environment_problem: str | None = None
+    # The funnel report written after the publish (orchestration/defs/report.py), or why it was not.
+    report_path: str | None = None
+    report_warning: str | None = None
 
     def files_with(self, status: str) -> list[FileOutcome]:
         return [f for f in self.files if f.status == status]
@@ -106,6 +109,7 @@ class RunSteps:
     dbt: str
     gates: frozenset[str]
     publish: str
+    report: str
     dbt_assets: int
     dbt_tests: int
     gate_checks: frozenset[dg.AssetCheckKey]
@@ -119,17 +123,20 @@ class RunSteps:
             return "gates"
         if step_key == self.publish:
             return "publish"
+        if step_key == self.report:
+            return "report"
         return None
 
 
 def run_steps() -> RunSteps:
-    from orchestration.defs import checks, dbt, ingest, publish
+    from orchestration.defs import checks, dbt, ingest, publish, report
 
     return RunSteps(
         ingest=frozenset(a.op.name for a in ingest.ingest_assets),
         dbt=dbt.smarketing_dbt_assets.op.name,
         gates=frozenset(c.node_def.name for c in checks.quality_gates),
         publish=publish.published_marts.op.name,
+        report=report.funnel_report.op.name,
         dbt_assets=len(dbt.smarketing_dbt_assets.keys),
         dbt_tests=len(list(dbt.smarketing_dbt_assets.check_keys)),
         gate_checks=frozenset(k for c in checks.quality_gates for k in c.check_keys),
@@ -152,6 +159,12 @@ def is_published_mart(key: dg.AssetKey | None) -> bool:
     from orchestration.publish import PUBLISHED_SCHEMA
 
     return key is not None and len(key.path) == 2 and key.path[0] == PUBLISHED_SCHEMA
+
+
+def _report_key() -> dg.AssetKey:
+    from orchestration.defs.report import REPORT_KEY
+
+    return REPORT_KEY
 
 
 def _error_chain(error) -> Iterable:
@@ -190,6 +203,13 @@ def collect_outcome(outcome: PipelineOutcome, events: Iterable[dg.DagsterEvent],
             for key in ("published_path", "path"):
                 if key in metadata and not outcome.published_to:
                     outcome.published_to = str(metadata[key])
+        elif event.is_step_materialization and event.asset_key == _report_key():
+            metadata = {k: getattr(v, "value", v) for k, v in
+                        event.step_materialization_data.materialization.metadata.items()}
+            if metadata.get("written"):
+                outcome.report_path = str(metadata.get("path"))
+            else:
+                outcome.report_warning = str(metadata.get("warning") or "the report was not written")
         elif event.event_type == dg.DagsterEventType.ASSET_CHECK_EVALUATION:
             evaluation = event.asset_check_evaluation_data
             key = dg.AssetCheckKey(evaluation.asset_key, evaluation.check_name)

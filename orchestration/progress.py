@@ -47,6 +47,8 @@ class _Phase:
     ended: float | None = None
     failed: list[str] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)
+    # What the phase's last materialization said, for phases that report one thing (the report).
+    said: str = ""
 
     def add(self, key: str, value: int = 1) -> None:
         self.counts[key] = self.counts.get(key, 0) + value
@@ -78,9 +80,10 @@ class RunProgress:
             "dbt": _Phase("dbt", total=steps.dbt_assets + steps.dbt_tests),
             "gates": _Phase("gates", total=len(steps.gate_checks)),
             "publish": _Phase("publish"),
+            "report": _Phase("report"),
         }
         if ingest_only:
-            for name in ("dbt", "gates", "publish"):
+            for name in ("dbt", "gates", "publish", "report"):
                 del self.phases[name]
         if self.console.is_terminal:
             self._bar = Progress(
@@ -159,6 +162,11 @@ class RunProgress:
                 state.add("nodes")
             elif phase == "publish" and is_published_mart(event.asset_key):
                 state.add("marts")
+            elif phase == "report":
+                metadata = {k: getattr(v, "value", v)
+                            for k, v in event.step_materialization_data.materialization.metadata.items()}
+                state.said = (f"funnel report of {metadata.get('month')}: {metadata.get('path')}"
+                              if metadata.get("written") else f"warning: not written ({metadata.get('warning')})")
             self._show(state)
         elif event.event_type == dg.DagsterEventType.ASSET_CHECK_EVALUATION:
             evaluation = event.asset_check_evaluation_data
@@ -187,6 +195,7 @@ class RunProgress:
             return
         description = {
             "ingest": "ingest: file", "dbt": "dbt: node", "gates": "gates:", "publish": "publish",
+            "report": "report",
         }[state.name]
         total = state.total or None
         self._bar.update(self._task, description=description, completed=state.done, total=total, refresh=True)
@@ -229,4 +238,6 @@ class RunProgress:
         if state.name == "gates":
             return f"{c.get('passed', 0)} of {state.total} passed" + (
                 f", {c['failed']} failed" if c.get("failed") else "") + failed
+        if state.name == "report":
+            return (state.said or "not written") + failed
         return f"{c.get('marts', 0)} marts to schema marts" + failed

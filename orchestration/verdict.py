@@ -177,6 +177,10 @@ def summary_lines(outcome: PipelineOutcome) -> list[str]:
             if outcome.publish_id:
                 where += f" (publish {outcome.publish_id})"
             lines.append(f"  published  yes: {where}")
+            if outcome.report_path:
+                lines.append(f"  report     {outcome.report_path}")
+            elif outcome.report_warning:
+                lines.append(f"  report     warning: not written ({outcome.report_warning}); the marts are published")
         else:
             lines.append(f"  published  no: the marts in {outcome.warehouse} stay as they were")
     else:
