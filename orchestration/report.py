@@ -7,7 +7,7 @@ needs no network when it is opened. Each chart has its numbers as a table below 
 Sections: the funnel by stage; cohort conversion and velocity by channel, region and segment; MQLs
 against target; the handoff SLA by owner and region; lead rejections by reason and source; spend,
 CAC, cost per MQL / SQL, ROI and ROAS by channel and campaign; the channel ranking under each
-attribution model; reported against governed stage dates; the definitions version in force.
+attribution model; reported against governed stage dates; the definitions version in force, in words.
 
 The report month (``--month YYYY-MM``) defaults to the latest month with funnel activity, so a
 report is never of an empty month.
@@ -418,9 +418,26 @@ def render(sections: list[Section], lang: str, month: str, publish_id: str | Non
     )
 
 
+def definitions_in_words(lang: str) -> str:
+    """The definitions version in force today (reporting time zone) and its rules, in plain words
+    (orchestration/definitions_summary.py), as ``smarketing definitions --summary`` prints them."""
+    from zoneinfo import ZoneInfo
+
+    from orchestration.definitions_summary import summary
+    from orchestration.funnel_definitions import DefinitionsError, load_definitions
+
+    try:
+        definitions = load_definitions()
+        today = dt.datetime.now(ZoneInfo(definitions["reporting"]["timezone"])).date()
+        return summary(definitions, as_of=today, lang=lang)
+    except DefinitionsError as exc:
+        raise ReportError(f"the definitions file cannot be read: {exc}") from None
+
+
 def build_report(published: Path, month: str | None = None, lang: str = "en",
                  definitions_summary: str | None = None) -> tuple[str, str]:
-    """(HTML, month) of the report over the published file ``published``."""
+    """(HTML, month) of the report over the published file ``published``; the definitions section says
+    ``definitions_summary`` (default: the version in force, in words)."""
     if lang not in LANGUAGES:
         raise ReportError(f"--lang must be one of {', '.join(LANGUAGES)}, got {lang!r}")
     if not Path(published).is_file():
@@ -440,8 +457,7 @@ def build_report(published: Path, month: str | None = None, lang: str = "en",
             attribution_section(con, lang, start, end),
             reconciliation_section(con, lang),
         ]
-    if definitions_summary:
-        sections.append(definitions_section(lang, definitions_summary))
+    sections.append(definitions_section(lang, definitions_summary or definitions_in_words(lang)))
     return render(sections, lang, month, publish_id), month
 
 

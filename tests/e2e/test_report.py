@@ -26,6 +26,7 @@ from orchestration.resources import WarehouseResource
 
 DEMO_INPUTS_DIR = Path(__file__).resolve().parents[2] / "dbt_project"
 SECTIONS = ("funnel", "cohorts", "targets", "sla", "rejections", "spend", "attribution", "reconciliation")
+CHARTLESS = ("definitions",)
 
 
 def demo_inputs() -> dict:
@@ -216,6 +217,26 @@ def test_the_report_renders_in_chromium_without_errors_and_every_chart_is_drawn(
     with Image.open(screenshot) as image:
         colours = image.convert("RGB").resize((120, 240)).getcolors(maxcolors=120 * 240)
     assert image.size == (1200, 2400) and len(colours) > 20
+
+
+def test_the_definitions_in_force_are_on_the_page_in_words(published):
+    import html as html_module
+    import re
+
+    from orchestration.definitions_summary import summary
+    from orchestration.funnel_definitions import load_definitions
+
+    for lang in ("en", "es"):
+        page, _ = build_report(published, lang=lang)
+        definitions = load_definitions()
+        shown = html_module.unescape(re.search(r'<section id="definitions">.*?<pre class="definitions">(.*?)</pre>',
+                                               page, re.S).group(1))
+        # the summary as of today: the same text whichever day in the reporting time zone it is read
+        from zoneinfo import ZoneInfo
+
+        today = dt.datetime.now(ZoneInfo(definitions["reporting"]["timezone"])).date()
+        assert shown == summary(definitions, as_of=today, lang=lang)
+        assert len(shown.splitlines()) > 5
 
 
 def test_the_spanish_report_speaks_spanish_with_the_same_numbers(published):
