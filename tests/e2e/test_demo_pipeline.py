@@ -447,7 +447,7 @@ def published_small_demo(cli_small_demo):
     return drop, warehouse
 
 
-PHASE_LINE = re.compile(r"^(drop|ingest|dbt|gates|publish|record) {3,}\S.*$")
+PHASE_LINE = re.compile(r"^(drop|ingest|dbt|gates|publish|report|record) {3,}\S.*$")
 
 
 def test_a_piped_run_prints_one_line_per_phase_the_funnel_and_one_verdict(cli_small_demo):
@@ -456,7 +456,7 @@ def test_a_piped_run_prints_one_line_per_phase_the_funnel_and_one_verdict(cli_sm
     assert "\x1b[" not in done.stdout and done.stderr == ""
     lines = done.stdout.splitlines()
     phases = [line.split()[0] for line in lines if PHASE_LINE.match(line)]
-    assert phases == ["drop", "ingest", "dbt", "gates", "publish", "record"]
+    assert phases == ["drop", "ingest", "dbt", "gates", "publish", "report", "record"]
     planned = sum(1 for line in lines if " -> raw_" in line)
     assert lines[0] == f"drop       {drop}: {planned} files planned"
     ingest = next(line for line in lines if line.startswith("ingest "))
@@ -469,6 +469,10 @@ def test_a_piped_run_prints_one_line_per_phase_the_funnel_and_one_verdict(cli_sm
                         lines[phases_index(lines, "dbt")])
     assert re.fullmatch(r"gates      5 of 5 passed  \d+\.\d+s", lines[phases_index(lines, "gates")])
     assert re.fullmatch(r"publish    16 marts to schema marts  \d+\.\d+s", lines[phases_index(lines, "publish")])
+    report = warehouse.parent / "reports" / "funnel-report.html"
+    assert re.fullmatch(rf"report     funnel report of \d{{4}}-\d{{2}}: {re.escape(str(report))}  \d+\.\d+s",
+                        lines[phases_index(lines, "report")])
+    assert report.is_file()
     assert len(lines) < 80, "dbt's own log stays off the console without --verbose"
     summary = lines[lines.index("Summary"):]
     dbt_tests = re.fullmatch(r"dbt        \d+ models and seeds, (\d+) tests: .*", lines[phases_index(lines, "dbt")])[1]
@@ -480,6 +484,7 @@ def test_a_piped_run_prints_one_line_per_phase_the_funnel_and_one_verdict(cli_sm
         f"  dbt tests  {dbt_tests} passed, 0 failed",
         "  gates      5 passed, 0 failed",
         f"  published  yes: schema marts in {warehouse} (publish {current_publish_id(warehouse)})",
+        f"  report     {report}",
         "  result     exit 0: published",
     ]
     assert re.fullmatch(r"  took       \d+\.\d+s", summary[-1])
@@ -540,8 +545,9 @@ def test_a_refused_file_and_quarantined_opportunities_publish_but_exit_3(publish
     summary = lines[lines.index("Summary"):]
     assert summary[1:3] == [f"  files      1 loaded, {already_loaded} skipped, 1 refused",
                             "  rows       0 loaded, 2 quarantined"]
-    assert summary[4:7] == ["  gates      5 passed, 0 failed",
+    assert summary[4:8] == ["  gates      5 passed, 0 failed",
                             f"  published  yes: schema marts in {warehouse} (publish {current_publish_id(warehouse)})",
+                            f"  report     {warehouse.parent / 'reports' / 'funnel-report.html'}",
                             "  result     exit 3: published, but 1 file refused and 2 rows quarantined"]
 
 

@@ -229,6 +229,23 @@ def test_summary_block_of_a_published_run_with_input_problems():
     ]
 
 
+def test_the_summary_names_the_report_or_warns_that_it_was_not_written_and_the_exit_code_stays():
+    written = outcome(files=[LOADED], published=True, published_to="/p/marts.duckdb", publish_id="p1",
+                      report_path="/p/reports/funnel-report.html")
+    assert summary_lines(written)[-3:] == [
+        "  published  yes: schema marts in /p/marts.duckdb (publish p1)",
+        "  report     /p/reports/funnel-report.html",
+        "  result     exit 0: published",
+    ]
+    unwritten = outcome(files=[LOADED], published=True, published_to="/p/marts.duckdb", publish_id="p1",
+                        report_warning="the published marts hold no funnel activity yet")
+    assert summary_lines(unwritten)[-2:] == [
+        "  report     warning: not written (the published marts hold no funnel activity yet); the marts are published",
+        "  result     exit 0: published",
+    ]
+    assert exit_code(unwritten) == exit_code(written) == 0
+
+
 def test_environment_problems_are_recognised_by_class_name_or_duckdb_lock_message():
     assert environment_problem("WarehouseBusy", "another run (pid 7) holds /w.duckdb; wait for it\nmore") == (
         "another run (pid 7) holds /w.duckdb; wait for it")
