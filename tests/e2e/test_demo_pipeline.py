@@ -9,11 +9,8 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import json
-import os
 import re
 import shutil
-import subprocess
-import sys
 from decimal import Decimal
 from pathlib import Path
 
@@ -417,34 +414,6 @@ def test_every_profile_runs_end_to_end_and_matches_ground_truth(tmp_path, profil
         # Multi-currency through the plain rates file: USD deals converted at its rates.
         assert (drop / "spend" / "fx_rates.csv").is_file()
         assert {o["currency"] for o in truth["opportunities"]} == {"EUR", "USD"}
-
-
-def smarketing(*args: str, dagster_home: Path) -> subprocess.CompletedProcess:
-    """The CLI as a user runs it, its output piped, recording into the Dagster instance at ``dagster_home``."""
-    env = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "SMARKETING_EXPORTS", "SMARKETING_WAREHOUSE")}
-    env["DAGSTER_HOME"] = str(dagster_home)
-    return subprocess.run([str(Path(sys.executable).parent / "smarketing"), *args], capture_output=True, text=True,
-                          env=env, timeout=900)
-
-
-@pytest.fixture(scope="module")
-def cli_small_demo(tmp_path_factory):
-    """A 600-person drop, published by `smarketing run` with its output piped, built once."""
-    root = tmp_path_factory.mktemp("published_small_demo")
-    drop, warehouse, home = root / "exports", root / "warehouse.duckdb", root / "dagster_home"
-    generate(drop, people=600, seed=11, **demo_company_inputs())
-    home.mkdir()
-    shutil.copyfile(Path(__file__).resolve().parents[2] / "dagster.yaml", home / "dagster.yaml")
-    done = smarketing("run", "--exports", str(drop), "--warehouse", str(warehouse), dagster_home=home)
-    return drop, warehouse, home, done
-
-
-@pytest.fixture(scope="module")
-def published_small_demo(cli_small_demo):
-    """A 600-person drop and the warehouse a successful run published from it."""
-    drop, warehouse, _, done = cli_small_demo
-    assert done.returncode == 0, done.stdout + done.stderr
-    return drop, warehouse
 
 
 PHASE_LINE = re.compile(r"^(drop|ingest|dbt|gates|publish|report|record) {3,}\S.*$")
