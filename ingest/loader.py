@@ -403,6 +403,7 @@ def _load_file(
     if refusal:
         return attempt.finish(REFUSED, f"{shown}: not loaded, the source's settings are invalid: {refusal}")
     attempt.timezone = settings.timezone
+    match_notes = _match_context(contract, path, root, settings)
     with tempfile.TemporaryDirectory(prefix="smarketing-ingest-") as tmp:
         # DuckDB reads a path of ours: the original name may hold glob characters.
         readable = Path(tmp) / "export.csv"
@@ -412,8 +413,7 @@ def _load_file(
             except workbooks.WorkbookError as exc:
                 return attempt.finish(REFUSED, f"{shown}: {exc}")
             attempt.sheet = sheet.name
-            return _load_workbook(attempt, sheet, readable, f"{shown} (sheet {shown_name(sheet.name)})",
-                                  _match_context(contract, path, root, settings))
+            return _load_workbook(attempt, sheet, readable, f"{shown} (sheet {shown_name(sheet.name)})", match_notes)
         try:
             scan = scan_file(path)
         except (OSError, UnsupportedEncoding) as exc:
@@ -425,7 +425,7 @@ def _load_file(
                 link_or_copy(path, readable)
         except OSError as exc:
             return attempt.finish(REFUSED, f"{shown}: not readable: {safe_error(exc)}")
-        return _load_text(attempt, readable, scan, shown, _match_context(contract, path, root, settings))
+        return _load_text(attempt, readable, scan, shown, match_notes)
 
 
 def _match_context(contract: Contract, path: Path, root: Path, settings: SourceSettings | None):
@@ -440,7 +440,7 @@ def _load_workbook(attempt: _Attempt, sheet: workbooks.Sheet, readable: Path, sh
     except HeaderNotFound as exc:
         return attempt.finish(REFUSED, f"{shown}: {exc}")
     fmt = _value_format(attempt, header)
-    rows = workbooks.write_csv(sheet, readable, fmt.decimal_mark)
+    rows = _SheetRows(workbooks.write_csv(sheet, readable, fmt.decimal_mark))
     scan = scan_file(readable)
     return _load_text(attempt, readable, scan, shown, match_notes, header=header, fmt=fmt.for_workbook(),
                       sheet=sheet, sheet_rows=rows)
@@ -454,7 +454,7 @@ def _value_format(attempt: _Attempt, header: HeaderRow) -> ValueFormat:
 def _load_text(
     attempt: _Attempt, readable: Path, scan: FileScan, shown: str, match_notes, *, header: HeaderRow | None = None,
     fmt: ValueFormat | None = None, sheet: workbooks.Sheet | None = None,
-    sheet_rows: list[tuple[int, int]] | None = None,
+    sheet_rows: _SheetRows | None = None,
 ) -> FileResult:
     """Load the CSV text at ``readable`` (UTF-8, ours to read), scanned as ``scan``."""
     con, contract = attempt.con, attempt.contract
@@ -479,17 +479,14 @@ def _load_text(
     attempt.delimiter, attempt.header_line = header.delimiter, header.first_line
     notes = match_notes(header)
     if sheet is not None:
-        lines = _SheetRows(sheet_rows)
-        attempt.header_line = lines.row_of_line(header.first_line)
+        attempt.header_line = sheet_rows.row_of_line(header.first_line)
         notes.append(sheet.note())
-    else:
-        lines = None
     if fmt.timestamp_local and fmt.timezone != "UTC" and any(
         contract.column(t).type == "timestamp" for t in header.mapping.targets if t not in header.mapping.custom
     ):
         notes.append(f"timestamps without a zone read as {fmt.timezone} time")
     try:
-        return _load_rows(attempt, readable, scan, header, fmt, notes, sheet_rows=lines)
+        return _load_rows(attempt, readable, scan, header, fmt, notes, sheet_rows=sheet_rows)
     except (duckdb.Error, LineNumberError, OSError) as exc:
         attempt.result.file_order = None
         attempt.result.rows_read = attempt.result.rows_loaded = attempt.result.rows_quarantined = 0
