@@ -68,9 +68,10 @@ GENERATOR = """
 import sys
 from pathlib import Path
 from demo_company import generate
+from demo_company.clock import CANONICAL_AS_OF
 from orchestration.cli import demo_company_inputs
 generate(Path(sys.argv[1]), people=int(sys.argv[2]), seed=int(sys.argv[3]), profile=sys.argv[4], engine="bulk",
-         **demo_company_inputs())
+         as_of=CANONICAL_AS_OF.date(), **demo_company_inputs())
 """
 
 

@@ -42,8 +42,7 @@ import duckdb
 
 from ingest.contracts import quote_ident
 
-from . import catalog
-from .clock import AS_OF, SIM_START
+from . import catalog, clock
 from .ids import SALESFORCE_POD, SALESFORCE_PREFIXES, salesforce_checksum
 from .marketing import HUBSPOT_SOURCES, MARKETO_LEAD_SOURCES, SALESFORCE_LEAD_SOURCES
 from .marketo import ACTIVITY_TYPES
@@ -55,12 +54,12 @@ from .salesforce import INTEGRATION_NAMES
 from .simulate import simulate
 from .writers import (
     HS_TIMESTAMP,
-    HUBSPOT_FILES,
     LEAD_CUSTOM_FIELDS,
     MARKETO_FILES,
     MK_TIMESTAMP,
     SF_TIMESTAMP,
     _contract,
+    hubspot_files,
     hubspot_labels,
     write_drop,
 )
@@ -164,8 +163,8 @@ def _forms_by_month(drop: ExportDrop) -> list[list[dict]]:
     programs: dict[str, int] = {}
     for program in drop.mk_programs:
         programs.setdefault(program.name, int(program.id))
-    months, month = [], date(SIM_START.year, SIM_START.month, 1)
-    while month < AS_OF.date():
+    months, month = [], date(clock.SIM_START.year, clock.SIM_START.month, 1)
+    while month < clock.AS_OF.date():
         following = date(month.year + month.month // 12, month.month % 12 + 1, 1)
         forms = [{"form": p.form_name, "url": catalog.WEBSITE + p.page, "sf": campaigns.get(p.name),
                   "mk": programs.get(p.name), "program": p.name}
@@ -180,7 +179,8 @@ def _forms_by_month(drop: ExportDrop) -> list[list[dict]]:
 # The simulation table
 # --------------------------------------------------------------------------------------------
 
-AS_OF_SQL = f"timestamp '{AS_OF:%Y-%m-%d %H:%M:%S}'"
+def _as_of_sql() -> str:
+    return f"timestamp '{clock.AS_OF:%Y-%m-%d %H:%M:%S}'"
 
 
 def _simulate_people(con: duckdb.DuckDBPyConnection, people: int, seed: int, team: dict) -> None:
@@ -188,12 +188,12 @@ def _simulate_people(con: duckdb.DuckDBPyConnection, people: int, seed: int, tea
     channels = list(ARRIVAL_CHANNELS)
     industries = list(catalog.INDUSTRIES)
     titles = [[t.name for t in catalog.TITLES if t.language in ("*", m.language)] for m in markets]
-    span_minutes = int((AS_OF - SIM_START).total_seconds() // 60) - 24 * 60
+    span_minutes = int((clock.AS_OF - clock.SIM_START).total_seconds() // 60) - 24 * 60
     con.execute(f"create macro u(k, salt) as hash(k, salt, {int(seed)})::double / 18446744073709551616.0")
     con.execute(f"create macro h(k, salt) as (hash(k, salt, {int(seed)}) % 1000000007)::bigint")
     con.execute("create macro mins(x) as to_minutes(floor(x)::bigint)")
     con.execute("create macro slug(x) as lower(strip_accents(replace(replace(x, ' ', ''), '.', '')))")
-    con.execute("create macro upto(x) as case when x < " + AS_OF_SQL + " then x end")
+    con.execute("create macro upto(x) as case when x < " + _as_of_sql() + " then x end")
     heads, words = _lit([list(m.company_heads) for m in markets]), _lit([list(m.company_words) for m in markets])
     n_accounts = -(-people // PEOPLE_PER_ACCOUNT)
     con.execute(f"""
@@ -225,7 +225,7 @@ def _simulate_people(con: duckdb.DuckDBPyConnection, people: int, seed: int, tea
         with base as (
             select i, i // {PEOPLE_PER_ACCOUNT} as a, i % {PEOPLE_PER_ACCOUNT} as j,
                 {_pick(list(ARRIVAL_CHANNELS.values()), "u(i, 'channel')")} as ch,
-                timestamp '{SIM_START:%Y-%m-%d}' + mins(pow(u(i, 'created'), 0.8) * {span_minutes}) as created_at
+                timestamp '{clock.SIM_START:%Y-%m-%d}' + mins(pow(u(i, 'created'), 0.8) * {span_minutes}) as created_at
             from range({people}) t(i)
         ), named as (
             select b.*, acc.m, acc.name as company, acc.domain, acc.industry, acc.employees, acc.sf_account_id,
@@ -259,8 +259,8 @@ def _simulate_people(con: duckdb.DuckDBPyConnection, people: int, seed: int, tea
             select *, (opp_at + to_days((20 + 120 * u(i, 'close_d'))::integer))::date as close_date
             from opp
         ), won as (
-            select *, close_date < date '{AS_OF.date()}' as is_closed,
-                close_date < date '{AS_OF.date()}' and u(i, 'won') < 0.38 as is_won
+            select *, close_date < date '{clock.AS_OF.date()}' as is_closed,
+                close_date < date '{clock.AS_OF.date()}' and u(i, 'won') < 0.38 as is_won
             from closing
         )
         select *,
@@ -268,7 +268,7 @@ def _simulate_people(con: duckdb.DuckDBPyConnection, people: int, seed: int, tea
             upto(case when is_won and u(i, 'evangelist') < 0.2
                       then close_date + to_days((30 + 200 * u(i, 'evangelist_d'))::integer) end) as evangelist_at,
             sql_at is null and disqualified_at is null and worked_at is not null
-                and worked_at + interval 30 day < {AS_OF_SQL} and u(i, 'recycle') < 0.35 as is_recycled,
+                and worked_at + interval 30 day < {_as_of_sql()} and u(i, 'recycle') < 0.35 as is_recycled,
             case when is_personal
                  then slug(first_name) || slug(last_name) || i::varchar || '@'
                       || {_lit(list(PERSONAL_DOMAINS))}[1 + h(i, 'mailbox') % {len(PERSONAL_DOMAINS)}]
@@ -310,7 +310,7 @@ def _with_journeys(con: duckdb.DuckDBPyConnection, forms_by_month: list[list[dic
     con.execute("create macro opened_at(i, n, sent_at) as sent_at + mins(5 + send_draw(i, n, 'open_d') * 2880)")
     con.execute(f"""create macro send_slug(s) as case when s.nurture = 0 then 'newsletter-' || strftime(s.at, '%Y-%m')
                                                      else slug({names}[s.nurture]) end""")
-    last_month = f"date_trunc('month', {AS_OF_SQL} - interval 1 day)"
+    last_month = f"date_trunc('month', {_as_of_sql()} - interval 1 day)"
     con.execute(f"""
         create table journeys as
         select i,
@@ -320,7 +320,7 @@ def _with_journeys(con: duckdb.DuckDBPyConnection, forms_by_month: list[list[dic
                           'nurture': 0}}),
                 list_filter(list_transform(range(1, {len(NURTURE_EMAILS) + 1}),
                     n -> {{'at': lead_at + to_days({_lit([day for day, _ in NURTURE_EMAILS])}[n]), 'nurture': n}}),
-                    s -> s.at < {AS_OF_SQL})
+                    s -> s.at < {_as_of_sql()})
             ) as sends,
             list_filter([
                 case when lead_at is not null then {{'at': lead_at, 'k': 0}} end,
@@ -344,9 +344,9 @@ def _with_journeys(con: duckdb.DuckDBPyConnection, forms_by_month: list[list[dic
                                    'url': '{catalog.WEBSITE}' || case when u(i, 'hand') < 0.7 then '/demo'
                                                                       else '/contact-sales' end,
                                    'sf': null::varchar, 'mk': null::integer, 'program': null::varchar}}
-                     else {months}[1 + datediff('month', timestamp '{SIM_START:%Y-%m-%d}', f.at)][
+                     else {months}[1 + datediff('month', timestamp '{clock.SIM_START:%Y-%m-%d}', f.at)][
                          1 + (h(i, 'program') + f.k) % len({months}[1 + datediff('month',
-                             timestamp '{SIM_START:%Y-%m-%d}', f.at)])] end as form
+                             timestamp '{clock.SIM_START:%Y-%m-%d}', f.at)])] end as form
         from (select i, unnest(form_slots) as f from journeys)
     """)
 
@@ -411,7 +411,7 @@ def _write_salesforce(w: BulkWriter, team: dict, everyone_is_a_lead: bool) -> No
         create temp view sf_lead_rows as
         select * exclude (dups), unnest(dups) as dup from (
             select *, case when u(i, 'duplicate') < {DUPLICATE_LEAD_SHARE}
-                                and lead_created_at + interval 30 day < {AS_OF_SQL} then [false, true]
+                                and lead_created_at + interval 30 day < {_as_of_sql()} then [false, true]
                            else [false] end as dups
             from sf_leads)
     """)
@@ -488,7 +488,7 @@ def _opportunity_steps() -> str:
     won, lost = (f"{{'k': 4, 'stage': {_lit(n)}, 'probability': {p}, 'forecast': {_lit(f)}, "
                  f"'at': close_date + interval 17 hour}}" for n, p, f in (WON, LOST))
     return (f"list_filter([{', '.join(steps)}, case when is_won then {won} when is_closed then {lost} end], "
-            f"s -> s is not null and s.at < {AS_OF_SQL})")
+            f"s -> s is not null and s.at < {_as_of_sql()})")
 
 
 def _write_opportunities(w: BulkWriter) -> None:
@@ -527,7 +527,7 @@ def _write_sales_activities(w: BulkWriter, everyone_is_a_lead: bool, team: dict)
     work = (f"list_transform(range(2 + h(i, 'tasks') % 5), k -> {{'k': k, 'kind': {kinds}[1 + (h(i, 'task') + k) % "
             f"{len(TASK_KINDS)}], 'owner': sdr_id, 'at': worked_at + mins((k / (2 + h(i, 'tasks') % 5)) * "
             f"datediff('minute', worked_at, coalesce(sql_at, disqualified_at, least(worked_at + interval 21 day, "
-            f"{AS_OF_SQL} - interval 1 minute))))}})")
+            f"{_as_of_sql()} - interval 1 minute))))}})")
     logged = "[]"
     if everyone_is_a_lead:
         logged = (f"list_transform(j.sends, (s, n) -> {{'k': 100 + n, "
@@ -537,7 +537,7 @@ def _write_sales_activities(w: BulkWriter, everyone_is_a_lead: bool, team: dict)
         cadence = (f"list_filter(list_transform(range({CADENCE_STEPS}), k -> {{'k': 200 + k, 'kind': {{'subject': "
                    f"'Email: Nurture cadence step ' || (k + 1)::varchar, 'type': 'Email'}}, "
                    f"'owner': {_lit(team['integration'])}, 'at': lead_at + to_days(3 + 5 * k::integer)}}), "
-                   f"t -> t.at < {AS_OF_SQL})")
+                   f"t -> t.at < {_as_of_sql()})")
         logged = f"list_concat({logged}, {cadence})"
     tasks = f"""(select p.*, unnest(list_concat(case when worked_at is not null then {work} else [] end, {logged})) as t
         from people p join journeys j using (i) where {'lead_at' if everyone_is_a_lead else 'mql_at'} is not null
@@ -575,7 +575,7 @@ def _email_events(kind_names: dict[str, str]) -> str:
                 {{'e': 1, 'type': {_lit(kind_names['open'])}, 'at': opened_at(i, s.n, s.at)}} end,
             case when clicked(i, s.n) then
                 {{'e': 2, 'type': {_lit(kind_names['click'])}, 'at': opened_at(i, s.n, s.at) + interval 1 minute}} end
-        ], e -> e is not null and e.at < {AS_OF_SQL})) as e
+        ], e -> e is not null and e.at < {_as_of_sql()})) as e
         from (select p.i, p.email, p.hs_contact_id, unnest(list_transform(j.sends, (x, n) -> {{'n': n, 'at': x.at,
                      'name': send_name(x), 'slug': send_slug(x)}})) as s
               from people p join journeys j using (i) order by p.i))"""
@@ -583,7 +583,7 @@ def _email_events(kind_names: dict[str, str]) -> str:
 
 def _write_hubspot(w: BulkWriter, with_deals: bool) -> None:
     def labelled(object_name: str) -> tuple[str, dict[str, str]]:
-        file_name = HUBSPOT_FILES[object_name]
+        file_name = hubspot_files()[object_name]
         return file_name, hubspot_labels(_contract("hubspot", file_name, object_name))
 
     stage_columns = {"subscriber": "created_at", "lead": "lead_at", "mql": "mql_at", "sql": "sql_at",
@@ -684,7 +684,7 @@ def _write_marketo(w: BulkWriter) -> None:
         + _activity("2 + 3 * n", 10, "opened_at(p.i, n, s.at)", value=sent, attributes=email) + " end"
         + ", case when clicked(p.i, n) then "
         + _activity("3 + 3 * n", 11, "opened_at(p.i, n, s.at) + interval 1 minute", value=sent, attributes=link)
-        + f" end], act -> act is not null and act.at < {AS_OF_SQL})))")
+        + f" end], act -> act is not null and act.at < {_as_of_sql()})))")
     forms = ("flatten(list_transform(f.forms, x -> ["
              + _activity("200 + 2 * (x.k + 2)", 2, "x.submitted_at", value_id="x.form.mk", value="x.form.form",
                          attributes="'{\"Webpage URL\": \"' || x.form.url || '\", \"Query Parameters\": \"\"}'")
@@ -695,7 +695,7 @@ def _write_marketo(w: BulkWriter) -> None:
     pages = _lit(list(WEB_PAGES))
     visits = ("list_transform(range(h(p.i, 'visits') % 3), v -> "
               + _activity("300 + v", 1, f"upto(p.created_at + mins(u(p.i * 8 + v, 'visit') * "
-                                         f"datediff('minute', p.created_at, {AS_OF_SQL})))",
+                                         f"datediff('minute', p.created_at, {_as_of_sql()})))",
                           value=f"'www.smarketing-demo.com' || {pages}[1 + (h(p.i, 'page') + v) % {len(WEB_PAGES)}]",
                           attributes=f"'{{\"Webpage URL\": \"' || {pages}[1 + (h(p.i, 'page') + v) % "
                                      f"{len(WEB_PAGES)}] || '\"}}'") + ")")
@@ -735,7 +735,7 @@ def _ground_truth(con: duckdb.DuckDBPyConnection, *, people: int, seed: int, pro
         "seed": seed,
         "people": people,
         "profile": profile,
-        "as_of": AS_OF.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "as_of": clock.AS_OF.strftime("%Y-%m-%dT%H:%M:%SZ"),
         "note": "people per stage by the simulation's own stage times (not the governed definitions); "
                 "opportunities and won amounts as simulated; rows of every file written",
         "stage_counts": dict(zip(STAGES, counts)),
@@ -772,5 +772,6 @@ def generate_bulk(out_dir: Path, people: int, seed: int, profile: str) -> dict:
         document = _ground_truth(con, people=people, seed=seed, profile=profile, files=writer.files)
     writer.ground_truth(document)
     return {"out_dir": str(out_dir), "profile": profile, "seed": seed, "people": people, "engine": "bulk",
-            "files": dict(sorted(writer.files.items())), "stage_counts": document["stage_counts"],
+            "as_of": document["as_of"], "files": dict(sorted(writer.files.items())),
+            "stage_counts": document["stage_counts"],
             "opportunities": document["opportunities"]}

@@ -2,13 +2,21 @@
 
 Smarketing Demo S.L. is a Madrid-based B2B software company (corporate currency EUR) selling a
 revenue-analytics product in Spain, Mexico, Colombia, Argentina, the US, the UK and Germany.
+
+The dated facts (``TEAM``, ``TEAM_BY_KEY``, ``PROGRAMS``, ``AD_CAMPAIGNS``) are written in the calendar
+that ends on ``clock.CANONICAL_AS_OF`` and read through the calendar in force (``clock.as_of``): read
+them as ``catalog.PROGRAMS`` when they are used, never copied at import. A name that carries a year
+(an event, a yearly ebook) takes it from its date.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
+from functools import lru_cache
+
+from . import clock
 
 COMPANY_NAME = "Smarketing Demo"
 COMPANY_DOMAIN = "smarketing-demo.com"
@@ -174,7 +182,7 @@ class TeamMember:
     role: str
     timezone: str
     markets: tuple[str, ...] = ()
-    joined: date = date(2023, 9, 4)
+    joined: date = field(kw_only=True)
     left: date | None = None
 
     @property
@@ -185,51 +193,11 @@ class TeamMember:
         return f"{local}@{COMPANY_DOMAIN}"
 
 
-TEAM = (
-    TeamMember("vp_sales", "Elena", "Castro", "VP Sales", "Sales", "Sales Leadership", "Europe/Madrid"),
-    TeamMember("head_sdr", "Javier", "Ruiz", "Head of Sales Development", "Sales", "Sales Leadership",
-               "Europe/Madrid"),
-    TeamMember("marketing_ops", "Lucía", "Navarro", "Marketing Operations Manager", "Marketing", "Marketing",
-               "Europe/Madrid"),
-    TeamMember("integration", "Integration", "User", "Integration", "Marketing Operations", "System",
-               "Europe/Madrid", joined=date(2023, 6, 1)),
-    TeamMember("sdr_es_1", "Pablo", "Ortega", "Sales Development Representative", "Sales", "SDR",
-               "Europe/Madrid", ("ES",)),
-    TeamMember("sdr_es_2", "Marta", "Gil", "Sales Development Representative", "Sales", "SDR",
-               "Europe/Madrid", ("ES",), left=date(2026, 2, 13)),
-    TeamMember("sdr_es_3", "Irene", "Molina", "Sales Development Representative", "Sales", "SDR",
-               "Europe/Madrid", ("ES",), joined=date(2026, 1, 12)),
-    TeamMember("sdr_mx", "Diego", "Hernández", "Sales Development Representative", "Sales", "SDR",
-               "America/Mexico_City", ("MX",)),
-    TeamMember("sdr_co", "Valentina", "Rojas", "Sales Development Representative", "Sales", "SDR",
-               "America/Bogota", ("CO",)),
-    TeamMember("sdr_ar", "Martina", "Sosa", "Sales Development Representative", "Sales", "SDR",
-               "America/Argentina/Buenos_Aires", ("AR",)),
-    TeamMember("sdr_us_1", "Tyler", "Brooks", "Sales Development Representative", "Sales", "SDR",
-               "America/New_York", ("US",)),
-    TeamMember("sdr_us_2", "Megan", "Clark", "Sales Development Representative", "Sales", "SDR",
-               "America/New_York", ("US",)),
-    TeamMember("sdr_uk", "Sophie", "Hughes", "Sales Development Representative", "Sales", "SDR",
-               "Europe/London", ("UK",)),
-    TeamMember("sdr_de", "Jonas", "Becker", "Sales Development Representative", "Sales", "SDR",
-               "Europe/Berlin", ("DE",)),
-    TeamMember("ae_es", "Carlos", "Domínguez", "Account Executive", "Sales", "Account Executive",
-               "Europe/Madrid", ("ES",)),
-    TeamMember("ae_latam", "Fernanda", "Reyes", "Account Executive", "Sales", "Account Executive",
-               "America/Mexico_City", LATAM),
-    TeamMember("ae_us", "James", "Walker", "Account Executive", "Sales", "Account Executive",
-               "America/New_York", ("US",)),
-    TeamMember("ae_uk", "Oliver", "Wright", "Account Executive", "Sales", "Account Executive",
-               "Europe/London", ("UK",)),
-    TeamMember("ae_de", "Hannah", "Wagner", "Account Executive", "Sales", "Account Executive",
-               "Europe/Berlin", ("DE",)),
-)
-TEAM_BY_KEY = {member.key: member for member in TEAM}
 
 
 def team_for(role: str, market: str, on: date) -> list[TeamMember]:
     """Members with `role` covering `market` and employed on `on`."""
-    return [m for m in TEAM if m.role == role and market in m.markets and m.joined <= on
+    return [m for m in _dated(clock.SHIFT)["TEAM"] if m.role == role and market in m.markets and m.joined <= on
             and (m.left is None or on < m.left)]
 
 
@@ -276,6 +244,8 @@ class Program:
 
 
 def _content(key, name, form, page, start, end, cost, markets=(), currency="EUR") -> Program:
+    """`{year}` in the name, form and page is the year the content came out."""
+    name, form, page = (text.format(year=start.year) for text in (name, form, page))
     return Program(key, name, "Content", start, end, Decimal(cost), currency, form, page, markets)
 
 
@@ -285,47 +255,12 @@ def _webinar(key, title, day, page, markets=(), cost="1200") -> Program:
 
 
 def _event(key, title, day, markets, cost, currency="EUR") -> Program:
+    """`{year}` in the title is the year of the event."""
+    title = title.format(year=day.year)
     return Program(key, f"Event - {title}", "Event", day - timedelta(days=42), day + timedelta(days=7),
                    Decimal(cost), currency, f"Event registration: {title}", "/events", markets, day)
 
 
-PROGRAMS = (
-    _content("ebook_benchmarks_2025", "Ebook - B2B Funnel Benchmarks 2025",
-             "Ebook download: B2B Funnel Benchmarks 2025", "/resources/ebook-b2b-funnel-benchmarks-2025",
-             date(2025, 1, 13), date(2025, 12, 31), "4200.00"),
-    _content("whitepaper_attribution", "Whitepaper - Multi-touch Attribution Without the Hype",
-             "Whitepaper: Multi-touch attribution without the hype", "/resources/whitepaper-attribution",
-             date(2025, 4, 7), date(2026, 10, 31), "3500.00"),
-    _content("guia_embudo", "Content - Guía del embudo B2B", "Descarga e-book: Guía del embudo B2B",
-             "/es/recursos/guia-embudo-b2b", date(2025, 6, 2), date(2026, 10, 31), "2600.00",
-             ("ES",) + LATAM),
-    _content("ebook_lead_scoring", "Ebook - Lead Scoring Playbook", "Ebook download: Lead scoring playbook",
-             "/resources/ebook-lead-scoring-playbook", date(2025, 9, 8), date(2026, 10, 31), "3800.00"),
-    _content("ebook_benchmarks_2026", "Ebook - B2B Funnel Benchmarks 2026",
-             "Ebook download: B2B Funnel Benchmarks 2026", "/resources/ebook-b2b-funnel-benchmarks-2026",
-             date(2026, 1, 19), date(2026, 10, 31), "4500.00"),
-    _content("whitepaper_revops_latam", "Whitepaper - RevOps in LATAM 2026", "Whitepaper: RevOps in LATAM 2026",
-             "/es/recursos/whitepaper-revops-latam-2026", date(2026, 3, 2), date(2026, 10, 31), "3000.00",
-             LATAM, "USD"),
-    _webinar("webinar_pipeline_reviews", "Pipeline Reviews That Work", date(2025, 3, 20),
-             "/webinars/pipeline-reviews"),
-    _webinar("webinar_slas", "Marketing and Sales SLAs", date(2025, 6, 12), "/webinars/marketing-sales-slas"),
-    _webinar("webinar_mql_to_revenue", "From MQL to Revenue", date(2025, 10, 16), "/webinars/mql-to-revenue"),
-    _webinar("webinar_attribution_cfo", "Attribution for CFOs", date(2026, 2, 19), "/webinars/attribution-cfos"),
-    _webinar("webinar_demo_day", "Product Demo Day", date(2026, 5, 21), "/webinars/product-demo-day"),
-    _webinar("webinar_forecasting_latam", "Forecasting para equipos LATAM", date(2026, 9, 17),
-             "/es/webinars/forecasting-latam", ("ES",) + LATAM),
-    _event("event_madrid_2025", "Madrid SaaS Summit 2025", date(2025, 5, 14), ("ES",), "18000.00"),
-    _event("event_london_2025", "RevOps Summit London 2025", date(2025, 10, 8), ("UK",), "14500.00"),
-    _event("event_cdmx_2026", "Mexico City B2B Marketing Forum 2026", date(2026, 3, 25), LATAM, "12000.00",
-           "USD"),
-    _event("event_madrid_2026", "Madrid SaaS Summit 2026", date(2026, 5, 13), ("ES",), "19500.00"),
-    _event("event_dmexco_2026", "DMEXCO 2026", date(2026, 9, 16), ("DE",), "22000.00"),
-    Program("email_newsletter", "Email - Monthly newsletter", "Email", date(2025, 1, 1), date(2026, 12, 31),
-            Decimal("2400.00"), "EUR"),
-    Program("email_nurture", "Email - Nurture: funnel series", "Email", date(2025, 2, 3), date(2026, 12, 31),
-            Decimal("900.00"), "EUR"),
-)
 
 
 @dataclass(frozen=True)
@@ -350,32 +285,6 @@ class AdCampaign:
         return self.start <= day <= self.end
 
 
-AD_CAMPAIGNS = (
-    AdCampaign("gads_es_brand", "google_ads", "ES_Search_Brand", "20417733158", "EUR", "es-search-brand",
-               "paid_search", "Paid Search - Brand (ES)", ("ES",), date(2025, 1, 1), date(2026, 10, 31),
-               Decimal("35"), Decimal("0.85"), 0.11, "hand_raise"),
-    AdCampaign("gads_es_generic", "google_ads", "ES_Search_Generic_Embudo", "20417733161", "EUR",
-               "es-search-generic-embudo", "paid_search", "Paid Search - Generic (ES)", ("ES",),
-               date(2025, 2, 3), date(2026, 10, 31), Decimal("60"), Decimal("1.90"), 0.045, "content"),
-    AdCampaign("gads_emea_generic", "google_ads", "EMEA_Search_Generic_Attribution", "20598124407", "EUR",
-               "emea-search-generic-attribution", "paid_search", "Paid Search - Generic (UK/DE)", ("UK", "DE"),
-               date(2025, 4, 7), date(2026, 10, 31), Decimal("70"), Decimal("3.10"), 0.038, "content"),
-    AdCampaign("gads_us_generic", "google_ads", "US_Search_Generic_Attribution", "21044871932", "USD",
-               "us-search-generic-attribution", "paid_search", "Paid Search - Generic (US)", ("US",),
-               date(2025, 3, 3), date(2026, 10, 31), Decimal("110"), Decimal("4.60"), 0.035, "hand_raise"),
-    AdCampaign("gads_latam_generic", "google_ads", "LATAM_Search_Generic_Embudo", "21187530046", "USD",
-               "latam-search-generic-embudo", "paid_search", "Paid Search - Generic (LATAM)", LATAM,
-               date(2025, 6, 2), date(2026, 10, 31), Decimal("40"), Decimal("0.55"), 0.052, "content"),
-    AdCampaign("li_emea_ebook", "linkedin_ads", "EMEA | Sponsored Content | Ebook", "318845102", "EUR",
-               "emea-linkedin-ebook", "paid_social", "Paid Social - LinkedIn Ebook (EMEA)", ("ES", "UK", "DE"),
-               date(2025, 1, 20), date(2026, 10, 31), Decimal("55"), Decimal("6.20"), 0.0065, "content"),
-    AdCampaign("li_latam_webinars", "linkedin_ads", "LATAM | Sponsored Content | Webinars", "321907355", "USD",
-               "latam-linkedin-webinars", "paid_social", "Paid Social - LinkedIn Webinars (LATAM)", LATAM,
-               date(2025, 5, 5), date(2026, 10, 31), Decimal("30"), Decimal("2.40"), 0.0071, "webinar"),
-    AdCampaign("li_us_demo", "linkedin_ads", "US | Lead Gen | Demo", "324410981", "USD", "us-linkedin-demo",
-               "paid_social", "Paid Social - LinkedIn Demo (US)", ("US",), date(2025, 9, 1), date(2026, 10, 31),
-               Decimal("80"), Decimal("9.80"), 0.0058, "hand_raise"),
-)
 
 
 def paid_programs() -> tuple[Program, ...]:
@@ -384,7 +293,7 @@ def paid_programs() -> tuple[Program, ...]:
     return tuple(
         Program(ad.key, ad.program_name, types[ad.channel], ad.start, ad.end, Decimal("0"), ad.currency,
                 markets=ad.markets)
-        for ad in AD_CAMPAIGNS
+        for ad in _dated(clock.SHIFT)["AD_CAMPAIGNS"]
     )
 
 
@@ -393,3 +302,124 @@ LEAD_DISQUALIFICATION_REASONS = (
     "Student / job seeker",
 )
 LEAD_RECYCLE_REASONS = ("Not ready - timing", "No response after 6 attempts", "Early research - nurture")
+
+
+@lru_cache(maxsize=8)
+def _dated(shift: timedelta) -> dict[str, tuple | dict]:
+    """The team, programs and ad campaigns with their dates moved by `shift` (whole weeks)."""
+
+    def day(year: int, month: int, dom: int) -> date:
+        return date(year, month, dom) + shift
+
+    hired = day(2023, 9, 4)
+    team = (
+        TeamMember("vp_sales", "Elena", "Castro", "VP Sales", "Sales", "Sales Leadership", "Europe/Madrid",
+                   joined=hired),
+        TeamMember("head_sdr", "Javier", "Ruiz", "Head of Sales Development", "Sales", "Sales Leadership",
+                   "Europe/Madrid", joined=hired),
+        TeamMember("marketing_ops", "Lucía", "Navarro", "Marketing Operations Manager", "Marketing", "Marketing",
+                   "Europe/Madrid", joined=hired),
+        TeamMember("integration", "Integration", "User", "Integration", "Marketing Operations", "System",
+                   "Europe/Madrid", joined=day(2023, 6, 1)),
+        TeamMember("sdr_es_1", "Pablo", "Ortega", "Sales Development Representative", "Sales", "SDR",
+                   "Europe/Madrid", ("ES",), joined=hired),
+        TeamMember("sdr_es_2", "Marta", "Gil", "Sales Development Representative", "Sales", "SDR",
+                   "Europe/Madrid", ("ES",), left=day(2026, 2, 13), joined=hired),
+        TeamMember("sdr_es_3", "Irene", "Molina", "Sales Development Representative", "Sales", "SDR",
+                   "Europe/Madrid", ("ES",), joined=day(2026, 1, 12)),
+        TeamMember("sdr_mx", "Diego", "Hernández", "Sales Development Representative", "Sales", "SDR",
+                   "America/Mexico_City", ("MX",), joined=hired),
+        TeamMember("sdr_co", "Valentina", "Rojas", "Sales Development Representative", "Sales", "SDR",
+                   "America/Bogota", ("CO",), joined=hired),
+        TeamMember("sdr_ar", "Martina", "Sosa", "Sales Development Representative", "Sales", "SDR",
+                   "America/Argentina/Buenos_Aires", ("AR",), joined=hired),
+        TeamMember("sdr_us_1", "Tyler", "Brooks", "Sales Development Representative", "Sales", "SDR",
+                   "America/New_York", ("US",), joined=hired),
+        TeamMember("sdr_us_2", "Megan", "Clark", "Sales Development Representative", "Sales", "SDR",
+                   "America/New_York", ("US",), joined=hired),
+        TeamMember("sdr_uk", "Sophie", "Hughes", "Sales Development Representative", "Sales", "SDR",
+                   "Europe/London", ("UK",), joined=hired),
+        TeamMember("sdr_de", "Jonas", "Becker", "Sales Development Representative", "Sales", "SDR",
+                   "Europe/Berlin", ("DE",), joined=hired),
+        TeamMember("ae_es", "Carlos", "Domínguez", "Account Executive", "Sales", "Account Executive",
+                   "Europe/Madrid", ("ES",), joined=hired),
+        TeamMember("ae_latam", "Fernanda", "Reyes", "Account Executive", "Sales", "Account Executive",
+                   "America/Mexico_City", LATAM, joined=hired),
+        TeamMember("ae_us", "James", "Walker", "Account Executive", "Sales", "Account Executive",
+                   "America/New_York", ("US",), joined=hired),
+        TeamMember("ae_uk", "Oliver", "Wright", "Account Executive", "Sales", "Account Executive",
+                   "Europe/London", ("UK",), joined=hired),
+        TeamMember("ae_de", "Hannah", "Wagner", "Account Executive", "Sales", "Account Executive",
+                   "Europe/Berlin", ("DE",), joined=hired),
+    )
+    programs = (
+        _content("ebook_benchmarks_2025", "Ebook - B2B Funnel Benchmarks {year}",
+                 "Ebook download: B2B Funnel Benchmarks {year}", "/resources/ebook-b2b-funnel-benchmarks-{year}",
+                 day(2025, 1, 13), day(2025, 12, 31), "4200.00"),
+        _content("whitepaper_attribution", "Whitepaper - Multi-touch Attribution Without the Hype",
+                 "Whitepaper: Multi-touch attribution without the hype", "/resources/whitepaper-attribution",
+                 day(2025, 4, 7), day(2026, 10, 31), "3500.00"),
+        _content("guia_embudo", "Content - Guía del embudo B2B", "Descarga e-book: Guía del embudo B2B",
+                 "/es/recursos/guia-embudo-b2b", day(2025, 6, 2), day(2026, 10, 31), "2600.00",
+                 ("ES",) + LATAM),
+        _content("ebook_lead_scoring", "Ebook - Lead Scoring Playbook", "Ebook download: Lead scoring playbook",
+                 "/resources/ebook-lead-scoring-playbook", day(2025, 9, 8), day(2026, 10, 31), "3800.00"),
+        _content("ebook_benchmarks_2026", "Ebook - B2B Funnel Benchmarks {year}",
+                 "Ebook download: B2B Funnel Benchmarks {year}", "/resources/ebook-b2b-funnel-benchmarks-{year}",
+                 day(2026, 1, 19), day(2026, 10, 31), "4500.00"),
+        _content("whitepaper_revops_latam", "Whitepaper - RevOps in LATAM {year}", "Whitepaper: RevOps in LATAM {year}",
+                 "/es/recursos/whitepaper-revops-latam-{year}", day(2026, 3, 2), day(2026, 10, 31), "3000.00",
+                 LATAM, "USD"),
+        _webinar("webinar_pipeline_reviews", "Pipeline Reviews That Work", day(2025, 3, 20),
+                 "/webinars/pipeline-reviews"),
+        _webinar("webinar_slas", "Marketing and Sales SLAs", day(2025, 6, 12), "/webinars/marketing-sales-slas"),
+        _webinar("webinar_mql_to_revenue", "From MQL to Revenue", day(2025, 10, 16), "/webinars/mql-to-revenue"),
+        _webinar("webinar_attribution_cfo", "Attribution for CFOs", day(2026, 2, 19), "/webinars/attribution-cfos"),
+        _webinar("webinar_demo_day", "Product Demo Day", day(2026, 5, 21), "/webinars/product-demo-day"),
+        _webinar("webinar_forecasting_latam", "Forecasting para equipos LATAM", day(2026, 9, 17),
+                 "/es/webinars/forecasting-latam", ("ES",) + LATAM),
+        _event("event_madrid_2025", "Madrid SaaS Summit {year}", day(2025, 5, 14), ("ES",), "18000.00"),
+        _event("event_london_2025", "RevOps Summit London {year}", day(2025, 10, 8), ("UK",), "14500.00"),
+        _event("event_cdmx_2026", "Mexico City B2B Marketing Forum {year}", day(2026, 3, 25), LATAM, "12000.00",
+               "USD"),
+        _event("event_madrid_2026", "Madrid SaaS Summit {year}", day(2026, 5, 13), ("ES",), "19500.00"),
+        _event("event_dmexco_2026", "DMEXCO {year}", day(2026, 9, 16), ("DE",), "22000.00"),
+        Program("email_newsletter", "Email - Monthly newsletter", "Email", day(2025, 1, 1), day(2026, 12, 31),
+                Decimal("2400.00"), "EUR"),
+        Program("email_nurture", "Email - Nurture: funnel series", "Email", day(2025, 2, 3), day(2026, 12, 31),
+                Decimal("900.00"), "EUR"),
+    )
+    ad_campaigns = (
+        AdCampaign("gads_es_brand", "google_ads", "ES_Search_Brand", "20417733158", "EUR", "es-search-brand",
+                   "paid_search", "Paid Search - Brand (ES)", ("ES",), day(2025, 1, 1), day(2026, 10, 31),
+                   Decimal("35"), Decimal("0.85"), 0.11, "hand_raise"),
+        AdCampaign("gads_es_generic", "google_ads", "ES_Search_Generic_Embudo", "20417733161", "EUR",
+                   "es-search-generic-embudo", "paid_search", "Paid Search - Generic (ES)", ("ES",),
+                   day(2025, 2, 3), day(2026, 10, 31), Decimal("60"), Decimal("1.90"), 0.045, "content"),
+        AdCampaign("gads_emea_generic", "google_ads", "EMEA_Search_Generic_Attribution", "20598124407", "EUR",
+                   "emea-search-generic-attribution", "paid_search", "Paid Search - Generic (UK/DE)", ("UK", "DE"),
+                   day(2025, 4, 7), day(2026, 10, 31), Decimal("70"), Decimal("3.10"), 0.038, "content"),
+        AdCampaign("gads_us_generic", "google_ads", "US_Search_Generic_Attribution", "21044871932", "USD",
+                   "us-search-generic-attribution", "paid_search", "Paid Search - Generic (US)", ("US",),
+                   day(2025, 3, 3), day(2026, 10, 31), Decimal("110"), Decimal("4.60"), 0.035, "hand_raise"),
+        AdCampaign("gads_latam_generic", "google_ads", "LATAM_Search_Generic_Embudo", "21187530046", "USD",
+                   "latam-search-generic-embudo", "paid_search", "Paid Search - Generic (LATAM)", LATAM,
+                   day(2025, 6, 2), day(2026, 10, 31), Decimal("40"), Decimal("0.55"), 0.052, "content"),
+        AdCampaign("li_emea_ebook", "linkedin_ads", "EMEA | Sponsored Content | Ebook", "318845102", "EUR",
+                   "emea-linkedin-ebook", "paid_social", "Paid Social - LinkedIn Ebook (EMEA)", ("ES", "UK", "DE"),
+                   day(2025, 1, 20), day(2026, 10, 31), Decimal("55"), Decimal("6.20"), 0.0065, "content"),
+        AdCampaign("li_latam_webinars", "linkedin_ads", "LATAM | Sponsored Content | Webinars", "321907355", "USD",
+                   "latam-linkedin-webinars", "paid_social", "Paid Social - LinkedIn Webinars (LATAM)", LATAM,
+                   day(2025, 5, 5), day(2026, 10, 31), Decimal("30"), Decimal("2.40"), 0.0071, "webinar"),
+        AdCampaign("li_us_demo", "linkedin_ads", "US | Lead Gen | Demo", "324410981", "USD", "us-linkedin-demo",
+                   "paid_social", "Paid Social - LinkedIn Demo (US)", ("US",), day(2025, 9, 1), day(2026, 10, 31),
+                   Decimal("80"), Decimal("9.80"), 0.0058, "hand_raise"),
+    )
+    return {"TEAM": team, "TEAM_BY_KEY": {member.key: member for member in team}, "PROGRAMS": programs,
+            "AD_CAMPAIGNS": ad_campaigns}
+
+
+def __getattr__(name: str):
+    if name in ("TEAM", "TEAM_BY_KEY", "PROGRAMS", "AD_CAMPAIGNS"):
+        return _dated(clock.SHIFT)[name]
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -1,4 +1,11 @@
-"""Simulation calendar: a fixed "as of" instant, whole-minute UTC times and local business hours.
+"""Simulation calendar: the "as of" instant, whole-minute UTC times and local business hours.
+
+The company's history is written once, in the calendar that ends on ``CANONICAL_AS_OF`` (the catalog's
+campaigns, webinars, events, hires). A drop generated as of another day moves that history by whole
+weeks (weekdays, and so business hours, stay as written) so it ends just before the requested day:
+the exports run up to the day before ``AS_OF`` and the current month is the one being lived, never an
+empty, completed one. ``as_of(day)`` sets the calendar for one generation; the module's names below are
+read at call time (``clock.AS_OF``), never copied at import.
 
 Local times use each zone's standard offset plus the EU / US daylight-saving rules, computed here
 rather than from the system's tz database so the same seed gives the same bytes on every machine.
@@ -7,15 +14,51 @@ rather than from the system's tz database so the same seed gives the same bytes 
 from __future__ import annotations
 
 import random
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
+from typing import TypeVar
 
-AS_OF = datetime(2026, 11, 1, tzinfo=UTC)
+CANONICAL_AS_OF = datetime(2026, 11, 1, tzinfo=UTC)
+_CANONICAL_SIM_START = date(2025, 1, 1)
+_CANONICAL_HISTORY_START = date(2024, 1, 1)
+
+AS_OF = CANONICAL_AS_OF
+SHIFT = timedelta(0)           # how far the catalog's dates move: whole weeks
 # The weekly full exports of the biggest objects were taken a week earlier; what changed since then
 # arrives as incremental exports dated AS_OF.
 PREVIOUS_EXPORT_AT = AS_OF - timedelta(days=7)
 SIM_START = datetime(2025, 1, 1, tzinfo=UTC)
 HISTORY_START = date(2024, 1, 1)  # migrated customer records and exchange rates begin here
+
+Moment = TypeVar("Moment", date, datetime)
+
+
+def shifted(moment: Moment) -> Moment:
+    """A date or instant of the catalog's calendar, moved into the calendar in force."""
+    return moment + SHIFT
+
+
+def _set(day: date) -> None:
+    global AS_OF, SHIFT, PREVIOUS_EXPORT_AT, SIM_START, HISTORY_START
+    AS_OF = datetime(day.year, day.month, day.day, tzinfo=UTC)
+    SHIFT = timedelta(weeks=(day - CANONICAL_AS_OF.date()).days // 7)
+    PREVIOUS_EXPORT_AT = AS_OF - timedelta(days=7)
+    start = month_start(_CANONICAL_SIM_START + SHIFT)
+    SIM_START = datetime(start.year, start.month, start.day, tzinfo=UTC)
+    HISTORY_START = month_start(_CANONICAL_HISTORY_START + SHIFT)
+
+
+@contextmanager
+def as_of(day: date) -> Iterator[None]:
+    """The calendar of a company whose exports were taken at the start of `day` (UTC), for one generation."""
+    previous = AS_OF.date()
+    _set(day)
+    try:
+        yield
+    finally:
+        _set(previous)
 
 # zone -> (standard UTC offset in hours, daylight-saving rule)
 ZONES = {

@@ -7,9 +7,8 @@ import random
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 
-from . import catalog
-from .catalog import TEAM
-from .clock import AS_OF, PREVIOUS_EXPORT_AT, whole_minute
+from . import catalog, clock
+from .clock import whole_minute
 from .ids import NumericIds, random_uuid
 from .marketing import (
     HUBSPOT_SCORING, HUBSPOT_SOURCES, ScoreChange, form_kind, marketing_created_at, vendor_mql_at,
@@ -49,7 +48,7 @@ class HubSpotRenderer:
         self.company_ids = NumericIds(rng, 21_400_000_000 + rng.randrange(10**6), 90)
         self.deal_ids = NumericIds(rng, 16_900_000_000 + rng.randrange(10**6), 60)
         # HubSpot's UI exports name the owner ("Contact owner: Marta Gil"), not the owner id.
-        self.owner_names = {m.key: f"{m.first_name} {m.last_name}" for m in TEAM}
+        self.owner_names = {m.key: f"{m.first_name} {m.last_name}" for m in catalog.TEAM}
         self.contact_of: dict[int, HsContact] = {}
         self.previous_contact_of: dict[int, HsContact] = {}
         self.company_of: dict[int, HsCompany] = {}
@@ -139,7 +138,8 @@ class HubSpotRenderer:
                     events.append((min(advocacy) + timedelta(minutes=rng.randint(1, 9)), "evangelist"))
         # Whatever the CRM knew before the contact existed reaches HubSpot when the contact is created.
         clamped = [(max(whole_minute(at), created), stage) for at, stage in events]
-        return sorted(((at, stage) for at, stage in clamped if at < AS_OF), key=lambda e: (e[0], LIFECYCLE.index(e[1])))
+        return sorted(((at, stage) for at, stage in clamped if at < clock.AS_OF),
+                      key=lambda e: (e[0], LIFECYCLE.index(e[1])))
 
     @staticmethod
     def _role_added(deal: Deal, person: Person) -> datetime:
@@ -164,11 +164,11 @@ class HubSpotRenderer:
             job_title=person.title.name if rng.random() < 0.8 else None, country=person.market.name,
             source=source, source_drill_1=drill_1, source_drill_2=drill_2, company_id=None, created_at=created,
             merged_ids=merged)
-        contact = self._contact_version(fixed, history, AS_OF)
+        contact = self._contact_version(fixed, history, clock.AS_OF)
         self.contact_of[person.index] = contact
         self.drop.hs_contacts.append(contact)
-        if created < PREVIOUS_EXPORT_AT:
-            previous = self._contact_version(fixed, history, PREVIOUS_EXPORT_AT)
+        if created < clock.PREVIOUS_EXPORT_AT:
+            previous = self._contact_version(fixed, history, clock.PREVIOUS_EXPORT_AT)
             self.previous_contact_of[person.index] = previous
             self.drop.previous.hs_contacts.append(previous)
 
@@ -221,15 +221,15 @@ class HubSpotRenderer:
                 industry=catalog.INDUSTRIES[account.industry] if rng.random() < 0.8 else None,
                 employees=account.employees if rng.random() < 0.85 else None,
                 annual_revenue=account.annual_revenue if rng.random() < 0.5 else None, created_at=created)
-            company = self._company_version(fixed, record, contacts, AS_OF)
+            company = self._company_version(fixed, record, contacts, clock.AS_OF)
             self.company_of[account_index] = company
             self.drop.hs_companies.append(company)
             earlier = [self.previous_contact_of[i] for i in people if i in self.previous_contact_of]
             for contact in contacts + earlier:
                 contact.company_id = company.id
-            if created < PREVIOUS_EXPORT_AT:
+            if created < clock.PREVIOUS_EXPORT_AT:
                 self.drop.previous.hs_companies.append(
-                    self._company_version(fixed, record, earlier, PREVIOUS_EXPORT_AT))
+                    self._company_version(fixed, record, earlier, clock.PREVIOUS_EXPORT_AT))
 
     def _company_version(self, fixed: dict, record, contacts: list[HsContact], before: datetime) -> HsCompany:
         """The company as an export taken at `before` shows it: the owner once the CRM account exists,

@@ -11,8 +11,7 @@ import random
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from . import catalog
-from .clock import AS_OF
+from . import catalog, clock
 from .population import Person, Touch
 from .sales import Handoff
 
@@ -36,9 +35,6 @@ MARKETO_LEAD_SOURCES = {
     "other_campaigns": "Other", "event_import": "Trade Show", "list_import": "List Import",
 }
 
-_FORM_TYPES = {p.form_name: p.type for p in catalog.PROGRAMS if p.form_name}
-
-
 def form_kind(form_name: str) -> str:
     """How marketing thinks of a form (its own taxonomy, not the governed classification)."""
     if form_name in catalog.HAND_RAISE_FORMS:
@@ -47,7 +43,8 @@ def form_kind(form_name: str) -> str:
         return "newsletter"
     if form_name in catalog.ADVOCACY_FORMS:
         return "advocacy"
-    return {"Content": "content", "Webinar": "webinar", "Event": "event"}.get(_FORM_TYPES.get(form_name), "other")
+    return {"Content": "content", "Webinar": "webinar", "Event": "event"}.get(
+        next((p.type for p in catalog.PROGRAMS if p.form_name == form_name), None), "other")
 
 
 @dataclass(frozen=True)
@@ -148,7 +145,7 @@ def vendor_mql_at(person: Person, model: ScoringModel, seed: int, system: str) -
         return None
     delay = random.Random(f"{seed}:{system}-mql:{person.index}").choice((0, 0, 0, 1, 2, 3, 5, 9))
     mql = trigger + timedelta(minutes=delay)
-    return mql if mql < AS_OF else None
+    return mql if mql < clock.AS_OF else None
 
 
 def automation_handoffs(people: list[Person], model: ScoringModel, seed: int, system: str) -> list[Handoff]:
@@ -161,7 +158,7 @@ def automation_handoffs(people: list[Person], model: ScoringModel, seed: int, sy
         if mql is None:
             continue
         synced = mql + timedelta(minutes=random.Random(f"{seed}:{system}-sync:{person.index}").randint(2, 12))
-        if synced < AS_OF:
+        if synced < clock.AS_OF:
             handoffs.append(Handoff(person, synced, synced, "marketing", SALESFORCE_LEAD_SOURCES[person.channel]))
     return handoffs
 
@@ -181,8 +178,8 @@ def web_to_lead_handoffs(people: list[Person]) -> list[Handoff]:
         third = forms[2].at if len(forms) >= 3 else None
         routing = [t for t in (hand_raise, third) if t is not None]
         routed = max(created, min(routing) + timedelta(minutes=1)) if routing else None
-        if routed is not None and routed >= AS_OF:
+        if routed is not None and routed >= clock.AS_OF:
             routed = None
-        if created < AS_OF:
+        if created < clock.AS_OF:
             handoffs.append(Handoff(person, created, routed, "web", SALESFORCE_LEAD_SOURCES.get(person.channel, "Web")))
     return handoffs

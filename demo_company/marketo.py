@@ -7,9 +7,9 @@ from collections import defaultdict
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
-from . import catalog
+from . import catalog, clock
 from .catalog import Program
-from .clock import AS_OF, PREVIOUS_EXPORT_AT, SIM_START, at_local, month_start
+from .clock import at_local, month_start
 from .ids import NumericIds
 from .marketing import MARKETO_LEAD_SOURCES, MARKETO_SCORING, marketing_created_at, vendor_mql_at
 from .population import Person, Touch, World
@@ -28,12 +28,14 @@ LOG_ORDER = {12: 0, 1: 1, 2: 2, 13: 7, 104: 8, 22: 9}   # within one minute: new
 SCORING_CAMPAIGN_ID = "5120"
 NEW_LEAD_CAMPAIGN_ID = "5104"
 PROGRESSION_CAMPAIGN_ID = "5133"
-# Marketing operations merges the duplicate leads of the database three days after the weekly exports.
-MERGE_DAY: date = (PREVIOUS_EXPORT_AT + timedelta(days=3)).date()
 DUPLICATE_SHARE = 0.02
-DUPLICATE_EBOOK = next(p for p in catalog.PROGRAMS if p.key == "ebook_lead_scoring")
 USER_AGENTS = ("Mozilla/5.0 (Windows NT 10.0; Win64; x64)", "Mozilla/5.0 (Macintosh; Intel Mac OS X 14_5)",
                "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X)")
+
+
+def merge_day() -> date:
+    """Marketing operations merges the duplicate leads of the database three days after the weekly exports."""
+    return (clock.PREVIOUS_EXPORT_AT + timedelta(days=3)).date()
 
 
 class MarketoRenderer:
@@ -87,8 +89,8 @@ class MarketoRenderer:
         if sales_created and person.email is not None:
             lag = self._rng("sync", person.index).randint(3, 15)
             # Marketo went live with the simulated window: older Salesforce records sync in on day one.
-            times.append(max(min(sales_created), SIM_START) + timedelta(minutes=lag))
-        present = [t for t in times if t is not None and t < AS_OF]
+            times.append(max(min(sales_created), clock.SIM_START) + timedelta(minutes=lag))
+        present = [t for t in times if t is not None and t < clock.AS_OF]
         return min(present) if present else None
 
     def _status(self, person: Person, mql: datetime | None) -> str:
@@ -99,12 +101,12 @@ class MarketoRenderer:
             return "Opportunity"
         leads = [lead for lead in self.book.leads_of(person) if not lead.is_duplicate]
         if leads:
-            return leads[0].status_at(AS_OF)        # Lead Status is synced with the Salesforce lead's Status
+            return leads[0].status_at(clock.AS_OF)        # Lead Status is synced with the Salesforce lead's Status
         return "MQL" if mql is not None else "Inquiry"
 
     def _lead(self, person: Person, created: datetime) -> MkLead:
         lead_id = self.lead_ids.new()
-        touches = [t for t in person.touches if created <= t.at < AS_OF]
+        touches = [t for t in person.touches if created <= t.at < clock.AS_OF]
         score = MARKETO_SCORING.changes(person, created, touches)
         mql = vendor_mql_at(person, MARKETO_SCORING, self.seed, "marketo")
         from_marketing = marketing_created_at(person) == created
@@ -135,11 +137,11 @@ class MarketoRenderer:
     def _merge_duplicates(self, rendered: list[tuple[Person, MkLead]]) -> None:
         """A few people also downloaded the lead-scoring ebook under another address (before or after
         their lead was created), which made a duplicate lead that then visited the website; marketing
-        operations merges each duplicate into the person's lead on MERGE_DAY. Marketo deletes the losing
+        operations merges each duplicate into the person's lead on `merge_day()`. Marketo deletes the losing
         lead: its activities stay, the winning lead gets a "Merge Leads" activity listing it in "Merge
         IDs", and the leads export no longer holds it."""
-        start = at_local("Europe/Madrid", MERGE_DAY, 11, 0)
-        ebook = DUPLICATE_EBOOK
+        start = at_local("Europe/Madrid", merge_day(), 11, 0)
+        ebook = next(p for p in catalog.PROGRAMS if p.key == "ebook_lead_scoring")
         merges = 0
         for person, lead in rendered:
             rng = self._rng("duplicate", person.index)
@@ -196,7 +198,7 @@ class MarketoRenderer:
         status = sf_lead.status_at(created) if sf_lead is not None else None
         changes = []
         for happened, at, new, reason, source in sorted(moves, key=lambda m: m[1]):
-            if happened < created or at >= AS_OF or new == status:
+            if happened < created or at >= clock.AS_OF or new == status:
                 continue
             changes.append((at, new, status, reason, source))
             status = new
@@ -245,7 +247,7 @@ class MarketoRenderer:
         self._add(lead_id, touch.at, 104, PROGRESSION_CAMPAIGN_ID, self.program_ids[program.key], program.name,
                   {"New Status": new_status, "Old Status": "Not in Program", "Success": new_status != "Registered",
                    "Reason": f"Filled out form {touch.name}", "Acquired By": True})
-        if program.event_day and program.event_day < AS_OF.date() and touch.at.date() <= program.event_day:
+        if program.event_day and program.event_day < clock.AS_OF.date() and touch.at.date() <= program.event_day:
             if self._rng("attended", person.index, program.key).random() < 0.45:
                 attended = at_local("Europe/Madrid", program.event_day, 17, 45)
                 self._add(lead_id, attended, 104, PROGRESSION_CAMPAIGN_ID, self.program_ids[program.key],

@@ -11,28 +11,37 @@ import math
 import random
 import unicodedata
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from functools import lru_cache
 
-from . import catalog
+from . import catalog, clock
 from .catalog import AdCampaign, Market, Program, Title
-from .clock import AS_OF, SIM_START, at_local, business_moment, next_month, whole_minute
+from .clock import at_local, business_moment, next_month, whole_minute
 
 # How marketing people first arrive, with their share.
 ARRIVAL_CHANNELS = {
     "organic_search": 0.24, "paid_search": 0.13, "paid_social": 0.10, "social_media": 0.05, "referral": 0.06,
     "direct": 0.08, "email": 0.04, "other_campaigns": 0.03, "event_import": 0.14, "list_import": 0.24,
 }
-LIST_IMPORTS = (  # (import time, list name)
-    (datetime(2025, 1, 8, 10, 12, tzinfo=SIM_START.tzinfo), "Legacy CRM contacts (2019-2024)"),
-    (datetime(2025, 4, 22, 15, 40, tzinfo=SIM_START.tzinfo), "Partner co-marketing list - Q2 2025"),
-    (datetime(2025, 11, 5, 9, 3, tzinfo=SIM_START.tzinfo), "Partner co-marketing list - Q4 2025"),
-    (datetime(2026, 6, 10, 11, 27, tzinfo=SIM_START.tzinfo), "Partner co-marketing list - Q2 2026"),
+LIST_IMPORTS = (  # (import time in the catalog's calendar, list name: {before} = the year before, {quarter})
+    (datetime(2025, 1, 8, 10, 12, tzinfo=UTC), "Legacy CRM contacts (2019-{before})"),
+    (datetime(2025, 4, 22, 15, 40, tzinfo=UTC), "Partner co-marketing list - {quarter}"),
+    (datetime(2025, 11, 5, 9, 3, tzinfo=UTC), "Partner co-marketing list - {quarter}"),
+    (datetime(2026, 6, 10, 11, 27, tzinfo=UTC), "Partner co-marketing list - {quarter}"),
 )
 REFERRERS = ("g2.com", "capterra.com", "revopsclub.org", "partner.analyticsguild.es", "medium.com")
 NURTURE_EMAILS = ((3, "Nurture 1 - Your funnel benchmarks"), (10, "Nurture 2 - Scoring that sales trusts"),
                   (17, "Nurture 3 - The SLA conversation"), (28, "Nurture 4 - See it on your own data"))
+
+
+def list_imports() -> list[tuple[datetime, str]]:
+    """The lists marketing imported, in the calendar in force."""
+    imports = []
+    for at, name in LIST_IMPORTS:
+        at = clock.shifted(at)
+        imports.append((at, name.format(before=at.year - 1, quarter=f"Q{(at.month - 1) // 3 + 1} {at.year}")))
+    return imports
 
 
 @dataclass
@@ -194,12 +203,12 @@ def _spellings(rng: random.Random, email: str | None) -> tuple[str | None, str |
 
 def _arrival(rng: random.Random, market: Market) -> datetime:
     """A day in the simulated window, the business growing (later days more likely)."""
-    span = (AS_OF - SIM_START).days
+    span = (clock.AS_OF - clock.SIM_START).days
     while True:
         x = rng.random()
         if rng.random() < (1 + 0.9 * x) / 1.9:
             break
-    day = (SIM_START + timedelta(days=int(x * span))).date()
+    day = (clock.SIM_START + timedelta(days=int(x * span))).date()
     if day.weekday() >= 5 and rng.random() < 0.7:
         day -= timedelta(days=day.weekday() - 4)
     return whole_minute(business_moment(market.timezone, day, rng))
@@ -265,7 +274,7 @@ def _make_person(rng: random.Random, index: int, account: Account, email_kind: s
                     engagement=engagement, intent=intent, arrival_at=_arrival(rng, market), channel=kind,
                     typed_email=typed, crm_email=crm)
     if kind == "migrated":
-        day = date(2024, 1, 15) + timedelta(days=rng.randrange(0, 300))
+        day = clock.shifted(date(2024, 1, 15)) + timedelta(days=rng.randrange(0, 300))
         person.arrival_at = whole_minute(business_moment(market.timezone, day, rng))
     account.people.append(person)
     return person
@@ -323,15 +332,19 @@ def _program(key: str) -> Program:
     return next(p for p in catalog.PROGRAMS if p.key == key)
 
 
-@lru_cache(maxsize=1)
 def newsletter_schedule() -> tuple[tuple[datetime, str], ...]:
     """The monthly newsletter goes out on the first Tuesday at 09:30 Madrid time."""
+    return _newsletter_schedule(clock.SIM_START, clock.AS_OF)
+
+
+@lru_cache(maxsize=4)
+def _newsletter_schedule(start: datetime, end: datetime) -> tuple[tuple[datetime, str], ...]:
     sends = []
-    month = SIM_START.date().replace(day=1)
+    month = start.date().replace(day=1)
     while True:
         first_tuesday = month + timedelta(days=(1 - month.weekday()) % 7)
         sent = at_local("Europe/Madrid", first_tuesday, 9, 30)
-        if sent >= AS_OF:
+        if sent >= end:
             return tuple(sends)
         sends.append((sent, f"Newsletter | {first_tuesday:%B %Y}"))
         month = next_month(month)
@@ -343,7 +356,7 @@ def _email_sends(person: Person, first_content: datetime | None) -> list[tuple[d
     if first_content is not None:
         for days, name in NURTURE_EMAILS:
             sent = whole_minute(first_content + timedelta(days=days, hours=1))
-            if sent < AS_OF:
+            if sent < clock.AS_OF:
                 sends.append((sent, name, nurture))
     return sorted(sends, key=lambda s: s[0])
 
@@ -362,12 +375,12 @@ def _email_touches(rng: random.Random, person: Person, sends) -> list[Touch]:
         touches.append(Touch(sent, "email_delivered", name, program))
         if rng.random() < open_rate:
             opened = whole_minute(sent + timedelta(minutes=int(math.exp(rng.gauss(math.log(180), 1.5)))))
-            if opened >= AS_OF:
+            if opened >= clock.AS_OF:
                 continue
             touches.append(Touch(opened, "email_open", name, program))
             if rng.random() < click_rate:
                 clicked = opened if rng.random() < 0.45 else opened + timedelta(minutes=rng.randint(1, 6))
-                if clicked < AS_OF:
+                if clicked < clock.AS_OF:
                     url = f"{catalog.WEBSITE}/blog/{slug}?utm_source=email&utm_medium=email&utm_campaign={slug}"
                     touches.append(Touch(clicked, "email_click", name, program, url))
         if rng.random() < unsubscribe_rate:
@@ -383,7 +396,7 @@ def _later_forms(rng: random.Random, person: Person, programs, clicks: list[Touc
     for program in programs:
         if not program.form_name or not program.targets(person.market.code) or program.type == "Event":
             continue
-        window_end = min(program.event_day or program.end, AS_OF.date() - timedelta(days=1))
+        window_end = min(program.event_day or program.end, clock.AS_OF.date() - timedelta(days=1))
         window_start = max(program.start, start.date() + timedelta(days=1))
         if window_start > window_end or rng.random() >= take_rate:
             continue
@@ -395,13 +408,13 @@ def _later_forms(rng: random.Random, person: Person, programs, clicks: list[Touc
     for program in programs:
         if program.type == "Event" and program.targets(person.market.code) and program.start > start.date():
             if rng.random() < 0.12 * person.engagement:
-                day_before = min(program.event_day, AS_OF.date()) - timedelta(days=1)
+                day_before = min(program.event_day, clock.AS_OF.date()) - timedelta(days=1)
                 forms.append(_form(_moment_in(rng, person, program.start, day_before), program.form_name,
                                    program.page, program))
     if rng.random() < person.intent * 0.35 and not any(
             f.name in catalog.HAND_RAISE_FORMS for f in forms + person.touches):
         at = whole_minute(start + timedelta(minutes=int(rng.expovariate(1 / (50 * 1440)))))
-        if at < AS_OF:
+        if at < clock.AS_OF:
             name = catalog.DEMO_REQUEST if rng.random() < 0.72 else catalog.CONTACT_SALES
             forms.append(_form(at, name, catalog.FORM_PAGES[name], None))
     return forms
@@ -410,7 +423,7 @@ def _later_forms(rng: random.Random, person: Person, programs, clicks: list[Touc
 def _moment_in(rng: random.Random, person: Person, first: date, last: date) -> datetime:
     day = first + timedelta(days=int(min((last - first).days, rng.expovariate(1 / 18))))
     moment = whole_minute(business_moment(person.market.timezone, day, rng))
-    return min(moment, AS_OF - timedelta(minutes=1))
+    return min(moment, clock.AS_OF - timedelta(minutes=1))
 
 
 def _internal_tests(rng: random.Random, person: Person) -> list[Touch]:
@@ -418,7 +431,7 @@ def _internal_tests(rng: random.Random, person: Person) -> list[Touch]:
     forms = []
     for _ in range(rng.randint(2, 5)):
         at = whole_minute(person.arrival_at + timedelta(days=rng.randint(0, 400), minutes=rng.randint(0, 600)))
-        if at < AS_OF:
+        if at < clock.AS_OF:
             name = rng.choice((catalog.DEMO_REQUEST, catalog.CONTACT_SALES, catalog.NEWSLETTER_SIGNUP))
             forms.append(_form(at, name, catalog.FORM_PAGES[name] + "?test=1", None))
     return forms
@@ -435,13 +448,13 @@ def _web_visits(rng: random.Random, person: Person, touches: list[Touch]) -> lis
             at = touch.at + timedelta(minutes=rng.choice((0, 0, 1)))
             visits.append(Touch(at, "web_visit", touch.url.split("?")[0].replace(catalog.WEBSITE, ""),
                                 touch.program, touch.url))
-    months = max(0.0, (AS_OF - person.arrival_at).days / 30)
+    months = max(0.0, (clock.AS_OF - person.arrival_at).days / 30)
     for _ in range(int(rng.expovariate(1 / max(0.01, 0.5 * person.engagement * months)))):
-        at = _moment_in(rng, person, person.arrival_at.date(), AS_OF.date() - timedelta(days=1))
+        at = _moment_in(rng, person, person.arrival_at.date(), clock.AS_OF.date() - timedelta(days=1))
         page = rng.choice(("/pricing", "/product", "/customers", "/blog", "/integrations/salesforce",
                            "/integrations/hubspot"))
         visits.append(Touch(at, "web_visit", page, None, f"{catalog.WEBSITE}{page}"))
-    return [v for v in visits if person.arrival_at <= v.at < AS_OF]
+    return [v for v in visits if person.arrival_at <= v.at < clock.AS_OF]
 
 
 def build_journey(rng: random.Random, person: Person, programs) -> None:
@@ -462,11 +475,11 @@ def build_journey(rng: random.Random, person: Person, programs) -> None:
     person.channel = channel
     touches: list[Touch] = []
     if channel == "list_import":
-        eligible = [(at, name) for at, name in LIST_IMPORTS if at < AS_OF]
+        eligible = [(at, name) for at, name in list_imports() if at < clock.AS_OF]
         person.arrival_at, person.import_list = rng.choice(eligible)
     elif channel == "event_import":
         events = [p for p in programs if p.type == "Event" and p.targets(person.market.code)
-                  and p.event_day + timedelta(days=2) < AS_OF.date()]
+                  and p.event_day + timedelta(days=2) < clock.AS_OF.date()]
         if events:
             event = rng.choice(events)
             person.arrival_at = at_local("Europe/Madrid", event.event_day + timedelta(days=2), 10, 5)
@@ -474,7 +487,7 @@ def build_journey(rng: random.Random, person: Person, programs) -> None:
             person.import_program = event
         else:
             person.channel = channel = "list_import"
-            person.arrival_at, person.import_list = LIST_IMPORTS[0]
+            person.arrival_at, person.import_list = list_imports()[0]
     else:
         if channel == "referral":
             person.referrer = rng.choice(REFERRERS)
@@ -489,11 +502,12 @@ def build_journey(rng: random.Random, person: Person, programs) -> None:
     if person.email_kind != "internal":
         person.touches.extend(_later_forms(rng, person, programs, clicks))
     if rng.random() < 0.004:
-        at = _moment_in(rng, person, person.arrival_at.date() + timedelta(days=1), AS_OF.date() - timedelta(days=1))
+        at = _moment_in(rng, person, person.arrival_at.date() + timedelta(days=1),
+                        clock.AS_OF.date() - timedelta(days=1))
         person.touches.append(_form(at, catalog.CUSTOMER_REFERRAL, catalog.FORM_PAGES[catalog.CUSTOMER_REFERRAL],
                                     None))
     person.touches.extend(_web_visits(rng, person, person.touches))
-    person.touches = sorted((t for t in person.touches if person.arrival_at <= t.at < AS_OF),
+    person.touches = sorted((t for t in person.touches if person.arrival_at <= t.at < clock.AS_OF),
                             key=lambda t: (t.at, t.kind))
 
 

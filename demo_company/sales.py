@@ -13,11 +13,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
-from . import catalog
-from .catalog import TEAM_BY_KEY, TeamMember
-from .clock import (
-    AS_OF, PREVIOUS_EXPORT_AT, SIM_START, at_local, business_moment, local_date, next_working_time, whole_minute,
-)
+from . import catalog, clock
+from .catalog import TeamMember
+from .clock import at_local, business_moment, local_date, next_working_time, whole_minute
 from .population import Account, Person, Touch
 
 OPEN = "Open - Not Contacted"
@@ -26,8 +24,12 @@ QUALIFIED = "Sales Qualified"
 DISQUALIFIED = "Disqualified"
 RECYCLED = "Recycled"
 FINAL_STATUSES = (QUALIFIED, DISQUALIFIED)
-# Sales cleans up duplicate leads once, in the week after the last full export.
-DEDUPE_DAY = (PREVIOUS_EXPORT_AT + timedelta(days=2)).date()
+
+
+def dedupe_day() -> date:
+    """Sales cleans up duplicate leads once, in the week after the last full export."""
+    return (clock.PREVIOUS_EXPORT_AT + timedelta(days=2)).date()
+
 
 # Opportunity stages: (name, probability, forecast category)
 OPEN_STAGES = (("Prospecting", 10, "Pipeline"), ("Qualification", 20, "Pipeline"), ("Proposal", 50, "Best Case"),
@@ -224,7 +226,7 @@ def _lognormal_minutes(rng: random.Random, median_minutes: float, sigma: float) 
 
 
 def _member(key: str) -> TeamMember:
-    return TEAM_BY_KEY[key]
+    return catalog.TEAM_BY_KEY[key]
 
 
 def _owner_for(role: str, market: str, on: date, rng: random.Random) -> str:
@@ -329,13 +331,13 @@ class SalesSimulation:
         """An SDR types in the same person again (met at an event, a call list): a second lead record."""
         person = original.person
         created = whole_minute(original.created_at + timedelta(days=rng.randint(-30, 45), minutes=rng.randint(0, 600)))
-        if created >= AS_OF:
+        if created >= clock.AS_OF:
             return
         sdr = _owner_for("SDR", person.market.code, created.date(), rng)
         duplicate = Lead(person, created, sdr, "Other", sdr, is_duplicate=True)
         if created > original.created_at and rng.random() < 0.7:
             at = whole_minute(created + timedelta(days=rng.randint(1, 10)))
-            if at < AS_OF:
+            if at < clock.AS_OF:
                 duplicate.status_changes.append(StatusChange(at, OPEN, DISQUALIFIED, sdr, "Duplicate"))
                 duplicate.status, duplicate.reason = DISQUALIFIED, "Duplicate"
         self.book.add_lead(duplicate)
@@ -374,7 +376,7 @@ class SalesSimulation:
         sdr = _member(lead.owner)
         delay = _lognormal_minutes(rng, median_delay, 1.5 if median_delay > 60 else 0.8)
         first_touch = whole_minute(next_working_time(sdr.timezone, routed_at + delay, rng))
-        if first_touch >= AS_OF:
+        if first_touch >= clock.AS_OF:
             return
         self._touch(lead, first_touch, rng, first=True)
         self._status(lead, first_touch, WORKING, lead.owner)
@@ -384,12 +386,12 @@ class SalesSimulation:
         for i in range(follow_ups):
             planned = first_touch + (decided - first_touch) * (i + 1) / (follow_ups + 1)
             at = whole_minute(next_working_time(sdr.timezone, planned, rng))
-            if at < AS_OF:
+            if at < clock.AS_OF:
                 self._touch(lead, at, rng)
-        if outcome == "working" or decided >= AS_OF:
+        if outcome == "working" or decided >= clock.AS_OF:
             return
         decided = whole_minute(next_working_time(sdr.timezone, decided, rng))
-        if decided >= AS_OF:
+        if decided >= clock.AS_OF:
             return
         if outcome.startswith("disqualified"):
             reason = outcome.split(":", 1)[1]
@@ -407,7 +409,7 @@ class SalesSimulation:
             return
         day = (recycled_at + timedelta(days=rng.randint(30, 150))).date()
         at = whole_minute(business_moment(person.market.timezone, day, rng))
-        if at + timedelta(minutes=30) >= AS_OF:
+        if at + timedelta(minutes=30) >= clock.AS_OF:
             return
         url = f"{catalog.WEBSITE}{catalog.FORM_PAGES[catalog.DEMO_REQUEST]}"
         person.touches.append(Touch(at, "form", catalog.DEMO_REQUEST, None, url))
@@ -450,7 +452,7 @@ class SalesSimulation:
         else:
             converted = None                                 # waiting for the account executive
         self._status(lead, at, QUALIFIED, lead.owner)
-        if converted is None or converted >= AS_OF:
+        if converted is None or converted >= clock.AS_OF:
             return
         self._convert(lead, converted, rng)
 
@@ -468,7 +470,7 @@ class SalesSimulation:
         if roll < 0.08:                                      # converted without an opportunity; the AE adds one
             later = whole_minute(next_working_time(_member(account.owner).timezone,
                                                    at + timedelta(days=rng.randint(2, 20)), rng))
-            if later < AS_OF:
+            if later < clock.AS_OF:
                 self._new_deal(account, later, contact, rng, lead_source=lead.lead_source)
             return
         not_real = roll < 0.10
@@ -484,7 +486,7 @@ class SalesSimulation:
 
     def _delete(self, deal: Deal, rng: random.Random) -> None:
         deleted = deal.created_at + timedelta(hours=rng.randint(1, 96))
-        deal.deleted_at = whole_minute(min(deleted, AS_OF - timedelta(minutes=1)))
+        deal.deleted_at = whole_minute(min(deleted, clock.AS_OF - timedelta(minutes=1)))
         deal.steps = [s for s in deal.steps if s.at <= deal.deleted_at]
         last = deal.steps[-1]
         deal.stage, deal.amount, deal.close_date = last.stage, last.amount, last.close_date
@@ -546,7 +548,7 @@ class SalesSimulation:
             steps.append(StageStep(following, at, amount, close_date, deal.owner))
         self._maybe_reopen(steps, rng, zone, deal.owner)
         for step in steps:
-            if step.at >= AS_OF:
+            if step.at >= clock.AS_OF:
                 break
             deal.steps.append(step)
         last = deal.steps[-1]
@@ -580,7 +582,7 @@ class SalesSimulation:
         for person in candidates[: rng.choice((1, 1, 2, 3))]:
             added = whole_minute(next_working_time(_member(deal.owner).timezone,
                                                    deal.created_at + timedelta(days=rng.randint(0, 20)), rng))
-            if added >= AS_OF or not deal.open_at(added):
+            if added >= clock.AS_OF or not deal.open_at(added):
                 continue
             contact = self.contact_record(person, added, deal.owner, None)
             deal.roles.append(Role(contact, rng.choice(CONTACT_ROLES), False, added))
@@ -594,7 +596,7 @@ class SalesSimulation:
             closed = deal.closed_at or at_local("Europe/Madrid", deal.close_date, 12, 0)
             created = whole_minute(next_working_time(_member(deal.owner).timezone,
                                                      closed + timedelta(days=rng.randint(90, 300)), rng))
-            if rng.random() >= 0.3 or not SIM_START <= created < AS_OF:
+            if rng.random() >= 0.3 or not clock.SIM_START <= created < clock.AS_OF:
                 continue
             amount = (deal.amount * Decimal(str(round(rng.uniform(0.2, 0.4), 2)))).quantize(Decimal("0.01"))
             primary = next(r.contact for r in deal.roles if r.is_primary)
@@ -605,7 +607,7 @@ class SalesSimulation:
         """The head of sales development merges the duplicate leads nobody ever worked into the person's
         lead (Salesforce deletes the merged record; a converted lead cannot be merged into, so the
         duplicate is simply deleted). Duplicates an SDR already disqualified as such are left alone."""
-        start = at_local(TEAM_BY_KEY["head_sdr"].timezone, DEDUPE_DAY, 10, 0)
+        start = at_local(catalog.TEAM_BY_KEY["head_sdr"].timezone, dedupe_day(), 10, 0)
         duplicates = sorted((lead for lead in self.book.leads
                              if lead.is_duplicate and not lead.status_changes and lead.created_at < start),
                             key=lambda lead: (lead.created_at, lead.person.index))
@@ -652,7 +654,7 @@ class SalesSimulation:
                     continue
                 day = (max(closed, role.added_at) + timedelta(days=rng.randint(14, 240))).date()
                 at = whole_minute(business_moment(person.market.timezone, day, rng))
-                if not SIM_START <= at < AS_OF:
+                if not clock.SIM_START <= at < clock.AS_OF:
                     continue
                 form = catalog.CUSTOMER_REFERRAL if rng.random() < 0.6 else catalog.CASE_STUDY
                 url = f"{catalog.WEBSITE}{catalog.FORM_PAGES[form]}"
@@ -672,7 +674,7 @@ def outbound_handoffs(people: list[Person], seed: int) -> list[Handoff]:
         rng = random.Random(f"{seed}:outbound:{person.index}")
         sdr = _owner_for("SDR", person.market.code, person.arrival_at.date(), rng)
         created = whole_minute(next_working_time(_member(sdr).timezone, person.arrival_at, rng))
-        if created >= AS_OF:
+        if created >= clock.AS_OF:
             continue
         handoffs.append(Handoff(person, created, created, "outbound", "Outbound Prospecting", created_by=sdr))
     return handoffs

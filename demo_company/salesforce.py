@@ -8,9 +8,9 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
-from . import catalog
-from .catalog import TEAM, TEAM_BY_KEY, Program
-from .clock import AS_OF, HISTORY_START, PREVIOUS_EXPORT_AT, at_local, local_date, next_month, whole_minute
+from . import catalog, clock
+from .catalog import Program
+from .clock import at_local, local_date, next_month, whole_minute
 from .ids import SalesforceIds
 from .population import Person, World, capitalised
 from .records import (
@@ -72,7 +72,7 @@ class SalesforceRenderer:
 
     def _users(self) -> None:
         role_ids = {role: self.ids.new("UserRole") for role in ROLE_NAMES}
-        for member in TEAM:
+        for member in catalog.TEAM:
             first, last = member.first_name, member.last_name
             if member.key == "integration":
                 first, last = INTEGRATION_NAMES[self.marketing_system]
@@ -83,7 +83,7 @@ class SalesforceRenderer:
             self.drop.sf_users.append(SfUser(
                 id=user_id, username=email, first_name=first, last_name=last, email=email, title=member.title,
                 department=member.department, role_id=role_ids[member.role], time_zone=member.timezone,
-                is_active=member.left is None or member.left > AS_OF.date(),
+                is_active=member.left is None or member.left > clock.AS_OF.date(),
                 created_at=at_local("Europe/Madrid", member.joined, 9, 0)))
         self.user_ids["queue"] = self.ids.new("Group")
         self.user_names["queue"] = QUEUE_NAME
@@ -92,8 +92,8 @@ class SalesforceRenderer:
         programs = [p for p in catalog.PROGRAMS] + list(catalog.paid_programs())
         for program in sorted(programs, key=lambda p: (p.start, p.key)):
             cost = self.ad_costs.get(program.key, program.cost)
-            status = ("Completed" if program.end < AS_OF.date() else
-                      "In Progress" if program.start <= AS_OF.date() else "Planned")
+            status = ("Completed" if program.end < clock.AS_OF.date() else
+                      "In Progress" if program.start <= clock.AS_OF.date() else "Planned")
             budget = (program.cost * Decimal("1.1")).quantize(Decimal("1")) if program.cost else (
                 cost * Decimal("1.05")).quantize(Decimal("1"))
             campaign_id = self.ids.new("Campaign")
@@ -207,9 +207,9 @@ class SalesforceRenderer:
             phone=phone, company=account.name if known_company else "[not provided]", title=person.title.name,
             country=person.market.name, industry=industry, employees=employees, lead_source=lead.lead_source,
             rating=rating, created_at=lead.created_at)
-        self.drop.sf_leads.append(self._lead_version(lead, fixed, AS_OF))
-        if lead.created_at < PREVIOUS_EXPORT_AT:
-            self.drop.previous.sf_leads.append(self._lead_version(lead, fixed, PREVIOUS_EXPORT_AT))
+        self.drop.sf_leads.append(self._lead_version(lead, fixed, clock.AS_OF))
+        if lead.created_at < clock.PREVIOUS_EXPORT_AT:
+            self.drop.previous.sf_leads.append(self._lead_version(lead, fixed, clock.PREVIOUS_EXPORT_AT))
         self._history(lead_id, lead.created_at, "created", None, None, None, lead.created_by)
         events = sorted([(c.at, 0, c) for c in lead.owner_changes] + [(c.at, 1, c) for c in lead.status_changes],
                         key=lambda e: (e[0], e[1]))
@@ -250,7 +250,7 @@ class SalesforceRenderer:
             **fixed, status=status_changes[-1].new if status_changes else OPEN, owner_id=self.user_ids[owner],
             modified_at=max(times), disqualification_reason=reasons[-1] if reasons else None,
             is_converted=converted,
-            converted_date=local_date(TEAM_BY_KEY[lead.owner_at(lead.converted_at)].timezone, lead.converted_at)
+            converted_date=local_date(catalog.TEAM_BY_KEY[lead.owner_at(lead.converted_at)].timezone, lead.converted_at)
             if converted else None,
             converted_contact_id=self.contact_ids[lead.person.index] if converted else None,
             converted_account_id=self.account_ids[lead.person.account.index] if converted else None,
@@ -266,7 +266,7 @@ class SalesforceRenderer:
 
     def _activity(self, who_id: str, touch) -> None:
         owner = self.user_ids[touch.owner]
-        zone = TEAM_BY_KEY[touch.owner].timezone
+        zone = catalog.TEAM_BY_KEY[touch.owner].timezone
         if touch.kind == "meeting":
             self.drop.sf_events.append(SfEvent(
                 id=self.ids.new("Event"), who_id=who_id, what_id=None, owner_id=owner, subject=touch.subject,
@@ -295,7 +295,7 @@ class SalesforceRenderer:
             if program is None or program.key in members:
                 continue
             status = {"Webinar": "Registered", "Event": "Registered"}.get(program.type, "Responded")
-            if program.event_day and program.event_day < AS_OF.date():
+            if program.event_day and program.event_day < clock.AS_OF.date():
                 attended = self._rng("attended", person.index, program.key).random() < 0.45
                 status = "Attended" if attended else status
             members[program.key] = _Member(program, person, touch.at, status)
@@ -331,7 +331,7 @@ class SalesforceRenderer:
             contact_id = self.contact_ids[member.person.index]
         else:
             return None
-        if created >= AS_OF:
+        if created >= clock.AS_OF:
             return None
         return SfCampaignMember(
             id="", campaign_id=self.campaign_ids[member.program.key], lead_id=lead_id, contact_id=contact_id,
@@ -342,8 +342,8 @@ class SalesforceRenderer:
     def _conversion_rates(self) -> None:
         rng = self._rng("rates")
         months = []
-        month = HISTORY_START
-        while month <= AS_OF.date():
+        month = clock.HISTORY_START
+        while month <= clock.AS_OF.date():
             months.append(month)
             month = next_month(month)
         usd = 1.09

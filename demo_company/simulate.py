@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .clock import PREVIOUS_EXPORT_AT
+from . import clock
 from .hubspot import render_hubspot
 from .marketing import HUBSPOT_SCORING, MARKETO_SCORING, automation_handoffs, web_to_lead_handoffs
 from .marketo import render_marketo
@@ -40,7 +40,7 @@ def simulate(people: int, seed: int, profile: str) -> Simulation:
     spend = simulate_spend(seed)
 
     drop = ExportDrop(profile=profile, systems=spec.systems)
-    drop.previous.taken_at = PREVIOUS_EXPORT_AT
+    drop.previous.taken_at = clock.PREVIOUS_EXPORT_AT
     campaign_ids: dict[str, str] = {}
     if "salesforce" in spec.systems:
         salesforce = SalesforceRenderer(world, book, drop, seed, spec.marketing, spend_by_ad_campaign(spend))

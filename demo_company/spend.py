@@ -7,8 +7,8 @@ from collections import defaultdict
 from datetime import timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
-from . import catalog
-from .clock import AS_OF, HISTORY_START, days_between, next_month
+from . import catalog, clock
+from .clock import days_between, next_month
 from .records import AdSpendDay, CampaignMapping, FxRate
 
 CENT = Decimal("0.01")
@@ -16,7 +16,7 @@ CENT = Decimal("0.01")
 
 def simulate_spend(seed: int) -> list[AdSpendDay]:
     rows = []
-    last_day = AS_OF.date() - timedelta(days=1)
+    last_day = clock.AS_OF.date() - timedelta(days=1)
     for ad in catalog.AD_CAMPAIGNS:
         rng = random.Random(f"{seed}:spend:{ad.key}")
         for day in days_between(ad.start, min(ad.end, last_day)):
@@ -54,8 +54,8 @@ def fx_rates_file(seed: int, base_currency: str = "EUR") -> list[FxRate]:
     levels = {"USD": 1.09, "GBP": 0.85}
     bounds = {"USD": (1.04, 1.16), "GBP": (0.82, 0.89)}
     rows = []
-    month = HISTORY_START
-    while month <= AS_OF.date():
+    month = clock.HISTORY_START
+    while month <= clock.AS_OF.date():
         for currency in sorted(levels):
             low, high = bounds[currency]
             levels[currency] = min(high, max(low, levels[currency] + rng.gauss(0, 0.011)))

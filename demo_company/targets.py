@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from .clock import AS_OF, SIM_START
+from . import clock
 from .records import MqlTarget
 
 FIRST_MONTH_TARGET = 14
@@ -19,8 +19,8 @@ REGION_SHARES = {"Europe": 0.5, "Latin America": 0.25, "North America": 0.25}
 
 def mql_plan() -> list[MqlTarget]:
     targets = []
-    year, month, index = SIM_START.year, SIM_START.month, 0
-    while (year, month) <= (AS_OF.year, 12):
+    year, month, index = clock.SIM_START.year, clock.SIM_START.month, 0
+    while (year, month) <= (clock.AS_OF.year, 12):
         first = date(year, month, 1)
         total = FIRST_MONTH_TARGET + MONTHLY_GROWTH * index
         targets.append(MqlTarget(first, None, total))

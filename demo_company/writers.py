@@ -25,28 +25,38 @@ from pathlib import Path
 
 from ingest.contracts import Contract, contract_for_file, contracts_for
 
-from .clock import AS_OF, PREVIOUS_EXPORT_AT
+from . import clock
 from .records import ExportDrop
 
-EXPORT_DAY = AS_OF.date().isoformat()
-PREVIOUS_EXPORT_DAY = PREVIOUS_EXPORT_AT.date().isoformat()
-HUBSPOT_FILES = {
-    "contacts": f"hubspot-crm-exports-all-contacts-{PREVIOUS_EXPORT_DAY}.csv",
-    "companies": f"hubspot-crm-exports-all-companies-{PREVIOUS_EXPORT_DAY}.csv",
-    "deals": f"hubspot-crm-exports-all-deals-{EXPORT_DAY}.csv",
-    "form_submissions": f"hubspot-form-submissions-{EXPORT_DAY}.csv",
-    "email_events": f"hubspot-marketing-email-events-{EXPORT_DAY}.csv",
-}
+def export_day() -> str:
+    """The day the exports were taken (ISO): file names and the incremental extract's folder carry it."""
+    return clock.AS_OF.date().isoformat()
+
+
+def hubspot_files() -> dict[str, str]:
+    previous, today = clock.PREVIOUS_EXPORT_AT.date().isoformat(), export_day()
+    return {
+        "contacts": f"hubspot-crm-exports-all-contacts-{previous}.csv",
+        "companies": f"hubspot-crm-exports-all-companies-{previous}.csv",
+        "deals": f"hubspot-crm-exports-all-deals-{today}.csv",
+        "form_submissions": f"hubspot-form-submissions-{today}.csv",
+        "email_events": f"hubspot-marketing-email-events-{today}.csv",
+    }
+
+
 MARKETO_FILES = {"leads": "leads.csv", "activities": "activities.csv", "programs": "programs.csv"}
 SPEND_FILES = {"google_ads": "google_ads_campaign_report.csv",
                "linkedin_ads": "linkedin_ads_campaign_performance.csv",
                "campaign_mapping": "campaign_mapping.csv",
                "fx_rates": "fx_rates.csv"}
-# Saved views of the records modified in the last 7 days, exported by a Spanish-language user.
-HUBSPOT_INCREMENTAL_FILES = {
-    "contacts": f"hubspot-crm-exports-contacts-modified-last-7-days-{EXPORT_DAY}.csv",
-    "companies": f"hubspot-crm-exports-companies-modified-last-7-days-{EXPORT_DAY}.csv",
-}
+def hubspot_incremental_files() -> dict[str, str]:
+    """Saved views of the records modified in the last 7 days, exported by a Spanish-language user."""
+    return {
+        "contacts": f"hubspot-crm-exports-contacts-modified-last-7-days-{export_day()}.csv",
+        "companies": f"hubspot-crm-exports-companies-modified-last-7-days-{export_day()}.csv",
+    }
+
+
 # The columns of those views, with the labels HubSpot's Spanish interface gives them (each one an
 # alias in ingest/contracts.py). Merged Contact IDs is not in the view.
 HUBSPOT_SPANISH_LABELS = {
@@ -75,7 +85,7 @@ HUBSPOT_SPANISH_LABELS = {
     },
 }
 # Salesforce objects exported incrementally (Data Loader, SystemModstamp / CreatedDate since the last
-# full export) into salesforce/<EXPORT_DAY>/; the other objects are re-exported in full every week.
+# full export) into salesforce/<export day>/; the other objects are re-exported in full every week.
 SALESFORCE_INCREMENTAL_OBJECTS = ("Lead", "LeadHistory")
 # "Email" is both the recipient's and the email campaign's label in HubSpot's email-event export;
 # the campaign column is written with its unambiguous label.
@@ -227,7 +237,7 @@ class DropWriter:
                 full, changed = _split_salesforce(object_name, drop, since)
             self._write("salesforce", file_name, contract, {}, full, to_row, extra, bom=object_name == "Lead")
             if since is not None and object_name in SALESFORCE_INCREMENTAL_OBJECTS:
-                self._write("salesforce", f"{EXPORT_DAY}/{file_name}", contract, {}, changed, to_row, extra)
+                self._write("salesforce", f"{export_day()}/{file_name}", contract, {}, changed, to_row, extra)
 
     # ---------------------------------------------------------------- HubSpot
 
@@ -238,19 +248,19 @@ class DropWriter:
             "email_events": (drop.hs_email_events, _hs_email_event),
         }
         since = drop.previous.taken_at
-        for object_name, file_name in HUBSPOT_FILES.items():
+        for object_name, file_name in hubspot_files().items():
             if object_name == "deals" and not with_deals:
                 continue
             contract = _contract("hubspot", file_name, object_name)
             labels = hubspot_labels(contract)
             records, to_row = objects[object_name]
-            if since is None or object_name not in HUBSPOT_INCREMENTAL_FILES:
+            if since is None or object_name not in hubspot_incremental_files():
                 self._write("hubspot", file_name, contract, labels, records, to_row)
                 continue
             previous = {"contacts": drop.previous.hs_contacts, "companies": drop.previous.hs_companies}[object_name]
             self._write("hubspot", file_name, contract, labels, previous, to_row)
             changed = [r for r in records if r.modified_at >= since]
-            spanish_file = HUBSPOT_INCREMENTAL_FILES[object_name]
+            spanish_file = hubspot_incremental_files()[object_name]
             spanish = _spanish_labels(_contract("hubspot", spanish_file, object_name))
             self._write("hubspot", spanish_file, contract, spanish, changed, lambda r, f=to_row: f(r, SPANISH),
                         only=spanish, delimiter=";", bom=True)
@@ -278,7 +288,7 @@ class DropWriter:
         linkedin_contract = _contract("spend", SPEND_FILES["linkedin_ads"], "linkedin_ads")
         first, last = min(r.day for r in linkedin), max(r.day for r in linkedin)
         preamble = [["Campaign Performance Report"], [f"Report Start: {us_date(first)}"],
-                    [f"Report End: {us_date(last)}"], [f"Date Generated: {us_date(AS_OF.date())}, 12:00 AM"],
+                    [f"Report End: {us_date(last)}"], [f"Date Generated: {us_date(clock.AS_OF.date())}, 12:00 AM"],
                     ["Account Name: Smarketing Demo"], ["Time Zone: (UTC) Coordinated Universal Time"]]
         self._write("spend", SPEND_FILES["linkedin_ads"], linkedin_contract, _first_aliases(linkedin_contract),
                     linkedin, _linkedin_row, preamble=preamble)
@@ -433,7 +443,7 @@ def _sf_lead_history(r) -> dict[str, str]:
 
 
 def _sf_rate(r) -> dict[str, str]:
-    entered = datetime(r.start_date.year, r.start_date.month, r.start_date.day, 7, 0, tzinfo=AS_OF.tzinfo)
+    entered = datetime(r.start_date.year, r.start_date.month, r.start_date.day, 7, 0, tzinfo=clock.AS_OF.tzinfo)
     return {"Id": r.id, "IsoCode": r.iso_code, "ConversionRate": fixed(r.rate, 6),
             "StartDate": iso_date(r.start_date), "NextStartDate": iso_date(r.next_start_date),
             "SystemModstamp": sf_timestamp(entered)}

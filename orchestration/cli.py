@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import sys
 import time
@@ -29,16 +30,22 @@ def cmd_generate(args: argparse.Namespace) -> int:
     from demo_company import DEFAULT_PROFILE, generate
 
     profile = args.profile or DEFAULT_PROFILE
+    try:
+        as_of = dt.date.fromisoformat(args.as_of) if args.as_of else None
+    except ValueError:
+        print(f"error: --as-of must be a date YYYY-MM-DD, got {args.as_of!r}", file=sys.stderr)
+        return 2
     started = time.perf_counter()
     try:
-        summary = generate(Path(args.out), people=args.people, seed=args.seed, profile=profile,
+        summary = generate(Path(args.out), people=args.people, seed=args.seed, profile=profile, as_of=as_of,
                            **demo_company_inputs())
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     files = summary.get("files", [])
     print(f"Wrote {len(files)} export files for {args.people} people (seed {args.seed}, "
-          f"profile {profile}) to {Path(args.out).resolve()} in {time.perf_counter() - started:.1f}s")
+          f"profile {profile}, as of {summary['as_of'][:10]}) to {Path(args.out).resolve()} "
+          f"in {time.perf_counter() - started:.1f}s")
     return 0
 
 
@@ -113,7 +120,6 @@ def cmd_definitions(args: argparse.Namespace) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     if args.summary:
-        import datetime as dt
         from zoneinfo import ZoneInfo
 
         from orchestration.definitions_summary import summary
@@ -271,6 +277,8 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--seed", type=int, default=42, help="random seed (default 42)")
         p.add_argument("--profile", help="which systems the demo company runs (default and choices: the README's "
                                           "demo profiles; an unknown name is refused with the list)")
+        p.add_argument("--as-of", help="the day the exports are taken, YYYY-MM-DD: the history runs to the day "
+                                       "before (default: today, UTC; pin it for the same bytes every day)")
 
     run = sub.add_parser("run", help="ingest an export drop, build every model, run every quality gate",
                          epilog=EXIT_CODES_HELP, formatter_class=argparse.RawDescriptionHelpFormatter)

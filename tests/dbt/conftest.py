@@ -16,12 +16,13 @@ from test_dbt_build import DEMO_INPUTS, run_dbt
 def demo_build(tmp_path_factory):
     """(dbt result, warehouse file, ground truth); the run's target/ is beside the warehouse."""
     demo = pytest.importorskip("demo_company")
+    from demo_company.clock import CANONICAL_AS_OF
     loader = pytest.importorskip("ingest.loader")
     if not hasattr(demo, "generate") or not hasattr(loader, "load_drop"):
         pytest.skip("the demo generator or the loader is not available")
     root = tmp_path_factory.mktemp("dbt_demo")
     drop, warehouse = root / "exports", root / "warehouse.duckdb"
-    demo.generate(drop, people=1000, seed=5, **DEMO_INPUTS)
+    demo.generate(drop, people=1000, seed=5, as_of=CANONICAL_AS_OF.date(), **DEMO_INPUTS)
     with duckdb.connect(str(warehouse)) as con:
         loader.load_drop(con, drop)
     result = run_dbt(["build"], warehouse, root)

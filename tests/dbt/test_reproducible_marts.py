@@ -31,11 +31,12 @@ def build(warehouse: Path, work: Path) -> None:
 @pytest.fixture(scope="module")
 def two_builds(tmp_path_factory):
     demo = pytest.importorskip("demo_company")
+    from demo_company.clock import CANONICAL_AS_OF
     from ingest.loader import load_drop
 
     root = tmp_path_factory.mktemp("reproducible")
     drop, raw = root / "exports", root / "raw.duckdb"
-    demo.generate(drop, people=400, seed=23, **DEMO_INPUTS)
+    demo.generate(drop, people=400, seed=23, as_of=CANONICAL_AS_OF.date(), **DEMO_INPUTS)
     with duckdb.connect(str(raw)) as con:
         load_drop(con, drop)
     builds = []

@@ -24,6 +24,7 @@ import duckdb
 import pytest
 
 from demo_company.oracle import DEMO_KEY_SECRET
+from demo_company.clock import CANONICAL_AS_OF
 from orchestration.dbt_generated import attribution_model_names
 from orchestration.funnel_definitions import load_definitions
 from orchestration.person_keys import write_pads
@@ -67,7 +68,7 @@ def semantic_demo(tmp_path_factory):
     root = tmp_path_factory.mktemp("semantic_demo")
     project, drop, warehouse = root / "dbt_project", root / "exports", root / "warehouse.duckdb"
     shutil.copytree(PROJECT, project, ignore=shutil.ignore_patterns("target", "logs", "dbt_packages"))
-    demo.generate(drop, people=1000, seed=5, **DEMO_INPUTS)
+    demo.generate(drop, people=1000, seed=5, as_of=CANONICAL_AS_OF.date(), **DEMO_INPUTS)
     with duckdb.connect(str(warehouse)) as con:
         loader.load_drop(con, drop)
         write_pads(con, DEMO_KEY_SECRET.encode())  # as the pipeline does before dbt starts

@@ -11,6 +11,7 @@ import pytest
 
 import demo_company
 from demo_company import PROFILES, generate
+from demo_company.clock import CANONICAL_AS_OF
 from test_generate import drop_bytes
 from demo_records import PRODUCT_FILES
 from ingest.loader import load_drop
@@ -19,7 +20,8 @@ PEOPLE = 2000
 
 
 def bulk(root: Path, profile: str, seed: int = 11, people: int = PEOPLE) -> dict:
-    generate(root, people=people, seed=seed, profile=profile, engine="bulk", **PRODUCT_FILES)
+    generate(root, people=people, seed=seed, profile=profile, engine="bulk",
+             as_of=CANONICAL_AS_OF.date(), **PRODUCT_FILES)
     return json.loads((root / "_ground_truth" / "ground_truth.json").read_text(encoding="utf-8"))
 
 
@@ -107,7 +109,7 @@ def test_a_seed_gives_the_same_bytes(tmp_path):
 
 def test_large_companies_use_the_bulk_engine(tmp_path, monkeypatch):
     monkeypatch.setattr(demo_company, "BULK_THRESHOLD", 40)
-    summary = generate(tmp_path, people=50, seed=1, profile="salesforce", **PRODUCT_FILES)
+    summary = generate(tmp_path, people=50, seed=1, profile="salesforce", as_of=CANONICAL_AS_OF.date(), **PRODUCT_FILES)
     assert summary["engine"] == "bulk"
-    summary = generate(tmp_path, people=30, seed=1, profile="salesforce", **PRODUCT_FILES)
+    summary = generate(tmp_path, people=30, seed=1, profile="salesforce", as_of=CANONICAL_AS_OF.date(), **PRODUCT_FILES)
     assert "engine" not in summary and not list(tmp_path.glob("_spill-*"))

@@ -10,10 +10,14 @@ import pytest
 
 from ingest.contracts import contract_for_file
 from demo_company import PROFILES, generate
-from demo_company.writers import EXPORT_DAY, HUBSPOT_FILES, HUBSPOT_INCREMENTAL_FILES
+from demo_company.writers import export_day, hubspot_files, hubspot_incremental_files
+from demo_company.clock import CANONICAL_AS_OF
 from demo_records import PRODUCT_FILES
 
 SMALL = 300
+
+# The file names of the pinned day (outside a generation the calendar is the catalog's own).
+EXPORT_DAY, HUBSPOT_FILES, HUBSPOT_INCREMENTAL_FILES = export_day(), hubspot_files(), hubspot_incremental_files()
 
 
 def drop_bytes(root: Path) -> dict[str, bytes]:
@@ -26,22 +30,22 @@ def drops(tmp_path_factory) -> dict[str, Path]:
     roots = {}
     for profile in PROFILES:
         root = tmp_path_factory.mktemp(profile.replace("+", "_"))
-        generate(root, people=SMALL, seed=7, profile=profile, **PRODUCT_FILES)
+        generate(root, people=SMALL, seed=7, profile=profile, as_of=CANONICAL_AS_OF.date(), **PRODUCT_FILES)
         roots[profile] = root
     return roots
 
 
 def test_same_arguments_give_the_same_bytes(tmp_path):
-    generate(tmp_path / "a", people=SMALL, seed=3, **PRODUCT_FILES)
-    generate(tmp_path / "b", people=SMALL, seed=3, **PRODUCT_FILES)
+    generate(tmp_path / "a", people=SMALL, seed=3, as_of=CANONICAL_AS_OF.date(), **PRODUCT_FILES)
+    generate(tmp_path / "b", people=SMALL, seed=3, as_of=CANONICAL_AS_OF.date(), **PRODUCT_FILES)
     first, second = drop_bytes(tmp_path / "a"), drop_bytes(tmp_path / "b")
     assert first.keys() == second.keys()
     assert [name for name in first if first[name] != second[name]] == []
 
 
 def test_a_different_seed_gives_a_different_company(tmp_path):
-    generate(tmp_path / "a", people=SMALL, seed=3, **PRODUCT_FILES)
-    generate(tmp_path / "b", people=SMALL, seed=4, **PRODUCT_FILES)
+    generate(tmp_path / "a", people=SMALL, seed=3, as_of=CANONICAL_AS_OF.date(), **PRODUCT_FILES)
+    generate(tmp_path / "b", people=SMALL, seed=4, as_of=CANONICAL_AS_OF.date(), **PRODUCT_FILES)
     first, second = drop_bytes(tmp_path / "a"), drop_bytes(tmp_path / "b")
     assert first.keys() == second.keys()
     different = [name for name in first if first[name] != second[name]]
@@ -63,16 +67,17 @@ def test_each_profile_writes_only_its_systems(drops, profile, folders):
 
 
 def test_regenerating_another_profile_leaves_no_files_of_the_previous_one(tmp_path):
-    generate(tmp_path, people=SMALL, seed=3, profile="salesforce+marketo", **PRODUCT_FILES)
+    generate(tmp_path, people=SMALL, seed=3, profile="salesforce+marketo",
+             as_of=CANONICAL_AS_OF.date(), **PRODUCT_FILES)
     assert (tmp_path / "salesforce" / EXPORT_DAY / "Lead.csv").is_file()
-    generate(tmp_path, people=SMALL, seed=3, profile="hubspot", **PRODUCT_FILES)
+    generate(tmp_path, people=SMALL, seed=3, profile="hubspot", as_of=CANONICAL_AS_OF.date(), **PRODUCT_FILES)
     assert {p.name for p in tmp_path.iterdir()} == {"hubspot", "spend", "_ground_truth"}
     assert (tmp_path / "spend" / "fx_rates.csv").is_file()
 
 
 def test_unknown_profile_is_refused(tmp_path):
     with pytest.raises(ValueError, match="unknown profile"):
-        generate(tmp_path, people=SMALL, profile="pipedrive", **PRODUCT_FILES)
+        generate(tmp_path, people=SMALL, profile="pipedrive", as_of=CANONICAL_AS_OF.date(), **PRODUCT_FILES)
 
 
 def _normalised(name: str) -> str:
@@ -158,7 +163,7 @@ def test_values_are_written_in_each_vendors_format(drops):
 
 
 def test_summary_lists_the_files_and_the_funnel(tmp_path):
-    summary = generate(tmp_path, people=SMALL, seed=3, **PRODUCT_FILES)
+    summary = generate(tmp_path, people=SMALL, seed=3, as_of=CANONICAL_AS_OF.date(), **PRODUCT_FILES)
     assert summary["people"] == SMALL and summary["profile"] == "salesforce+hubspot"
     assert "salesforce/Lead.csv" in summary["files"] and "_ground_truth/ground_truth.json" in summary["files"]
     assert all((tmp_path / name).is_file() for name in summary["files"])

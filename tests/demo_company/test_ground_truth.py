@@ -16,6 +16,7 @@ from demo_company.clock import AS_OF
 from demo_company.oracle import compute_ground_truth, first_trigger, load_definitions, normalise_email, person_key
 from demo_company.profiles import PROFILES
 from demo_company.simulate import simulate
+from demo_company.clock import CANONICAL_AS_OF
 from demo_records import PRODUCT_FILES
 
 STAGES = ["subscriber", "lead", "mql", "sql", "opportunity", "customer", "evangelist"]
@@ -26,7 +27,7 @@ MONEY = re.compile(r"^-?\d+\.\d{2}$")
 @pytest.fixture(scope="module")
 def document(tmp_path_factory) -> dict:
     root = tmp_path_factory.mktemp("default")
-    generate(root, **PRODUCT_FILES)
+    generate(root, as_of=CANONICAL_AS_OF.date(), **PRODUCT_FILES)
     return json.loads((root / "_ground_truth" / "ground_truth.json").read_text("utf-8"))
 
 

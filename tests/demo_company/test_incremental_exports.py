@@ -16,10 +16,11 @@ import pytest
 
 from demo_company import generate
 from demo_company.catalog import TEAM
+from demo_company.clock import CANONICAL_AS_OF
 from demo_company.simulate import simulate
 from demo_company.writers import (
-    EXPORT_DAY, HUBSPOT_FILES, HUBSPOT_INCREMENTAL_FILES, HUBSPOT_SPANISH_LABELS, _sf_lead, _sf_lead_history,
-    es_number, es_timestamp,
+    HUBSPOT_SPANISH_LABELS, _sf_lead, _sf_lead_history,
+    es_number, es_timestamp, export_day, hubspot_files, hubspot_incremental_files,
 )
 from demo_records import PRODUCT_FILES
 from ingest.contracts import contract_for_file
@@ -28,6 +29,8 @@ from ingest.headers import normalise
 from ingest.loader import load_drop
 
 SINCE = "2026-10-25"
+# The file names of the pinned day (outside a generation the calendar is the catalog's own).
+EXPORT_DAY, HUBSPOT_FILES, HUBSPOT_INCREMENTAL_FILES = export_day(), hubspot_files(), hubspot_incremental_files()
 ES_TIMESTAMP = re.compile(r"^\d{2}/\d{2}/\d{4} \d{2}:\d{2}$")
 ES_NUMBER = re.compile(r"^-?\d{1,3}(\.\d{3})*(,\d+)?$")
 
@@ -35,7 +38,7 @@ ES_NUMBER = re.compile(r"^-?\d{1,3}(\.\d{3})*(,\d+)?$")
 @pytest.fixture(scope="module")
 def default_drop(tmp_path_factory):
     root = tmp_path_factory.mktemp("default")
-    generate(root, **PRODUCT_FILES)
+    generate(root, as_of=CANONICAL_AS_OF.date(), **PRODUCT_FILES)
     return root, simulate(3000, 42, "salesforce+hubspot").drop
 
 

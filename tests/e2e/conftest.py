@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from demo_company import generate
+from demo_company.clock import CANONICAL_AS_OF
 from orchestration.cli import demo_company_inputs
 
 
@@ -31,7 +32,7 @@ def cli_small_demo(tmp_path_factory):
     """A 600-person drop, published by `smarketing run` with its output piped, built once."""
     root = tmp_path_factory.mktemp("published_small_demo")
     drop, warehouse, home = root / "exports", root / "warehouse.duckdb", root / "dagster_home"
-    generate(drop, people=600, seed=11, **demo_company_inputs())
+    generate(drop, people=600, seed=11, as_of=CANONICAL_AS_OF.date(), **demo_company_inputs())
     home.mkdir()
     shutil.copyfile(Path(__file__).resolve().parents[2] / "dagster.yaml", home / "dagster.yaml")
     done = smarketing("run", "--exports", str(drop), "--warehouse", str(warehouse), dagster_home=home)

@@ -19,6 +19,7 @@ import duckdb
 import pytest
 
 from demo_company import generate
+from demo_company.clock import CANONICAL_AS_OF
 from orchestration import settings
 from orchestration.cli import demo_company_inputs
 from orchestration.funnel_definitions import FUNNEL_STAGES
@@ -196,7 +197,7 @@ def assert_spend_matches(warehouse: Path, truth: dict) -> None:
 def demo_run(tmp_path_factory):
     root = tmp_path_factory.mktemp("demo")
     drop, warehouse = root / "exports", root / "warehouse.duckdb"
-    generate(drop, people=3000, seed=42, **demo_company_inputs())
+    generate(drop, people=3000, seed=42, as_of=CANONICAL_AS_OF.date(), **demo_company_inputs())
     outcome = run_pipeline(drop, warehouse)
     return drop, warehouse, outcome
 
@@ -389,10 +390,13 @@ def test_marts_hold_no_raw_emails_or_phones(demo_run):
     assert not leaks
 
 
-@pytest.mark.parametrize("profile", ["salesforce", "hubspot", "salesforce+marketo"])
-def test_every_profile_runs_end_to_end_and_matches_ground_truth(tmp_path, profile):
+# Each profile on another calendar: the catalog's own, and moved back by whole weeks to a mid-month day.
+@pytest.mark.parametrize(("profile", "as_of"), [("salesforce", CANONICAL_AS_OF.date()),
+                                                ("hubspot", dt.date(2026, 3, 18)),
+                                                ("salesforce+marketo", dt.date(2026, 9, 9))])
+def test_every_profile_runs_end_to_end_and_matches_ground_truth(tmp_path, profile, as_of):
     drop, warehouse = tmp_path / "exports", tmp_path / "warehouse.duckdb"
-    generate(drop, people=600, seed=7, profile=profile, **demo_company_inputs())
+    generate(drop, people=600, seed=7, profile=profile, as_of=as_of, **demo_company_inputs())
     outcome = run_pipeline(drop, warehouse)
     assert outcome.success, outcome.failures
     absent = {"salesforce", "hubspot", "marketo", "spend", "targets"} - {p.name for p in drop.iterdir()}

@@ -17,6 +17,7 @@ import duckdb
 import pytest
 
 from demo_company import generate
+from demo_company.clock import CANONICAL_AS_OF
 from orchestration import settings
 from orchestration.cli import demo_company_inputs, main
 from orchestration.person_keys import SECRET_ENV
@@ -67,7 +68,7 @@ def holding(con: duckdb.DuckDBPyConnection, needle: str, schemas: list[str] | No
 def forgotten(tmp_path_factory):
     root = tmp_path_factory.mktemp("forget")
     drop, warehouse = root / "exports", root / "warehouse.duckdb"
-    generate(drop, people=300, seed=7, **demo_company_inputs())
+    generate(drop, people=300, seed=7, as_of=CANONICAL_AS_OF.date(), **demo_company_inputs())
     # The Salesforce lead whose email the drop names most often (in other systems' exports too), and a
     # second export of that lead with a bad date: quarantined, so the quarantine holds a record of theirs.
     lead_header, leads = rows(drop / "salesforce" / "Lead.csv")

@@ -35,7 +35,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "dbt"))
 from test_dbt_build import DEFINITIONS, DEMO_INPUTS, run_dbt  # noqa: E402
 
 from demo_company import generate  # noqa: E402
-from demo_company.writers import EXPORT_DAY  # noqa: E402
+from demo_company.writers import export_day  # noqa: E402
+from demo_company.clock import CANONICAL_AS_OF
 from ingest.loader import load_drop  # noqa: E402
 
 PEOPLE, SEED = 250, 11
@@ -98,9 +99,9 @@ def days(tmp_path_factory):
     """The demo drop, split into what arrives on each day (folders of files relative to the drop)."""
     root = tmp_path_factory.mktemp("incremental_demo")
     demo = root / "demo"
-    generate(demo, people=PEOPLE, seed=SEED, **DEMO_INPUTS)
+    generate(demo, people=PEOPLE, seed=SEED, as_of=CANONICAL_AS_OF.date(), **DEMO_INPUTS)
     later = {path for path in demo.rglob("*.csv")
-             if EXPORT_DAY in path.parent.name or "modified-last" in path.name
+             if export_day() in path.parent.name or "modified-last" in path.name
              or path.name.startswith((EMAIL_EVENTS, FORM_SUBMISSIONS))}
     day1, day2, day3 = root / "day1", root / "day2", root / "day3"
     for path in demo.rglob("*.csv"):

@@ -34,6 +34,7 @@ import duckdb
 import pytest
 
 from demo_company import generate
+from demo_company.clock import CANONICAL_AS_OF
 from orchestration import run_lock, settings
 from orchestration.cli import demo_company_inputs, main
 from orchestration.dbt_cli import KEEP_RUN_DIRS, RUN_DIR_GLOB
@@ -147,7 +148,7 @@ def demo_drops(root: Path) -> tuple[Path, Path]:
     """The demo company's drop, and the same drop with the next day's incremental Lead export: one
     new lead, so the second publish differs from the first by one person."""
     first, second = root / "drop", root / "drop_next_day"
-    generate(first, people=PEOPLE, seed=1, **demo_company_inputs())
+    generate(first, people=PEOPLE, seed=1, as_of=CANONICAL_AS_OF.date(), **demo_company_inputs())
     shutil.copytree(first, second)
     with (first / "salesforce" / "Lead.csv").open(encoding="utf-8-sig", newline="") as handle:
         reader = csv.DictReader(handle)

@@ -27,6 +27,7 @@ from demo_company import generate
 from demo_company.clock import AS_OF
 from demo_company.oracle import compute_ground_truth, definitions_from_document, email_domain, load_channel_vocabulary
 from demo_company.simulate import simulate
+from demo_company.clock import CANONICAL_AS_OF
 from orchestration import settings
 from orchestration.cli import demo_company_inputs, main
 from orchestration.pipeline import run_pipeline
@@ -46,7 +47,7 @@ def published_fingerprint(warehouse: Path) -> dict[str, tuple]:
 def demo(tmp_path_factory):
     root = tmp_path_factory.mktemp("what_if")
     drop, warehouse = root / "exports", root / "warehouse.duckdb"
-    generate(drop, people=PEOPLE, seed=SEED, profile=PROFILE, **demo_company_inputs())
+    generate(drop, people=PEOPLE, seed=SEED, profile=PROFILE, as_of=CANONICAL_AS_OF.date(), **demo_company_inputs())
     outcome = run_pipeline(drop, warehouse)
     assert outcome.success, outcome.failures
     manifest = settings.DBT_PROJECT_DIR / "target" / "manifest.json"
