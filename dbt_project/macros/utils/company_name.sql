@@ -15,6 +15,14 @@
 {%- endmacro %}
 
 
+{# The most words a legal suffix may have (after company_name_text): int_company_names_normalised
+   compares a name's last 1..N words with the suffixes; a longer suffix fails the test
+   assert_legal_suffixes_fit_the_name_matching. #}
+{% macro company_name_max_suffix_words() -%}
+    {{ return(5) }}
+{%- endmacro %}
+
+
 {# The last `words` space-separated words of a company-name text, when at least one word comes before them; else null. #}
 {% macro company_name_tail(column, words) -%}
     {%- set pattern = "'^.+ ([^ ]+" ~ ("( [^ ]+)" * (words - 1)) ~ ")$'" -%}

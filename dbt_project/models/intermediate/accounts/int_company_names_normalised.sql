@@ -6,12 +6,12 @@
     company_legal_suffixes taken off the end, the longest that matches ('Acme Iberia S.A. de C.V.'
     -> 'acme iberia'). A name that is only a suffix keeps it ('Inc.' -> 'inc').
 
-    The suffix is found by equality joins of the name's last one, two, ... words to the
+    The suffix is found by equality joins of the name's last one, two, ... five words to the
     normalised suffixes (hash joins, linear in the number of names), not by pattern matching every
     name against every suffix.
 #}
 
-{%- set max_suffix_words = 4 %}
+{%- set max_suffix_words = smarketing.company_name_max_suffix_words() %}
 
 with
 
