@@ -175,6 +175,7 @@ RATE_COLUMNS = (
     ("rpt_lead_sla_by_owner", "sla_compliance_rate"),
     ("rpt_lead_rejections", "share_of_slice"),
     ("rpt_lead_rejections", "share_of_type"),
+    ("rpt_account_funnel_conversion", "conversion_rate"),
 )
 # Amounts in the marts that are never negative: (table, column).
 NON_NEGATIVE_COLUMNS = (
@@ -183,6 +184,8 @@ NON_NEGATIVE_COLUMNS = (
     ("rpt_closed_loop", "spend"),
     ("rpt_closed_loop", "pipeline"),
     ("rpt_closed_loop", "won_revenue"),
+    ("rpt_closed_loop_by_account_segment", "pipeline"),
+    ("rpt_closed_loop_by_account_segment", "won_revenue"),
     ("fct_opportunities", "amount"),
     ("fct_opportunities", "amount_reporting"),
 )

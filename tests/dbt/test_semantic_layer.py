@@ -46,6 +46,9 @@ METRICS = {
     "cohort_entries": "simple",
     "cohort_conversions": "simple",
     "cohort_conversion_rate": "ratio",
+    "account_cohort_entries": "simple",
+    "account_cohort_conversions": "simple",
+    "account_cohort_conversion_rate": "ratio",
     "spend": "simple",
     "closed_loop_leads": "simple",
     "closed_loop_mqls": "simple",
@@ -158,6 +161,34 @@ def test_cohort_conversion_by_stage_and_reporting_month_equals_ground_truth(sema
     expected = {(r["from_stage"], r["cohort_month"]): (r["entered_from"], r["converted"])
                 for r in truth["funnel_conversion"] if r["dimension_name"] == "all"}
     assert actual == expected
+
+
+def test_account_cohort_conversion_counts_accounts_by_the_month_they_entered_the_stage(semantic_demo):
+    """Account cohorts by name equal the cohorts counted here in Python from fct_account_funnel's
+    stage times (reporting-time-zone months, adjacent stages), not from the report."""
+    _, warehouse, _, _ = semantic_demo
+    stages = load_definitions()["stages"]
+    tz = ZoneInfo(load_definitions()["reporting"]["timezone"])
+    columns = ", ".join(f"became_{stage}_at" for stage in stages)
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        accounts = con.execute(f"select {columns} from marts_audit.fct_account_funnel").fetchall()
+    expected: Counter = Counter()
+    for times in accounts:
+        for stage, earlier, later in zip(stages, times, times[1:]):
+            if earlier is None:
+                continue
+            month = earlier.replace(tzinfo=dt.timezone.utc).astimezone(tz).strftime("%Y-%m-01")
+            expected[(stage, month, "entered")] += 1
+            expected[(stage, month, "converted")] += later is not None
+    rows = mf_query(semantic_demo, ["account_cohort_entries", "account_cohort_conversions"],
+                    ["account_conversion_cohort__from_stage", "metric_time__month"])
+    actual: Counter = Counter()
+    for row in rows:
+        key = (row["account_conversion_cohort__from_stage"], row["metric_time__month"][:10])
+        actual[(*key, "entered")] += int(number(row["account_cohort_entries"]))
+        actual[(*key, "converted")] += int(number(row["account_cohort_conversions"]))
+    assert sum(v for k, v in expected.items() if k[2] == "entered") > 0
+    assert +actual == +expected
 
 
 def test_opportunity_metrics_equal_ground_truth(semantic_demo):

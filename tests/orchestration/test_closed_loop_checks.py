@@ -219,3 +219,17 @@ def test_closed_loop_gate_names_each_violation(con):
                           "the exports; inspect fct_funnel for cohort 2025-03: lead -> mql: ")
     assert "give each won deal an account: AccountId on the Salesforce Opportunity" in fix
     assert "add MXN rates against EUR from 2025-07-31 to spend/fx_rates.csv" in fix
+
+
+def test_closed_loop_gate_checks_the_account_reports(con):
+    closed_loop_marts(con)
+    con.execute("create table rpt_account_funnel_conversion (cohort_month date, conversion_rate decimal(18, 4))")
+    con.execute("insert into rpt_account_funnel_conversion values ('2025-03-01', 0.5), ('2025-04-01', 1.5)")
+    con.execute("create table rpt_closed_loop_by_account_segment (pipeline decimal(18, 2), won_revenue decimal(18, 2))")
+    con.execute("insert into rpt_closed_loop_by_account_segment values (100, 0), (-5, 0)")
+    outcome = validate_invariants(invariants_frame(con))
+    assert not outcome.passed
+    assert {row["metric"] for row in outcome.failing_rows} == {
+        "rate outside [0, 1]: rpt_account_funnel_conversion.conversion_rate",
+        "negative amount: rpt_closed_loop_by_account_segment.pipeline",
+    }

@@ -2,7 +2,7 @@
     One row per person with records: each attribute taken from one of their records when the
     records disagree (int_person_record_attributes gives every record's value):
       - original source: the earliest-created record that has one;
-      - country, owner, linked account: by crm_priority (Salesforce contact, Salesforce lead,
+      - country, owner, linked account, company name: by crm_priority (Salesforce contact, Salesforce lead,
         HubSpot contact, Marketo lead), most recently modified first;
       - number of employees: the most recently modified record that has one (Salesforce leads).
     Records that tie on that order (two HubSpot contacts of one person modified in the same
@@ -51,6 +51,13 @@ linked_accounts as (
 
 ),
 
+company_names as (
+
+    {{ first_by('record_attributes', 'person_key', ['company_name'], 'company_name',
+                'crm_priority, record_modified_at desc nulls last') }}
+
+),
+
 lead_employees as (
 
     {{ first_by('record_attributes', 'person_key', ['number_of_employees'], 'number_of_employees',
@@ -69,7 +76,8 @@ final as (
         owners.owner_source,
         linked_accounts.account_key,
         linked_accounts.account_link_rule,
-        lead_employees.number_of_employees
+        lead_employees.number_of_employees,
+        company_names.company_name
     from persons_with_records
     left join original_sources
         on original_sources.person_key = persons_with_records.person_key
@@ -81,6 +89,8 @@ final as (
         on linked_accounts.person_key = persons_with_records.person_key
     left join lead_employees
         on lead_employees.person_key = persons_with_records.person_key
+    left join company_names
+        on company_names.person_key = persons_with_records.person_key
 
 )
 

@@ -53,7 +53,7 @@ person_campaign_memberships as (
 
 first_touches as (
 
-    {{ first_by('person_campaign_memberships', 'person_key', ['campaign_id'], 'campaign_member_id',
+    {{ first_by('person_campaign_memberships', 'person_key', ['campaign_id', 'created_at'], 'campaign_member_id',
                 'created_at, campaign_member_id') }}
 
 ),
@@ -63,7 +63,8 @@ final as (
     select
         first_touches.person_key,
         first_touches.campaign_id as first_touch_campaign_id,
-        campaigns.campaign_name as first_touch_campaign
+        campaigns.campaign_name as first_touch_campaign,
+        first_touches.created_at as first_touch_at
     from first_touches
     left join campaigns
         on campaigns.campaign_id = first_touches.campaign_id

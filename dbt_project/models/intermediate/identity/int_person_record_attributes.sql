@@ -67,7 +67,8 @@ record_attributes as (
         contacts.owner_id as hubspot_owner,
         companies.account_key,
         'hubspot_associated_company' as account_link_rule,
-        cast(null as {{ dbt.type_bigint() }}) as number_of_employees
+        cast(null as {{ dbt.type_bigint() }}) as number_of_employees,
+        contacts.company_name
     from hubspot_contacts as contacts
     inner join identity_links as links
         on links.source_system = 'hubspot'
@@ -91,7 +92,8 @@ record_attributes as (
         cast(null as {{ dbt.type_string() }}) as hubspot_owner,
         converted_accounts.account_key,
         'salesforce_converted_lead_account' as account_link_rule,
-        leads.number_of_employees
+        leads.number_of_employees,
+        leads.company_name
     from salesforce_leads as leads
     inner join identity_links as links
         on links.source_system = 'salesforce'
@@ -115,7 +117,8 @@ record_attributes as (
         cast(null as {{ dbt.type_string() }}) as hubspot_owner,
         contact_accounts.account_key,
         'salesforce_contact_account' as account_link_rule,
-        cast(null as {{ dbt.type_bigint() }}) as number_of_employees
+        cast(null as {{ dbt.type_bigint() }}) as number_of_employees,
+        cast(null as {{ dbt.type_string() }}) as company_name
     from salesforce_contacts as contacts
     inner join identity_links as links
         on links.source_system = 'salesforce'
@@ -139,7 +142,8 @@ record_attributes as (
         cast(null as {{ dbt.type_string() }}) as hubspot_owner,
         cast(null as {{ dbt.type_string() }}) as account_key,
         cast(null as {{ dbt.type_string() }}) as account_link_rule,
-        cast(null as {{ dbt.type_bigint() }}) as number_of_employees
+        cast(null as {{ dbt.type_bigint() }}) as number_of_employees,
+        leads.company_name
     from marketo_leads as leads
     inner join identity_links as links
         on links.source_system = 'marketo'
@@ -174,7 +178,8 @@ final as (
         end as owner_source,
         record_attributes.account_key,
         record_attributes.account_link_rule,
-        record_attributes.number_of_employees
+        record_attributes.number_of_employees,
+        {{ clean_id('record_attributes.company_name') }} as company_name
     from record_attributes
     left join salesforce_users as users
         on users.user_id = record_attributes.salesforce_owner_id

@@ -3,7 +3,9 @@
     person records' people (int_persons_with_records) plus anyone known only from an engagement
     event or a form submission (int_persons_engagement_only). The record attributes are resolved
     per person in int_person_attributes_resolved; here they are completed:
-      - account: the linked account, else the account whose domain is the email's domain;
+      - account: the linked account, else the account whose domain is the email's domain, else,
+        for a personal or unknown email domain, the one account with the person's normalised
+        company name (int_person_company_name_links);
       - country: the records', else the account's, as a recognised name with its region;
       - employees: the account's, else the Salesforce lead's, banded into a segment;
       - channel: the original source's (seed original_source_channels);
@@ -33,6 +35,12 @@ resolved_attributes as (
 first_campaign_touches as (
 
     select * from {{ ref('int_person_first_campaign_touches') }}
+
+),
+
+company_name_links as (
+
+    select * from {{ ref('int_person_company_name_links') }}
 
 ),
 
@@ -84,16 +92,19 @@ person_accounts as (
 
     select
         persons.person_key,
-        coalesce(resolved_attributes.account_key, domain_accounts.account_key) as account_key,
+        coalesce(resolved_attributes.account_key, domain_accounts.account_key, company_name_links.account_key) as account_key,
         case
             when resolved_attributes.account_key is not null then resolved_attributes.account_link_rule
             when domain_accounts.account_key is not null then 'email_domain'
+            when company_name_links.account_key is not null then 'company_name'
         end as account_link_rule
     from persons
     left join resolved_attributes
         on resolved_attributes.person_key = persons.person_key
     left join accounts as domain_accounts
         on domain_accounts.domain = persons.email_domain
+    left join company_name_links
+        on company_name_links.person_key = persons.person_key
 
 ),
 

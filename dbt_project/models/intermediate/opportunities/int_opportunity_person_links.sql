@@ -49,7 +49,8 @@ contact_role_links as (
         roles.is_primary,
         case when roles.is_primary then 1 else 2 end as link_priority,
         roles.created_at as linked_at,
-        cast(null as {{ dbt.type_int() }}) as list_position
+        cast(null as {{ dbt.type_int() }}) as list_position,
+        {{ clean_id('roles.contact_role') }} as contact_role
     from contact_roles as roles
     inner join identity_links as contacts
         on contacts.source_system = 'salesforce'
@@ -69,7 +70,8 @@ converted_lead_links as (
         false as is_primary,
         3 as link_priority,
         cast(leads.converted_date as {{ dbt.type_timestamp() }}) as linked_at,
-        cast(null as {{ dbt.type_int() }}) as list_position
+        cast(null as {{ dbt.type_int() }}) as list_position,
+        cast(null as {{ dbt.type_string() }}) as contact_role
     from salesforce_leads as leads
     inner join identity_links as lead_links
         on lead_links.source_system = 'salesforce'
@@ -96,7 +98,8 @@ deal_contact_links as (
         false as is_primary,
         4 as link_priority,
         cast(null as {{ dbt.type_timestamp() }}) as linked_at,
-        deal_contacts.element_position as list_position
+        deal_contacts.element_position as list_position,
+        cast(null as {{ dbt.type_string() }}) as contact_role
     from deal_contacts
     inner join identity_links as contacts
         on contacts.source_system = 'hubspot'
@@ -130,6 +133,7 @@ final as (
         links.is_primary,
         links.linked_at,
         links.list_position,
+        links.contact_role,
         row_number() over (
             partition by links.source_system, links.opportunity_id
             order by

@@ -6,6 +6,8 @@
     opportunities and won deals count under their person's. Months are reporting-time-zone months of:
     cost_date (spend), became_<stage>_at (leads, MQLs, SQLs), created_at (opportunities, pipeline),
     closed_at (won deals and revenue). Ratios are null when their denominator is 0.
+    The funnel and revenue side is rpt_closed_loop_by_account_segment added up over the account
+    segments: people and opportunities are assigned to a channel and campaign there, once.
 #}
 
 with
@@ -16,46 +18,9 @@ spend as (
 
 ),
 
-funnel as (
+segment_rows as (
 
-    select * from {{ ref('fct_funnel') }}
-
-),
-
-opportunities as (
-
-    select * from {{ ref('fct_opportunities') }}
-
-),
-
-campaign_spend_channels as (
-
-    select
-        campaign_name,
-        channel,
-        row_number() over (
-            partition by campaign_name
-            order by sum(cost_reporting) desc nulls last, channel
-        ) as channel_rank
-    from spend
-    where campaign_name is not null
-    group by campaign_name, channel
-
-),
-
-people as (
-
-    select
-        funnel.person_key,
-        coalesce(campaign_channels.channel, funnel.channel) as channel,
-        funnel.first_touch_campaign as campaign_name,
-        funnel.became_lead_at,
-        funnel.became_mql_at,
-        funnel.became_sql_at
-    from funnel
-    left join campaign_spend_channels as campaign_channels
-        on campaign_channels.campaign_name = funnel.first_touch_campaign
-        and campaign_channels.channel_rank = 1
+    select * from {{ ref('rpt_closed_loop_by_account_segment') }}
 
 ),
 
@@ -77,91 +42,29 @@ spend_facts as (
 
 ),
 
-{%- set stage_columns = [('leads', 'became_lead_at'), ('mqls', 'became_mql_at'), ('sqls', 'became_sql_at')] %}
-
-{%- for metric, column in stage_columns %}
-
-{{ metric }}_facts as (
+funnel_facts as (
 
     select
-        {{ smarketing.reporting_month_of_date(smarketing.reporting_date(column)) }} as report_month,
+        report_month,
         channel,
         campaign_name,
         cast(0 as decimal(18, 2)) as spend,
-        {%- for other, _ in stage_columns %}
-        {{ 1 if other == metric else 0 }} as {{ other }},
-        {%- endfor %}
-        0 as opportunities,
-        cast(0 as decimal(18, 2)) as pipeline,
-        0 as won_deals,
-        cast(0 as decimal(18, 2)) as won_revenue
-    from people
-    where {{ column }} is not null
-
-),
-{%- endfor %}
-
-opportunity_people as (
-
-    select
-        opportunities.*,
-        coalesce(people.channel, 'Unknown') as channel,
-        people.campaign_name
-    from opportunities
-    left join people
-        on people.person_key = opportunities.person_key
-
-),
-
-opportunity_facts as (
-
-    select
-        {{ smarketing.reporting_month_of_date('created_date_reporting') }} as report_month,
-        channel,
-        campaign_name,
-        cast(0 as decimal(18, 2)) as spend,
-        0 as leads,
-        0 as mqls,
-        0 as sqls,
-        1 as opportunities,
-        coalesce(amount_reporting, 0) as pipeline,
-        0 as won_deals,
-        cast(0 as decimal(18, 2)) as won_revenue
-    from opportunity_people
-
-),
-
-won_facts as (
-
-    select
-        {{ smarketing.reporting_month_of_date('closed_date_reporting') }} as report_month,
-        channel,
-        campaign_name,
-        cast(0 as decimal(18, 2)) as spend,
-        0 as leads,
-        0 as mqls,
-        0 as sqls,
-        0 as opportunities,
-        cast(0 as decimal(18, 2)) as pipeline,
-        1 as won_deals,
-        coalesce(amount_reporting, 0) as won_revenue
-    from opportunity_people
-    where is_won
-        and closed_date_reporting is not null
+        leads,
+        mqls,
+        sqls,
+        opportunities,
+        pipeline,
+        won_deals,
+        won_revenue
+    from segment_rows
 
 ),
 
 facts as (
 
     select * from spend_facts
-    {%- for metric, _ in stage_columns %}
     union all
-    select * from {{ metric }}_facts
-    {%- endfor %}
-    union all
-    select * from opportunity_facts
-    union all
-    select * from won_facts
+    select * from funnel_facts
 
 ),
 
