@@ -32,7 +32,7 @@ ENGINES = ("auto", "detailed", "bulk")
 
 # Sub-folders first, so a folder left empty is removed before its parent is looked at.
 MANAGED_FOLDERS = (f"salesforce/{EXPORT_DAY}", "salesforce", "hubspot", "marketo", "spend", "targets",
-                   "_ground_truth")
+                   "content", "_ground_truth")
 
 
 def _clear_previous_drop(out_dir: Path) -> None:

@@ -226,6 +226,19 @@ TEAM = (
 )
 TEAM_BY_KEY = {member.key: member for member in TEAM}
 
+# Marketing people who write and design content but hold no CRM seat (not Salesforce users): with
+# the marketing operations manager, the marketing side of the content calendar's credits.
+CONTENT_TEAM = (
+    TeamMember("content_lead", "Sara", "Iglesias", "Content Marketing Manager", "Marketing", "Content",
+               "Europe/Madrid", joined=date(2024, 3, 4)),
+    TeamMember("product_marketing", "Daniel", "Moreno", "Product Marketing Manager", "Marketing", "Content",
+               "Europe/Madrid"),
+    TeamMember("designer", "Nora", "Keller", "Brand Designer", "Marketing", "Content", "Europe/Berlin",
+               left=date(2026, 6, 30)),
+    TeamMember("designer_2", "Paula", "Serrano", "Brand Designer", "Marketing", "Content", "Europe/Madrid",
+               joined=date(2026, 6, 1)),
+)
+
 
 def team_for(role: str, market: str, on: date) -> list[TeamMember]:
     """Members with `role` covering `market` and employed on `on`."""
