@@ -395,7 +395,7 @@ def test_every_profile_runs_end_to_end_and_matches_ground_truth(tmp_path, profil
     generate(drop, people=600, seed=7, profile=profile, **demo_company_inputs())
     outcome = run_pipeline(drop, warehouse)
     assert outcome.success, outcome.failures
-    absent = {"salesforce", "hubspot", "marketo", "spend", "targets"} - {p.name for p in drop.iterdir()}
+    absent = {"salesforce", "hubspot", "marketo", "spend", "targets", "content"} - {p.name for p in drop.iterdir()}
     for source in absent:
         assert any(source in note for note in outcome.notes), (source, outcome.notes)
     truth = ground_truth(drop)
@@ -405,6 +405,11 @@ def test_every_profile_runs_end_to_end_and_matches_ground_truth(tmp_path, profil
     # the single-system companies keep no MQL plan: monthly MQLs with null targets, no error
     assert ("targets" in absent) == (profile != "salesforce+marketo")
     assert_mql_targets_match(warehouse, truth)
+    # a drop without a content calendar runs as before, with an empty content impact mart
+    assert ("content" in absent) == (profile != "salesforce+marketo")
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        (content_rows,), = con.execute("select count(*) from marts.rpt_content_impact").fetchall()
+    assert (content_rows == 0) == ("content" in absent)
     assert_stage_events_match(warehouse, truth)
     assert_explanations_match(warehouse, truth)
     assert_reported_dates_and_reconciliation_match(warehouse, truth)
