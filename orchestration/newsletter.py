@@ -85,6 +85,11 @@ def last_month_in_reporting_time() -> str:
     return last_month(dt.datetime.now(time_zone).date())
 
 
+def _email_svg(svg: str) -> str:
+    """The chart as a mail client can take it: no style element, scaled to the column's width."""
+    return _SVG_STYLE.sub("", svg).replace("<svg ", '<svg style="max-width:100%;height:auto" ', 1)
+
+
 def _sum(column: str) -> str:
     return f"sum({column})"
 
@@ -120,8 +125,8 @@ def _content(con, lang: str, start: dt.date) -> Block:
         order by people_reached desc, won_revenue_attributed desc, asset_name limit {TOP_ROWS}""", [start])
     table = Table([text(lang, "asset"), *(text(lang, m) for m in CONTENT_MEASURES)], rows,
                   set(range(1, len(CONTENT_MEASURES) + 1)))
-    chart = _SVG_STYLE.sub("", bar_chart([r[0] for r in rows], {text(lang, "people_reached"): [r[2] for r in rows]},
-                                         horizontal=True)) if rows else None
+    chart = _email_svg(bar_chart([r[0] for r in rows], {text(lang, "people_reached"): [r[2] for r in rows]},
+                                 horizontal=True)) if rows else None
     return Block("content", text(lang, "content_title"), text(lang, "content_note"), table, chart, link_column=0)
 
 
