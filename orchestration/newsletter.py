@@ -256,9 +256,13 @@ def render_html(blocks: list[Block], lang: str, month: str, footer: str) -> str:
     )
 
 
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|])")
+
+
 def _md(value) -> str:
-    """A value for a Markdown table cell: one line, pipes escaped."""
-    return " ".join(str(value).split()).replace("|", "\\|")
+    """A value for a Markdown table cell: one line, with the characters that would make a link, raw HTML,
+    emphasis or a new cell escaped (names in the calendar are untrusted input)."""
+    return _MD_SPECIAL.sub(r"\\\1", " ".join(str(value).split()))
 
 
 def render_markdown(blocks: list[Block], lang: str, month: str, footer: str) -> str:
