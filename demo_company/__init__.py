@@ -32,7 +32,7 @@ from .writers import write_drop
 __all__ = ["BULK_THRESHOLD", "DEFAULT_PROFILE", "ENGINES", "PROFILES", "generate"]
 ENGINES = ("auto", "detailed", "bulk")
 
-MANAGED_FOLDERS = ("salesforce", "hubspot", "marketo", "spend", "targets", "_ground_truth")
+MANAGED_FOLDERS = ("salesforce", "hubspot", "marketo", "spend", "targets", "content", "_ground_truth")
 EXPORT_DAY_FOLDER = re.compile(r"\d{4}-\d{2}-\d{2}")   # salesforce/<export day>/: the incremental extract
 
 

@@ -139,7 +139,8 @@ def _dimensions(seed: int, profile: str, people: int) -> ExportDrop:
     return ExportDrop(profile=profile, systems=small.systems, sf_users=small.sf_users,
                       sf_campaigns=small.sf_campaigns, sf_conversion_rates=small.sf_conversion_rates,
                       mk_programs=small.mk_programs, ad_spend=small.ad_spend,
-                      campaign_mapping=small.campaign_mapping, fx_rates=small.fx_rates, mql_targets=plan)
+                      campaign_mapping=small.campaign_mapping, fx_rates=small.fx_rates, mql_targets=plan,
+                      content_calendar=small.content_calendar)
 
 
 def _team(drop: ExportDrop, marketing: str | None) -> dict[str, list]:

@@ -3,7 +3,7 @@
 Smarketing Demo S.L. is a Madrid-based B2B software company (corporate currency EUR) selling a
 revenue-analytics product in Spain, Mexico, Colombia, Argentina, the US, the UK and Germany.
 
-The dated facts (``TEAM``, ``TEAM_BY_KEY``, ``PROGRAMS``, ``AD_CAMPAIGNS``) are written in the calendar
+The dated facts (``TEAM``, ``TEAM_BY_KEY``, ``CONTENT_TEAM``, ``PROGRAMS``, ``AD_CAMPAIGNS``) are written in the calendar
 that ends on ``clock.CANONICAL_AS_OF`` and read through the calendar in force (``clock.as_of``): read
 them as ``catalog.PROGRAMS`` when they are used, never copied at import. A name that carries a year
 (an event, a yearly ebook) takes it from its date.
@@ -193,8 +193,6 @@ class TeamMember:
         return f"{local}@{COMPANY_DOMAIN}"
 
 
-
-
 def team_for(role: str, market: str, on: date) -> list[TeamMember]:
     """Members with `role` covering `market` and employed on `on`."""
     return [m for m in _dated(clock.SHIFT)["TEAM"] if m.role == role and market in m.markets and m.joined <= on
@@ -352,6 +350,18 @@ def _dated(shift: timedelta) -> dict[str, tuple | dict]:
         TeamMember("ae_de", "Hannah", "Wagner", "Account Executive", "Sales", "Account Executive",
                    "Europe/Berlin", ("DE",), joined=hired),
     )
+    # Marketing people who write and design content but hold no CRM seat (not Salesforce users): with
+    # the marketing operations manager, the marketing side of the content calendar's credits.
+    content_team = (
+        TeamMember("content_lead", "Sara", "Iglesias", "Content Marketing Manager", "Marketing", "Content",
+                   "Europe/Madrid", joined=day(2024, 3, 4)),
+        TeamMember("product_marketing", "Daniel", "Moreno", "Product Marketing Manager", "Marketing", "Content",
+                   "Europe/Madrid", joined=hired),
+        TeamMember("designer", "Nora", "Keller", "Brand Designer", "Marketing", "Content", "Europe/Berlin",
+                   joined=hired, left=day(2026, 6, 30)),
+        TeamMember("designer_2", "Paula", "Serrano", "Brand Designer", "Marketing", "Content", "Europe/Madrid",
+                   joined=day(2026, 6, 1)),
+    )
     programs = (
         _content("ebook_benchmarks_2025", "Ebook - B2B Funnel Benchmarks {year}",
                  "Ebook download: B2B Funnel Benchmarks {year}", "/resources/ebook-b2b-funnel-benchmarks-{year}",
@@ -415,11 +425,11 @@ def _dated(shift: timedelta) -> dict[str, tuple | dict]:
                    "paid_social", "Paid Social - LinkedIn Demo (US)", ("US",), day(2025, 9, 1), day(2026, 10, 31),
                    Decimal("80"), Decimal("9.80"), 0.0058, "hand_raise"),
     )
-    return {"TEAM": team, "TEAM_BY_KEY": {member.key: member for member in team}, "PROGRAMS": programs,
-            "AD_CAMPAIGNS": ad_campaigns}
+    return {"TEAM": team, "TEAM_BY_KEY": {member.key: member for member in team}, "CONTENT_TEAM": content_team,
+            "PROGRAMS": programs, "AD_CAMPAIGNS": ad_campaigns}
 
 
 def __getattr__(name: str):
-    if name in ("TEAM", "TEAM_BY_KEY", "PROGRAMS", "AD_CAMPAIGNS"):
+    if name in ("TEAM", "TEAM_BY_KEY", "CONTENT_TEAM", "PROGRAMS", "AD_CAMPAIGNS"):
         return _dated(clock.SHIFT)[name]
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -15,7 +15,7 @@ import hashlib
 import hmac
 import re
 import statistics
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
@@ -288,6 +288,8 @@ class GroundTruth:
     spend: list[SpendDay] = field(default_factory=list)
     regions: dict[str, str | None] = field(default_factory=dict)    # person_key -> sales region
     mql_targets: list = field(default_factory=list)                 # the drop's MqlTarget rows
+    forms: list = field(default_factory=list)                       # every FormSubmission
+    content_calendar: list = field(default_factory=list)            # the drop's ContentAsset rows
 
     def stage_counts(self) -> dict[str, int]:
         return {stage: sum(1 for p in self.persons.values() if p.stages[stage] is not None)
@@ -797,7 +799,8 @@ def compute_ground_truth(drop: ExportDrop, definitions: Definitions) -> GroundTr
         persons[key] = person
     opportunities.sort(key=lambda o: o.opportunity_id)
     return GroundTruth(definitions=definitions, persons=persons, opportunities=opportunities,
-                       regions=regions, mql_targets=list(drop.mql_targets),
+                       regions=regions, mql_targets=list(drop.mql_targets), forms=forms,
+                       content_calendar=list(drop.content_calendar),
                        spend=marketing_spend(drop, definitions))
 
 
@@ -933,6 +936,7 @@ def ground_truth_document(truth: GroundTruth, *, seed: int, people: int, profile
                                      for source, by_currency in truth.spend_by_source_currency().items()},
         "funnel_conversion": cohort_conversion(truth),
         "mql_targets": mql_targets_vs_actual(truth),
+        "content_form_fills": content_form_fills(truth),
     }
 
 
@@ -1023,3 +1027,19 @@ def mql_targets_vs_actual(truth: GroundTruth) -> list[dict]:
     rows += [{"mql_month": month, "region": None, "actual_mqls": len(regions), "target_mqls": None}
              for month, regions in mql_months.items() if month not in targeted]
     return sorted(rows, key=lambda r: (r["mql_month"], r["region"] or ""))
+
+
+def content_form_fills(truth: GroundTruth) -> list[dict]:
+    """Per content calendar asset and calendar month (reporting time zone), the submissions of the form
+    named as the asset and the distinct people who sent them. Every such submission is a touch of the
+    asset, so these are at least part of what content impact counts for it (campaign responses add more)."""
+    assets = {asset.asset_name for asset in truth.content_calendar}
+    people: dict[tuple[str, str], set[str]] = defaultdict(set)
+    submissions: Counter = Counter()
+    for form in truth.forms:
+        if form.form_name in assets:
+            month = reporting_month(form.submitted_at, truth.definitions.reporting_timezone)
+            people[(form.form_name, month)].add(form.person_key)
+            submissions[(form.form_name, month)] += 1
+    return [{"asset_name": name, "month": month, "submissions": submissions[(name, month)],
+             "people": len(people[(name, month)])} for name, month in sorted(people)]

@@ -8,15 +8,17 @@ from dataclasses import dataclass
 @dataclass(frozen=True)
 class Profile:
     name: str
-    systems: tuple[str, ...]         # export folders written (targets: the company's MQL plan)
+    systems: tuple[str, ...]         # export folders written (targets: the MQL plan; content: the content calendar)
     marketing: str | None            # marketing automation: hubspot | marketo | None
     sales: str                       # where sales works: salesforce | hubspot
 
 
 PROFILES = {
-    "salesforce+hubspot": Profile("salesforce+hubspot", ("salesforce", "hubspot", "spend", "targets"), "hubspot",
+    "salesforce+hubspot": Profile("salesforce+hubspot", ("salesforce", "hubspot", "spend", "targets",
+                                                                "content"), "hubspot",
                                   "salesforce"),
-    "salesforce+marketo": Profile("salesforce+marketo", ("salesforce", "marketo", "spend", "targets"), "marketo",
+    "salesforce+marketo": Profile("salesforce+marketo", ("salesforce", "marketo", "spend", "targets",
+                                                                "content"), "marketo",
                                   "salesforce"),
     "salesforce": Profile("salesforce", ("salesforce",), None, "salesforce"),
     # A HubSpot-only company that sells in EUR and USD: its ad spend and finance's rates file in spend/.

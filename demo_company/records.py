@@ -403,6 +403,20 @@ class MqlTarget:
     target_mqls: int
 
 
+@dataclass(frozen=True)
+class ContentAsset:
+    """A row of the content calendar (content/content_calendar.csv), the company's own file."""
+    asset_name: str                   # as the asset's form shows it
+    campaign_name: str                # the CRM campaign / marketing program
+    asset_type: str
+    url: str
+    published_date: date
+    author: str
+    author_team: str                  # Marketing | Sales
+    marketing_helpers: tuple[str, ...]
+    sales_helpers: tuple[str, ...]
+
+
 @dataclass
 class ExportDrop:
     profile: str
@@ -432,4 +446,5 @@ class ExportDrop:
     campaign_mapping: list[CampaignMapping] = field(default_factory=list)
     fx_rates: list[FxRate] = field(default_factory=list)
     mql_targets: list[MqlTarget] = field(default_factory=list)
+    content_calendar: list[ContentAsset] = field(default_factory=list)
     previous: PreviousExport = field(default_factory=PreviousExport)

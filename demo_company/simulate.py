@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from . import clock
+from .content import content_calendar
 from .hubspot import render_hubspot
 from .marketing import HUBSPOT_SCORING, MARKETO_SCORING, automation_handoffs, web_to_lead_handoffs
 from .marketo import render_marketo
@@ -57,4 +58,6 @@ def simulate(people: int, seed: int, profile: str) -> Simulation:
             drop.fx_rates = fx_rates_file(seed)
     if "targets" in spec.systems:
         drop.mql_targets = mql_plan()
+    if "content" in spec.systems:
+        drop.content_calendar = content_calendar(seed)
     return Simulation(world, book, drop)

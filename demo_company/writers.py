@@ -307,6 +307,12 @@ class DropWriter:
         self._write("targets", "mql_targets.csv", contract, {}, drop.mql_targets, _mql_target_row,
                     only=("month", "region", "target_mqls"))
 
+    # ---------------------------------------------------------------- Content (the company's own calendar)
+
+    def content(self, drop: ExportDrop) -> None:
+        contract = _contract("content", "content_calendar.csv", "content_calendar")
+        self._write("content", "content_calendar.csv", contract, {}, drop.content_calendar, _content_row)
+
     def ground_truth(self, document: dict) -> None:
         path = self.out_dir / "_ground_truth" / "ground_truth.json"
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -547,6 +553,12 @@ def _mql_target_row(r) -> dict[str, str]:
     return {"month": r.month.strftime("%Y-%m"), "region": _text(r.region), "target_mqls": str(r.target_mqls)}
 
 
+def _content_row(r) -> dict[str, str]:
+    return {"asset_name": r.asset_name, "campaign_name": r.campaign_name, "asset_type": r.asset_type, "url": r.url,
+            "published_date": iso_date(r.published_date), "author": r.author, "author_team": r.author_team,
+            "marketing_helpers": "; ".join(r.marketing_helpers), "sales_helpers": "; ".join(r.sales_helpers)}
+
+
 def write_drop(out_dir: Path, drop: ExportDrop) -> DropWriter:
     writer = DropWriter(out_dir)
     if "salesforce" in drop.systems:
@@ -559,4 +571,6 @@ def write_drop(out_dir: Path, drop: ExportDrop) -> DropWriter:
         writer.spend(drop)
     if "targets" in drop.systems:
         writer.targets(drop)
+    if "content" in drop.systems:
+        writer.content(drop)
     return writer

@@ -39,7 +39,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from fnmatch import fnmatch
 
-SOURCES = ("salesforce", "hubspot", "marketo", "spend", "targets")
+SOURCES = ("salesforce", "hubspot", "marketo", "spend", "targets", "content")
 
 LINEAGE_COLUMNS = ("_source_file", "_source_line", "_file_order", "_load_id", "_loaded_at")
 
@@ -520,7 +520,35 @@ TARGETS = (
     ),
 )
 
-CONTRACTS: tuple[Contract, ...] = SALESFORCE + HUBSPOT + MARKETO + SPEND + TARGETS
+# --------------------------------------------------------------------------------------------
+# Content: the content calendar, the company's own CSV kept by hand (any name, recognised by its
+# header too). One row per content asset: its name as forms, emails and campaigns show it, what it
+# is, where it lives, when it was published and who produced it, from both teams.
+# --------------------------------------------------------------------------------------------
+
+CONTENT = (
+    Contract(
+        source="content",
+        object="content_calendar",
+        file_patterns=("*content*calendar*.csv", "*content*plan*.csv", "*editorial*calendar*.csv"),
+        primary_key=("asset_name",),
+        columns=(
+            C("asset_name", "text", True, "Asset name", "Asset", "Nombre del recurso"),
+            C("campaign_name", "text", False, "Campaign name", "Campaign", "Nombre de la campaña"),
+            C("asset_type", "text", True, "Asset type", "Type", "Tipo"),
+            C("url", "text", False, "URL"),
+            C("published_date", "date", True, "Published date", "Published", "Fecha de publicación"),
+            C("author", "text", True, "Author", "Autor"),
+            C("author_team", "text", True, "Author team", "Team", "Equipo del autor"),
+            C("marketing_helpers", "text", False, "Marketing helpers", "Colaboradores de marketing"),
+            C("sales_helpers", "text", False, "Sales helpers", "Colaboradores de ventas"),
+        ),
+        description="The content calendar: every published content asset, its type, URL, publication date "
+                    "and the people of both teams who produced it.",
+    ),
+)
+
+CONTRACTS: tuple[Contract, ...] = SALESFORCE + HUBSPOT + MARKETO + SPEND + TARGETS + CONTENT
 
 
 def row_version_meta(contract: Contract) -> dict[str, list[str] | str | None]:

@@ -34,7 +34,7 @@ from ingest.source_settings import SETTINGS_FILE, SettingsError, SourceSettings,
 # Folders starting with one of these are never export folders (see the module docstring).
 RESERVED_FOLDER_PREFIXES = ("_", ".")
 # Sources whose exports are named after a user's view or report (or by hand), not after the object.
-RECOGNISED_BY_HEADER = ("hubspot", "spend", "targets")
+RECOGNISED_BY_HEADER = ("hubspot", "spend", "targets", "content")
 
 
 @dataclass(frozen=True)

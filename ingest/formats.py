@@ -128,12 +128,16 @@ SPEND = replace(GOOGLE_ADS, name="spend", group_mark=None, null_values=())
 # A hand-kept plan: ISO dates, a month alone allowed (2026-03 is March 2026).
 TARGETS = replace(SPEND, name="targets", date=("%Y-%m-%d", "%Y-%m"), date_example="2026-03-01 or 2026-03")
 
+# The content calendar, kept by hand: ISO dates.
+CONTENT = replace(SPEND, name="content", date=("%Y-%m-%d",), date_example="2026-03-04")
+
 _BY_OBJECT = {
     ("spend", "google_ads"): GOOGLE_ADS,
     ("spend", "linkedin_ads"): LINKEDIN_ADS,
     ("spend", "meta_ads"): META_ADS,
 }
-_BY_SOURCE = {"salesforce": SALESFORCE, "hubspot": HUBSPOT, "marketo": MARKETO, "spend": SPEND, "targets": TARGETS}
+_BY_SOURCE = {"salesforce": SALESFORCE, "hubspot": HUBSPOT, "marketo": MARKETO, "spend": SPEND, "targets": TARGETS,
+              "content": CONTENT}
 _BY_LOCALE = {("hubspot", "es"): HUBSPOT_SPANISH}
 
 # Header labels only a Spanish-language export writes (normalised: case-folded, single spaces).

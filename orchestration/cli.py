@@ -228,6 +228,21 @@ def cmd_report(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_newsletter(args: argparse.Namespace) -> int:
+    """The month's newsletter as an email-ready HTML page and its Markdown twin, read from the published marts."""
+    from orchestration.newsletter import NewsletterError, last_month_in_reporting_time, write_newsletter
+
+    warehouse = settings.warehouse_path(args.warehouse)
+    try:
+        month = args.month or last_month_in_reporting_time()
+        page, markdown = write_newsletter(warehouse, Path(args.out), month, args.lang)
+    except NewsletterError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(f"Wrote the newsletter of {month} ({args.lang}) to {page.resolve()} and {markdown.resolve()}")
+    return 0
+
+
 def cmd_metrics(args: argparse.Namespace) -> int:
     """MetricFlow (`mf`) on the published marts: `smarketing metrics query --metrics mqls ...`."""
     from orchestration.dbt_project import prepare_dbt_project
@@ -366,6 +381,19 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--out", required=True, help="the HTML file to write, e.g. report.html")
     add_warehouse(report)
     report.set_defaults(func=cmd_report)
+
+    newsletter = sub.add_parser(
+        "newsletter", help="write the month's newsletter: an email-ready HTML page and a Markdown version",
+        description="Reads the published marts (aggregates only) and writes newsletter-YYYY-MM.html (inline styles, "
+                    "no scripts, nothing fetched) and newsletter-YYYY-MM.md: the month's published content and "
+                    "campaigns, their effect on traffic, pipeline and revenue, the top movers and credits to the "
+                    "people of both teams.")
+    newsletter.add_argument("--month", help="newsletter month, YYYY-MM (default: last month in the reporting "
+                                            "time zone)")
+    newsletter.add_argument("--lang", default="en", choices=["en", "es"], help="language (default en)")
+    newsletter.add_argument("--out", required=True, help="the folder to write the two files into")
+    add_warehouse(newsletter)
+    newsletter.set_defaults(func=cmd_newsletter)
 
     metrics = sub.add_parser(
         "metrics", help="query the semantic layer's metrics on the published marts with MetricFlow (mf)",

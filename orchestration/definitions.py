@@ -9,7 +9,7 @@ from typing import Any
 
 import dagster as dg
 
-from orchestration.defs import automation, checks, dbt, ingest, publish, report, what_if
+from orchestration.defs import automation, checks, dbt, ingest, newsletter, publish, report, what_if
 from orchestration.resources import ExportsResource, WarehouseResource, drop_plan_resource
 
 
@@ -23,7 +23,8 @@ def build_defs(resources: Mapping[str, Any] | None = None) -> dg.Definitions:
         **(resources or {}),
     }
     return dg.Definitions.merge(
-        ingest.defs, dbt.defs, checks.defs, publish.defs, report.defs, automation.defs, what_if.defs,
+        ingest.defs, dbt.defs, checks.defs, publish.defs, report.defs, newsletter.defs, automation.defs,
+        what_if.defs,
         dg.Definitions(resources=shared),
     )
 

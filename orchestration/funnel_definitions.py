@@ -189,6 +189,23 @@ def _problems(d: Any):
             if version.get(key) is not None and not isinstance(version[key], str):
                 yield f"{where}.{key} must be text"
         yield from (f"{where}.{p}" for p in _version_problems(version))
+    yield from _content_model_problems(reporting.get("content_attribution_model"), versions)
+
+
+def _content_model_problems(model: Any, versions: list):
+    """reporting.content_attribution_model: the attribution model content impact credits won revenue
+    under; it must be a model of every version, so the number means one thing across versions."""
+    if model is None:
+        return
+    if not isinstance(model, str):
+        yield "reporting.content_attribution_model must be the name of an attribution model"
+        return
+    for i, version in enumerate(versions):
+        attribution = version.get("attribution") if isinstance(version, dict) else None
+        models = attribution.get("models") if isinstance(attribution, dict) else None
+        if isinstance(models, dict) and model not in models:
+            yield (f"reporting.content_attribution_model {model!r} is not an attribution model of "
+                   f"versions[{i}] (it has {sorted(models)})")
 
 
 def _segment_problems(segments: Any):

@@ -191,3 +191,23 @@ def test_not_null_columns_names_each_required_column_holding_nulls_and_how_many(
             f"select column_name, null_rows from {quote_ident(schema)}.not_null_columns_fct_funnel_"
             " order by column_name").fetchall()
     assert rows == [("channel", 3), ("segment", 1)]
+
+
+def test_demo_content_impact_reaches_everyone_who_filled_an_assets_form(demo_build):
+    """The simulation's own form fills of each content calendar asset (ground truth) are touches of the
+    asset: in every month the mart reaches at least those people with at least those touches."""
+    result, warehouse, truth = demo_build
+    assert result.returncode == 0, result.stdout[-3000:]
+    fills = truth["content_form_fills"]
+    assert len({f["asset_name"] for f in fills}) >= 10 and sum(f["people"] for f in fills) > 100
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        reached = {(name, str(month)): (touches, people) for name, month, touches, people in con.execute(
+            "select asset_name, impact_month, touches, people_reached from marts_audit.rpt_content_impact").fetchall()}
+    touches_and_people = {f["asset_name"]: None for f in fills}  # every asset with fills is in the mart
+    short = []
+    for f in fills:
+        touches, people = reached.get((f["asset_name"], f["month"]), (0, 0))
+        if touches < f["submissions"] or people < f["people"]:
+            short.append((f, touches, people))
+    assert short == []
+    assert set(touches_and_people) <= {name for name, _ in reached}

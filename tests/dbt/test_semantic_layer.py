@@ -60,6 +60,14 @@ METRICS = {
     "cost_per_sql": "ratio",
     "cost_per_opportunity": "ratio",
     "cac": "ratio",
+    "content_touches": "simple",
+    "content_people_reached": "simple",
+    "content_new_leads": "simple",
+    "content_new_mqls": "simple",
+    "content_opportunities_influenced": "simple",
+    "content_pipeline_influenced": "simple",
+    "content_won_revenue_attributed": "simple",
+    "content_published_assets": "simple",
 }
 DIMENSIONS = ["channel", "original_source", "region", "segment", "owner", "first_touch_campaign", "country"]
 
@@ -400,3 +408,48 @@ def test_the_readme_metric_queries_order_their_rows_and_run(semantic_demo):
         result = subprocess.run([str(MF), "query", *arguments, "--quiet"], cwd=project, env=env,
                                 capture_output=True, text=True, timeout=300)
         assert result.returncode == 0, (arguments, result.stdout[-2000:], result.stderr[-2000:])
+
+
+# --- content impact by name: the metrics add up marts_audit.rpt_content_impact; the assets published per
+# month come from the demo drop's content calendar itself.
+
+CONTENT_METRICS = {
+    "content_touches": "touches",
+    "content_people_reached": "people_reached",
+    "content_new_leads": "new_leads",
+    "content_new_mqls": "new_mqls",
+    "content_opportunities_influenced": "opportunities_influenced",
+    "content_pipeline_influenced": "pipeline_influenced",
+    "content_won_revenue_attributed": "won_revenue_attributed",
+}
+
+
+def test_content_metrics_by_month_and_asset_are_the_sums_of_rpt_content_impact(semantic_demo):
+    _, warehouse, _, _ = semantic_demo
+    sums = ", ".join(f"sum({column})" for column in CONTENT_METRICS.values())
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        by_month_rows = con.execute(
+            f"select strftime(impact_month, '%Y-%m'), {sums} from marts_audit.rpt_content_impact group by 1").fetchall()
+        by_asset_rows = con.execute(
+            f"select asset_name, {sums} from marts_audit.rpt_content_impact group by 1").fetchall()
+    expected_by_month = {row[0]: tuple(Decimal(v) for v in row[1:]) for row in by_month_rows}
+    expected_by_asset = {row[0]: tuple(Decimal(v) for v in row[1:]) for row in by_asset_rows}
+    assert len(expected_by_asset) >= 10 and sum(v[0] for v in expected_by_asset.values()) > 0
+    assert sum(v[6] for v in expected_by_asset.values()) > 0, "some won revenue is credited to content"
+
+    rows = mf_query(semantic_demo, list(CONTENT_METRICS), ["metric_time__month"])
+    actual = {row["metric_time__month"][:7]: tuple(number(row[m]) for m in CONTENT_METRICS) for row in rows}
+    assert actual == expected_by_month
+    rows = mf_query(semantic_demo, list(CONTENT_METRICS), ["content_impact_slice__asset_name"])
+    actual = {row["content_impact_slice__asset_name"]: tuple(number(row[m]) for m in CONTENT_METRICS) for row in rows}
+    assert actual == expected_by_asset
+
+
+def test_content_published_assets_by_month_follow_the_demo_content_calendar(semantic_demo):
+    project = semantic_demo[0]
+    calendar = project.parent / "exports" / "content" / "content_calendar.csv"
+    with calendar.open(newline="", encoding="utf-8-sig") as handle:
+        expected = Counter(row["published_date"][:7] for row in csv.DictReader(handle))
+    rows = mf_query(semantic_demo, ["content_published_assets"], ["metric_time__month"])
+    actual = {row["metric_time__month"][:7]: int(number(row["content_published_assets"])) for row in rows}
+    assert {month: count for month, count in actual.items() if count} == dict(expected)

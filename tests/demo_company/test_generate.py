@@ -53,8 +53,8 @@ def test_a_different_seed_gives_a_different_company(tmp_path):
 
 
 @pytest.mark.parametrize("profile, folders", [
-    ("salesforce+hubspot", {"salesforce", "hubspot", "spend", "targets"}),
-    ("salesforce+marketo", {"salesforce", "marketo", "spend", "targets"}),
+    ("salesforce+hubspot", {"salesforce", "hubspot", "spend", "targets", "content"}),
+    ("salesforce+marketo", {"salesforce", "marketo", "spend", "targets", "content"}),
     ("salesforce", {"salesforce"}),
     ("hubspot", {"hubspot", "spend"}),
 ])
@@ -73,6 +73,20 @@ def test_regenerating_another_profile_leaves_no_files_of_the_previous_one(tmp_pa
     generate(tmp_path, people=SMALL, seed=3, profile="hubspot", as_of=CANONICAL_AS_OF.date(), **PRODUCT_FILES)
     assert {p.name for p in tmp_path.iterdir()} == {"hubspot", "spend", "_ground_truth"}
     assert (tmp_path / "spend" / "fx_rates.csv").is_file()
+
+
+def test_the_content_calendar_names_assets_as_touches_do_and_credits_both_teams(drops):
+    rows = read_rows(drops["salesforce+hubspot"] / "content" / "content_calendar.csv")
+    header, records = rows[0], [dict(zip(rows[0], row)) for row in rows[1:]]
+    forms = {row[3] for row in read_rows(next((drops["salesforce+hubspot"] / "hubspot").glob("*form-submissions*")))[1:]}
+    campaigns = {row[1] for row in read_rows(drops["salesforce+hubspot"] / "salesforce" / "Campaign.csv")[1:]}
+
+    assert header[:5] == ["asset_name", "campaign_name", "asset_type", "url", "published_date"]
+    assert {r["asset_type"] for r in records} == {"Ebook", "Whitepaper", "Guide", "Webinar"}
+    assert {r["asset_name"] for r in records} <= forms
+    assert {r["campaign_name"] for r in records} <= campaigns
+    assert all(r["marketing_helpers"] and r["sales_helpers"] for r in records)
+    assert {r["author_team"] for r in records} == {"Marketing", "Sales"}
 
 
 def test_unknown_profile_is_refused(tmp_path):

@@ -399,7 +399,7 @@ def test_every_profile_runs_end_to_end_and_matches_ground_truth(tmp_path, profil
     generate(drop, people=600, seed=7, profile=profile, as_of=as_of, **demo_company_inputs())
     outcome = run_pipeline(drop, warehouse)
     assert outcome.success, outcome.failures
-    absent = {"salesforce", "hubspot", "marketo", "spend", "targets"} - {p.name for p in drop.iterdir()}
+    absent = {"salesforce", "hubspot", "marketo", "spend", "targets", "content"} - {p.name for p in drop.iterdir()}
     for source in absent:
         assert any(source in note for note in outcome.notes), (source, outcome.notes)
     truth = ground_truth(drop)
@@ -409,6 +409,11 @@ def test_every_profile_runs_end_to_end_and_matches_ground_truth(tmp_path, profil
     # the single-system companies keep no MQL plan: monthly MQLs with null targets, no error
     assert ("targets" in absent) == (profile != "salesforce+marketo")
     assert_mql_targets_match(warehouse, truth)
+    # a drop without a content calendar runs as before, with an empty content impact mart
+    assert ("content" in absent) == (profile != "salesforce+marketo")
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        (content_rows,), = con.execute("select count(*) from marts.rpt_content_impact").fetchall()
+    assert (content_rows == 0) == ("content" in absent)
     assert_stage_events_match(warehouse, truth)
     assert_explanations_match(warehouse, truth)
     assert_reported_dates_and_reconciliation_match(warehouse, truth)
@@ -441,7 +446,7 @@ def test_a_piped_run_prints_one_line_per_phase_the_funnel_and_one_verdict(cli_sm
     assert re.fullmatch(r"dbt        \d+ models and seeds, (\d+) tests: \1 passed, 0 failed  \d+\.\d+s",
                         lines[phases_index(lines, "dbt")])
     assert re.fullmatch(r"gates      5 of 5 passed  \d+\.\d+s", lines[phases_index(lines, "gates")])
-    assert re.fullmatch(r"publish    16 marts to schema marts  \d+\.\d+s", lines[phases_index(lines, "publish")])
+    assert re.fullmatch(r"publish    17 marts to schema marts  \d+\.\d+s", lines[phases_index(lines, "publish")])
     report = warehouse.parent / "reports" / "funnel-report.html"
     assert re.fullmatch(rf"report     funnel report of \d{{4}}-\d{{2}}: {re.escape(str(report))}  \d+\.\d+s",
                         lines[phases_index(lines, "report")])

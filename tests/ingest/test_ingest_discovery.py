@@ -75,10 +75,10 @@ def test_absent_sources_and_objects_are_notes(drop, write):
     plan = plan_drop(drop)
     notes = plan.notes()
 
-    assert plan.absent_sources == ["hubspot", "marketo", "spend", "targets"]
+    assert plan.absent_sources == ["hubspot", "marketo", "spend", "targets", "content"]
     assert [n for n in notes if n.startswith("source ")] == [
         f"source {s}: no {s}/ folder in the drop; its raw tables stay empty"
-        for s in ("hubspot", "marketo", "spend", "targets")
+        for s in ("hubspot", "marketo", "spend", "targets", "content")
     ]
     assert len([n for n in notes if n.startswith("salesforce/")]) == len(contracts_for("salesforce")) - 1
     assert not any(n.startswith("salesforce/lead:") for n in notes)
@@ -101,8 +101,8 @@ def test_ensure_warehouse_creates_every_table_even_for_a_missing_drop(con, tmp_p
 
     assert report.results == []
     assert report.notes[0].startswith("export folder ") and report.notes[0].endswith("does not exist")
-    assert report.notes[1:6] == [f"source {s}: no {s}/ folder in the drop; its raw tables stay empty"
-                                for s in ("salesforce", "hubspot", "marketo", "spend", "targets")]
+    assert report.notes[1:7] == [f"source {s}: no {s}/ folder in the drop; its raw tables stay empty"
+                                for s in ("salesforce", "hubspot", "marketo", "spend", "targets", "content")]
     tables = set(con.execute("select table_schema, table_name from information_schema.tables").fetchall())
     assert {(c.schema, c.table) for c in CONTRACTS} | {("ingest", "load_ledger"), ("ingest", "quarantine")} <= tables
     ensure_warehouse(con)  # idempotent

@@ -217,3 +217,46 @@ def test_mql_targets_by_name_or_header_with_a_month_alone_and_bad_values_quarant
     ]
     assert sorted(rows(con, "select column_name, raw_value from ingest.quarantine")) == [
         ("month", "January"), ("target_mqls", "many")]
+
+
+CONTENT_HEADER = ("asset_name,campaign_name,asset_type,url,published_date,author,author_team,marketing_helpers,"
+                  "sales_helpers\n")
+
+
+def test_content_calendar_by_name_or_header_with_bad_rows_quarantined_by_file_line_and_column(con, drop, write):
+    write(
+        "content/content_calendar.csv",
+        CONTENT_HEADER
+        + "Ebook download: Lead scoring playbook,Ebook - Lead Scoring Playbook,Ebook,"
+          "https://example.com/ebook,2026-03-02,Lucía Navarro,Marketing,Ana Ruiz,Pablo Ortega; Elena Castro\n"
+          "Webinar registration: SLAs,,Webinar,,2026-13-01,Lucía Navarro,Marketing,,\n"
+          ",,Guide,,2026-04-01,Lucía Navarro,Marketing,,\n",
+    )
+    write("content/2026 plan.csv", "Asset name,Type,Published date,Author,Author team\n"
+                                   "Whitepaper: Attribution,Whitepaper,2026-05-04,Carlos Domínguez,Sales\n")
+    report = load_drop(con, drop, load_id="load-1")
+
+    assert [(r.file, r.status, r.rows_read, r.rows_loaded, r.rows_quarantined) for r in report.results] == [
+        ("content/2026 plan.csv", "loaded", 1, 1, 0),
+        ("content/content_calendar.csv", "loaded", 3, 1, 2),
+    ]
+    assert rows(con, "select asset_name, campaign_name, asset_type, url, published_date, author, author_team, "
+                     "marketing_helpers, sales_helpers from raw_content.content_calendar order by asset_name") == [
+        ("Ebook download: Lead scoring playbook", "Ebook - Lead Scoring Playbook", "Ebook", "https://example.com/ebook",
+         D(2026, 3, 2), "Lucía Navarro", "Marketing", "Ana Ruiz", "Pablo Ortega; Elena Castro"),
+        ("Whitepaper: Attribution", None, "Whitepaper", None, D(2026, 5, 4), "Carlos Domínguez", "Sales", None, None),
+    ]
+    assert rows(con, "select file, line, column_name, raw_value, reason from ingest.quarantine order by line") == [
+        ("content/content_calendar.csv", 3, "published_date", "2026-13-01",
+         "invalid date: expected content date like 2026-03-04"),
+        ("content/content_calendar.csv", 4, "asset_name", None, "missing primary key"),
+    ]
+
+
+def test_a_drop_without_content_loads_as_before_with_an_empty_content_calendar(con, drop, write):
+    write("targets/mql_targets.csv", "month,target_mqls\n2026-03,44\n")
+    report = load_drop(con, drop)
+
+    assert [(r.file, r.rows_loaded) for r in report.results] == [("targets/mql_targets.csv", 1)]
+    assert rows(con, "select count(*) from raw_content.content_calendar") == [(0,)]
+    assert "source content: no content/ folder in the drop; its raw tables stay empty" in report.notes

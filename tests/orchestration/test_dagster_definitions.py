@@ -77,11 +77,22 @@ def test_schedule_and_sensor_target_the_pipeline_job(defs):
     assert sensor.job_name == "smarketing_pipeline"
 
 
+def test_the_monthly_schedule_writes_the_newsletter_of_the_month_just_ended(defs):
+    schedule = defs.resolve_schedule_def("smarketing_monthly_newsletter")
+    assert schedule.job_name == "smarketing_newsletter" and schedule.cron_schedule == "0 7 1 * *"
+    import datetime as dt
+
+    context = dg.build_schedule_context(scheduled_execution_time=dt.datetime(2027, 1, 1, 7, tzinfo=dt.UTC))
+    (request,) = schedule.evaluate_tick(context).run_requests
+    assert request.run_key == "2026-12"
+    assert request.run_config == {"ops": {"write_monthly_newsletter": {"config": {"month": "2026-12"}}}}
+
+
 def test_cli_exposes_the_documented_commands():
     parser = build_parser()
     for argv in (["run", "--exports", "x"], ["ingest", "--exports", "x"], ["generate", "--out", "x"],
                  ["demo"], ["definitions", "--json"], ["prepare"],
-                 ["what-if", "p.yml", "--warehouse", "w"]):
+                 ["what-if", "p.yml", "--warehouse", "w"], ["newsletter", "--month", "2026-10", "--out", "x"]):
         assert parser.parse_args(argv).func
 
 

@@ -44,6 +44,7 @@
     }
   },
   "reporting": {
+    "content_attribution_model": "w_shaped",
     "currency": "EUR",
     "timezone": "Europe/Madrid"
   },

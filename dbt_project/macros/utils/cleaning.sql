@@ -48,3 +48,21 @@
         when {{ column }} like '%@%' then nullif({{ dbt.split_part(column, "'@'", -1) }}, '')
     end
 {%- endmacro %}
+
+
+{#
+    A content asset's name as a match key: lower case, trimmed, runs of spaces as one; null when
+    blank. The content calendar's asset and campaign names and the touches' content asset and
+    campaign names meet on it ('Ebook download:  Lead Scoring' = 'ebook download: lead scoring').
+#}
+{% macro content_match_key(column) -%}
+    {{ return(adapter.dispatch('content_match_key', 'smarketing')(column)) }}
+{%- endmacro %}
+
+{% macro default__content_match_key(column) -%}
+    nullif(lower(trim(regexp_replace({{ column }}, '\s+', ' ', 'g'))), '')
+{%- endmacro %}
+
+{% macro spark__content_match_key(column) -%}
+    nullif(lower(trim(regexp_replace({{ column }}, '\\s+', ' '))), '')
+{%- endmacro %}
