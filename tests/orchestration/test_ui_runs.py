@@ -41,7 +41,8 @@ def test_a_ui_run_on_a_missing_folder_fails_before_anything_is_built_or_publishe
         f"dagster._core.definitions.events.Failure: no usable input: the export folder {tmp_path / 'missing'} does "
         "not exist; nothing was loaded or published"}
     stepped = {e.step_key for e in result.all_events if e.is_step_start}
-    assert stepped == {"ingest_salesforce", "ingest_hubspot", "ingest_marketo", "ingest_spend", "ingest_targets"}
+    assert stepped == {"ingest_salesforce", "ingest_hubspot", "ingest_marketo", "ingest_spend", "ingest_targets",
+                       "ingest_content"}
     assert not (tmp_path / "w.duckdb").exists()
 
 
