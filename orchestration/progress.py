@@ -7,7 +7,7 @@ happens during ``execute_in_process``; this module turns them into
     ingest     26 files: 25 loaded, 0 skipped, 1 refused; 12,345 rows loaded, 2 quarantined   3.1s
     dbt        89 models and seeds, 275 tests: 275 passed, 0 failed                          25.0s
     gates      5 of 5 passed                                                                   4.2s
-    publish    16 marts to schema marts                                                        0.4s
+    publish    22 marts to schema marts                                                        0.4s
 
 and, on a terminal, a transient progress bar (ingest file n of N, dbt node n of N, gates n of N,
 publish). Output goes through a rich ``Console``: colour and the live bar only when stdout is a

@@ -446,7 +446,7 @@ def test_a_piped_run_prints_one_line_per_phase_the_funnel_and_one_verdict(cli_sm
     assert re.fullmatch(r"dbt        \d+ models and seeds, (\d+) tests: \1 passed, 0 failed  \d+\.\d+s",
                         lines[phases_index(lines, "dbt")])
     assert re.fullmatch(r"gates      5 of 5 passed  \d+\.\d+s", lines[phases_index(lines, "gates")])
-    assert re.fullmatch(r"publish    17 marts to schema marts  \d+\.\d+s", lines[phases_index(lines, "publish")])
+    assert re.fullmatch(r"publish    22 marts to schema marts  \d+\.\d+s", lines[phases_index(lines, "publish")])
     report = warehouse.parent / "reports" / "funnel-report.html"
     assert re.fullmatch(rf"report     funnel report of \d{{4}}-\d{{2}}: {re.escape(str(report))}  \d+\.\d+s",
                         lines[phases_index(lines, "report")])
