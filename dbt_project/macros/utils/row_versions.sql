@@ -89,7 +89,7 @@
         from (
             select
                 *,
-                {{ smarketing.latest_version_rank(primary_key, modified_column) }} as _version_rank
+                {{ adapter.dispatch('latest_version_order', 'smarketing')(primary_key, modified_column) }} as _version_rank
             from {{ rows_cte }}
             where {{ primary_key[0] }} is not null
         ) as versions_
@@ -101,6 +101,31 @@
     )
 
     {{ adapter.dispatch('latest_carried_values', 'smarketing')(primary_key, ns.values, carries, ns.lineage) }}
+{%- endmacro %}
+
+
+{#
+    latest_versions' _version_rank: smaller is later, the version in force is the smallest of its
+    key. Everywhere: latest_version_rank (1 marks the version in force), a window over every row.
+#}
+{% macro default__latest_version_order(primary_key, modified_column) -%}
+    {{ smarketing.latest_version_rank(primary_key, modified_column) }}
+{%- endmacro %}
+
+{#
+    DuckDB: the same order as one number per row, no window (duckdb__latest_carried_values picks by
+    it in its one grouping pass): the modified instant (microseconds; a null one oldest) in the high
+    64 bits, then the file (2^24 files) and the line in it (2^40 lines), negated so the latest is
+    the smallest.
+#}
+{% macro duckdb__latest_version_order(primary_key, modified_column) -%}
+    -(
+        {%- if modified_column %}
+        cast(coalesce(epoch_us({{ modified_column }}), -4611686018427387904) as hugeint) * 18446744073709551616 +
+        {%- endif %}
+        cast(coalesce(_file_order, -1) + 1 as hugeint) * 1099511627776
+        + (coalesce(_source_line, -1) + 1)
+    )
 {%- endmacro %}
 
 
