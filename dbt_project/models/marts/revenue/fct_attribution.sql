@@ -22,10 +22,14 @@
     The credits, weights and amounts are computed on narrow rows (keys and numbers; one row per
     eligible touch and model, which grows with touches times opportunities of an account); the
     touch's and the opportunity's descriptive columns are joined once at the end, instead of
-    being carried through every step. Per-opportunity totals (an opportunity's total raw credit
-    under a model: the weights of the positions its touches hold, plus the whole `others` weight
-    when some other touch shares it; its rounded amounts) are aggregates joined back, not windows
-    over every touch row; the one window left ranks the rows for the rounding remainder.
+    being carried through every step. Inside the model an opportunity, a touch and a model are
+    numbers (opportunity_index and touch_index: row numbers in a fixed order; model_order), so the
+    groupings and joins over those rows hash integers rather than ids and names; touch_index
+    follows touch_id within an opportunity, so ordering by it is ordering by touch_id.
+    Per-opportunity totals (an opportunity's total raw credit under a model: the weights of the
+    positions its touches hold, plus the whole `others` weight when some other touch shares it;
+    its rounded amounts) are aggregates joined back, not windows over every touch row; the one
+    window left ranks the rows for the rounding remainder.
 
     Weights are rounded to 12 decimal places (macro fraction_places), so they sum to 1 within 1e-11
     per opportunity and model and the last bits of a division never differ between two builds.
@@ -66,6 +70,30 @@ shapley_credits as (
 
 ),
 
+indexed_opportunities as (
+
+    select
+        *,
+        row_number() over (order by source_system, opportunity_id) as opportunity_index
+    from opportunities
+
+),
+
+indexed_touches as (
+
+    select
+        opportunity_touches.*,
+        indexed_opportunities.opportunity_index,
+        row_number() over (
+            order by indexed_opportunities.opportunity_index, opportunity_touches.touch_id
+        ) as touch_index
+    from opportunity_touches
+    inner join indexed_opportunities
+        on indexed_opportunities.source_system = opportunity_touches.opportunity_source_system
+        and indexed_opportunities.opportunity_id = opportunity_touches.opportunity_id
+
+),
+
 state_credits as (
 
     select attribution_method, state, credit from markov_credits
@@ -77,12 +105,10 @@ state_credits as (
 touch_credits as (
 
     select
-        models.attribution_model,
         models.model_order,
         models.others_weight,
-        opportunity_touches.opportunity_source_system,
-        opportunity_touches.opportunity_id,
-        opportunity_touches.touch_id,
+        opportunity_touches.opportunity_index,
+        opportunity_touches.touch_index,
         opportunity_touches.touch_at,
         {%- for position in smarketing.attribution_positions() %}
         case when opportunity_touches.is_{{ position }} then models.{{ position }}_weight else 0 end
@@ -100,7 +126,7 @@ touch_credits as (
             when models.half_life_days is null then 1
             else power(0.5, opportunity_touches.seconds_before_last_touch / (models.half_life_days * 86400.0))
         end as decay_factor
-    from opportunity_touches
+    from indexed_touches as opportunity_touches
     cross join models
     left join state_credits
         on state_credits.attribution_method = models.attribution_method
@@ -111,24 +137,22 @@ touch_credits as (
 opportunity_credit_sums as (
 
     select
-        attribution_model,
-        opportunity_source_system,
-        opportunity_id,
+        model_order,
+        opportunity_index,
         sum(cast(position_credit as decimal(38, 18))) as position_credit_total,
         sum(case when is_other_touch then cast(decay_factor as decimal(38, 18)) else 0 end) as others_decay_total,
         sum(case when is_other_touch then 1 else 0 end) as others_count,
         max(others_weight) as others_weight
     from touch_credits
-    group by attribution_model, opportunity_source_system, opportunity_id
+    group by model_order, opportunity_index
 
 ),
 
 opportunity_credit_totals as (
 
     select
-        attribution_model,
-        opportunity_source_system,
-        opportunity_id,
+        model_order,
+        opportunity_index,
         others_decay_total,
         others_count,
         position_credit_total
@@ -140,11 +164,9 @@ opportunity_credit_totals as (
 raw_credits as (
 
     select
-        touch_credits.attribution_model,
         touch_credits.model_order,
-        touch_credits.opportunity_source_system,
-        touch_credits.opportunity_id,
-        touch_credits.touch_id,
+        touch_credits.opportunity_index,
+        touch_credits.touch_index,
         touch_credits.touch_at,
         touch_credits.position_credit
             + case
@@ -157,9 +179,8 @@ raw_credits as (
         totals.total_credit
     from touch_credits
     inner join opportunity_credit_totals as totals
-        on totals.attribution_model = touch_credits.attribution_model
-        and totals.opportunity_source_system = touch_credits.opportunity_source_system
-        and totals.opportunity_id = touch_credits.opportunity_id
+        on totals.model_order = touch_credits.model_order
+        and totals.opportunity_index = touch_credits.opportunity_index
 
 ),
 
@@ -176,9 +197,8 @@ credited_touches as (
 credited_opportunities as (
 
     select
-        attribution_model,
-        opportunity_source_system,
-        opportunity_id
+        model_order,
+        opportunity_index
     from opportunity_credit_totals
     where total_credit > 0
 
@@ -187,11 +207,9 @@ credited_opportunities as (
 attribution_rows as (
 
     select
-        credited_touches.attribution_model,
         credited_touches.model_order,
-        credited_touches.opportunity_source_system,
-        credited_touches.opportunity_id,
-        credited_touches.touch_id,
+        credited_touches.opportunity_index,
+        credited_touches.touch_index,
         false as is_unattributed,
         cast({{ smarketing.round_fraction('credited_touches.weight') }} as {{ smarketing.type_double() }}) as weight,
         credited_touches.touch_at
@@ -200,21 +218,18 @@ attribution_rows as (
     union all
 
     select
-        models.attribution_model,
         models.model_order,
-        opportunities.source_system as opportunity_source_system,
-        opportunities.opportunity_id,
-        cast(null as {{ dbt.type_string() }}) as touch_id,
+        opportunities.opportunity_index,
+        cast(null as {{ dbt.type_bigint() }}) as touch_index,
         true as is_unattributed,
         cast(1 as {{ smarketing.type_double() }}) as weight,
         cast(null as {{ dbt.type_timestamp() }}) as touch_at
-    from opportunities
+    from indexed_opportunities as opportunities
     cross join models
     left join credited_opportunities
-        on credited_opportunities.attribution_model = models.attribution_model
-        and credited_opportunities.opportunity_source_system = opportunities.source_system
-        and credited_opportunities.opportunity_id = opportunities.opportunity_id
-    where credited_opportunities.opportunity_id is null
+        on credited_opportunities.model_order = models.model_order
+        and credited_opportunities.opportunity_index = opportunities.opportunity_index
+    where credited_opportunities.opportunity_index is null
 
 ),
 
@@ -223,8 +238,8 @@ ranked_rows as (
     select
         *,
         row_number() over (
-            partition by attribution_model, opportunity_source_system, opportunity_id
-            order by weight desc, touch_at, touch_id
+            partition by model_order, opportunity_index
+            order by weight desc, touch_at, touch_index
         ) as remainder_rank
     from attribution_rows
 
@@ -237,9 +252,8 @@ amounts as (
         opportunities.amount_reporting,
         case when opportunities.is_won then opportunities.amount_reporting else 0 end as won_amount_reporting
     from ranked_rows
-    inner join opportunities
-        on opportunities.source_system = ranked_rows.opportunity_source_system
-        and opportunities.opportunity_id = ranked_rows.opportunity_id
+    inner join indexed_opportunities as opportunities
+        on opportunities.opportunity_index = ranked_rows.opportunity_index
 
 ),
 
@@ -256,13 +270,12 @@ rounded as (
 rounded_totals as (
 
     select
-        attribution_model,
-        opportunity_source_system,
-        opportunity_id,
+        model_order,
+        opportunity_index,
         sum(rounded_pipeline) as rounded_pipeline_total,
         sum(rounded_revenue) as rounded_revenue_total
     from rounded
-    group by attribution_model, opportunity_source_system, opportunity_id
+    group by model_order, opportunity_index
 
 ),
 
@@ -274,18 +287,17 @@ remainders as (
         rounded.won_amount_reporting - rounded_totals.rounded_revenue_total as revenue_remainder
     from rounded
     inner join rounded_totals
-        on rounded_totals.attribution_model = rounded.attribution_model
-        and rounded_totals.opportunity_source_system = rounded.opportunity_source_system
-        and rounded_totals.opportunity_id = rounded.opportunity_id
+        on rounded_totals.model_order = rounded.model_order
+        and rounded_totals.opportunity_index = rounded.opportunity_index
 
 ),
 
 final as (
 
     select
-        remainders.opportunity_id,
-        remainders.touch_id,
-        remainders.attribution_model,
+        opportunities.opportunity_id,
+        opportunity_touches.touch_id,
+        models.attribution_model,
         remainders.weight,
         cast(
             remainders.rounded_revenue + case when remainders.remainder_rank = 1 then remainders.revenue_remainder else 0 end
@@ -297,7 +309,7 @@ final as (
         ) as attributed_pipeline,
         opportunities.reporting_currency,
         remainders.is_unattributed,
-        remainders.opportunity_source_system as source_system,
+        opportunities.source_system,
         remainders.model_order,
         case when remainders.is_unattributed then opportunities.person_key else opportunity_touches.person_key end as person_key,
         case when remainders.is_unattributed then opportunities.account_key else opportunity_touches.account_key end as account_key,
@@ -319,13 +331,12 @@ final as (
         opportunities.created_at as opportunity_created_at,
         opportunities.closed_at
     from remainders
-    inner join opportunities
-        on opportunities.source_system = remainders.opportunity_source_system
-        and opportunities.opportunity_id = remainders.opportunity_id
-    left join opportunity_touches
-        on opportunity_touches.opportunity_source_system = remainders.opportunity_source_system
-        and opportunity_touches.opportunity_id = remainders.opportunity_id
-        and opportunity_touches.touch_id = remainders.touch_id
+    inner join models
+        on models.model_order = remainders.model_order
+    inner join indexed_opportunities as opportunities
+        on opportunities.opportunity_index = remainders.opportunity_index
+    left join indexed_touches as opportunity_touches
+        on opportunity_touches.touch_index = remainders.touch_index
 
 )
 
