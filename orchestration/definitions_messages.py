@@ -25,6 +25,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "section.attribution": "Attribution",
         "section.changes": "Changes from version {version} (effective from {effective_from})",
         "reporting": "Amounts are reported in {currency}; reporting dates follow the {timezone} time zone.",
+        "reporting.content_model": "Content impact credits won revenue under the attribution model {model}.",
         "lead.events": "A known person becomes a lead at their first {events}.",
         "lead.crm_record": "A lead record created by sales in the CRM also makes the person a lead.",
         "lead.no_crm_record": "A lead record created in the CRM does not by itself make the person a lead.",
@@ -126,6 +127,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "section.changes": "Cambios respecto a la versión {version} (en vigor desde el {effective_from})",
         "reporting": "Los importes se expresan en {currency}; las fechas de los informes siguen la zona horaria "
                      "{timezone}.",
+        "reporting.content_model": "El impacto del contenido acredita los ingresos ganados con el modelo de atribución "
+                                   "{model}.",
         "lead.events": "Una persona conocida pasa a ser lead con su primer evento de tipo {events}.",
         "lead.crm_record": "Un registro de lead creado por ventas en el CRM también la convierte en lead.",
         "lead.no_crm_record": "Un registro de lead creado en el CRM no basta por sí solo para convertirla en lead.",

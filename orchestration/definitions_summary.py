@@ -90,7 +90,10 @@ def _previous_version(definitions: dict[str, Any], version: dict[str, Any]) -> d
 def _rules(definitions: dict[str, Any], version: dict[str, Any], words: _Words):
     """(section, sentences) for every rule the version governs, in the order of the funnel."""
     reporting = definitions.get("reporting") or {}
-    yield "reporting", [words("reporting", currency=reporting.get("currency"), timezone=reporting.get("timezone"))]
+    sentences = [words("reporting", currency=reporting.get("currency"), timezone=reporting.get("timezone"))]
+    if reporting.get("content_attribution_model"):
+        sentences.append(words("reporting.content_model", model=reporting["content_attribution_model"]))
+    yield "reporting", sentences
 
     lead = version.get("lead") or {}
     sentences = []

@@ -11,7 +11,7 @@ from orchestration.definitions_messages import MESSAGES
 from orchestration.definitions_summary import placeholders
 
 DEFINITIONS = """
-reporting: {currency: USD, timezone: America/New_York}
+reporting: {currency: USD, timezone: America/New_York, content_attribution_model: u_shaped}
 stages: [subscriber, lead, mql, sql, opportunity, customer, evangelist]
 segments:
   - {name: Small, max_employees: 50}
@@ -83,6 +83,7 @@ Stricter MQL, business-hours SLA.
 
 Reporting
   - Amounts are reported in USD; reporting dates follow the America/New_York time zone.
+  - Content impact credits won revenue under the attribution model u_shaped.
 
 Lead
   - A known person becomes a lead at their first form_submission or demo_request.
@@ -152,6 +153,7 @@ Stricter MQL, business-hours SLA.
 
 Informes
   - Los importes se expresan en USD; las fechas de los informes siguen la zona horaria America/New_York.
+  - El impacto del contenido acredita los ingresos ganados con el modelo de atribución u_shaped.
 
 Lead
   - Una persona conocida pasa a ser lead con su primer evento de tipo form_submission o demo_request.
