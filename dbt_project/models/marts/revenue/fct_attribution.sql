@@ -19,6 +19,12 @@
     remainder goes to the row with the largest weight (then the earliest touch, then touch_id),
     so per opportunity and model they add up to amount_reporting to the cent.
 
+    The mart is narrow: it grows with opportunities times touches times models (tens of millions
+    of rows at a million people), so it holds the keys, the numbers, the touch's channel and
+    positions and the opportunity's outcome; what describes a touch (type, team, campaign, content,
+    person, account) is in fct_touches (touch_id) and what describes an opportunity (amount, dates,
+    stage) in fct_opportunities (opportunity_id, source_system), each stored once.
+
     The credits, weights and amounts are computed on narrow rows (keys and numbers; one row per
     eligible touch and model, which grows with touches times opportunities of an account); the
     touch's and the opportunity's descriptive columns are joined once at the end, instead of
@@ -82,7 +88,17 @@ indexed_opportunities as (
 indexed_touches as (
 
     select
-        opportunity_touches.*,
+        opportunity_touches.touch_id,
+        opportunity_touches.touch_at,
+        opportunity_touches.channel,
+        {%- if smarketing.definition_attribution_state_column() != 'channel' %}
+        opportunity_touches.{{ smarketing.definition_attribution_state_column() }},
+        {%- endif %}
+        {%- for position in smarketing.attribution_positions() %}
+        opportunity_touches.is_{{ position }},
+        {%- endfor %}
+        opportunity_touches.touch_sequence,
+        opportunity_touches.seconds_before_last_touch,
         indexed_opportunities.opportunity_index,
         row_number() over (
             order by indexed_opportunities.opportunity_index, opportunity_touches.touch_id
@@ -296,8 +312,10 @@ final as (
 
     select
         opportunities.opportunity_id,
+        opportunities.source_system,
         opportunity_touches.touch_id,
         models.attribution_model,
+        remainders.model_order,
         remainders.weight,
         cast(
             remainders.rounded_revenue + case when remainders.remainder_rank = 1 then remainders.revenue_remainder else 0 end
@@ -309,27 +327,13 @@ final as (
         ) as attributed_pipeline,
         opportunities.reporting_currency,
         remainders.is_unattributed,
-        opportunities.source_system,
-        remainders.model_order,
-        case when remainders.is_unattributed then opportunities.person_key else opportunity_touches.person_key end as person_key,
-        case when remainders.is_unattributed then opportunities.account_key else opportunity_touches.account_key end as account_key,
+        opportunities.is_won,
         remainders.touch_at,
-        opportunity_touches.touch_type,
-        opportunity_touches.team,
         opportunity_touches.channel,
-        opportunity_touches.campaign_id,
-        opportunity_touches.campaign_name,
-        opportunity_touches.content_asset,
-        opportunity_touches.touch_source_system,
         {%- for position in smarketing.attribution_positions() %}
         coalesce(opportunity_touches.is_{{ position }}, false) as is_{{ position }},
         {%- endfor %}
-        opportunity_touches.touch_sequence,
-        opportunities.is_won,
-        opportunities.is_closed,
-        remainders.amount_reporting,
-        opportunities.created_at as opportunity_created_at,
-        opportunities.closed_at
+        opportunity_touches.touch_sequence
     from remainders
     inner join models
         on models.model_order = remainders.model_order

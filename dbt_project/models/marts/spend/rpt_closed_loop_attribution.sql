@@ -1,6 +1,6 @@
 {#
     Return on marketing spend per attribution model, reporting month, channel and campaign: the won
-    revenue each model credits to the touches of a channel and campaign (fct_attribution, month of
+    revenue each model credits to the touches of a channel and campaign (fct_attribution, the campaign from fct_touches, month of
     the opportunity's close in the reporting time zone) against the spend of that channel and
     campaign in the month (fct_marketing_spend). Every model of the definitions file has a row for
     every month, channel and campaign with spend or credited revenue.
@@ -23,6 +23,12 @@ opportunities as (
 
 ),
 
+touches as (
+
+    select * from {{ ref('fct_touches') }}
+
+),
+
 spend as (
 
     select * from {{ ref('fct_marketing_spend') }}
@@ -41,13 +47,15 @@ credited as (
         attribution.attribution_model,
         {{ smarketing.reporting_month_of_date('opportunities.closed_date_reporting') }} as report_month,
         coalesce(attribution.channel, 'Unattributed') as channel,
-        attribution.campaign_name,
+        touches.campaign_name,
         sum(attribution.attributed_revenue) as attributed_revenue,
         count(distinct attribution.opportunity_id) as won_deals_touched
     from attribution
     inner join opportunities
         on opportunities.opportunity_id = attribution.opportunity_id
         and opportunities.source_system = attribution.source_system
+    left join touches
+        on touches.touch_id = attribution.touch_id
     where attribution.is_won
         and opportunities.closed_date_reporting is not null
     group by 1, 2, 3, 4
