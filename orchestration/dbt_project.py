@@ -48,6 +48,12 @@ def funnel_vars() -> str:
     return dbt_vars(load_definitions())
 
 
+# dbt.log in the invocation's target folder keeps what the console shows (each node's start and
+# result, warnings, errors), not the debug lines: those are every statement of every node, about
+# 160,000 lines a build, and writing them costs several seconds of a small run.
+DBT_FILE_LOG = ("--log-level-file", "info")
+
+
 def dbt_build_args(*, full_refresh: bool = False) -> list[str]:
     """``dbt build`` with the governed definitions passed as the ``funnel_definitions`` variable.
 
@@ -55,7 +61,7 @@ def dbt_build_args(*, full_refresh: bool = False) -> list[str]:
     (tests/dbt), not in every pipeline run. ``full_refresh`` rebuilds the incremental models from
     every raw row instead of adding what was loaded since the previous run.
     """
-    args = ["build", "--vars", funnel_vars(), "--exclude-resource-type", "unit_test"]
+    args = ["build", "--vars", funnel_vars(), "--exclude-resource-type", "unit_test", *DBT_FILE_LOG]
     return args + ["--full-refresh"] if full_refresh else args
 
 
