@@ -41,7 +41,7 @@ import duckdb
 
 from ingest.contracts import sql_string
 from orchestration import run_lock, settings
-from orchestration.dbt_project import dbt_executable
+from orchestration.dbt_project import DBT_FILE_LOG, dbt_executable
 from orchestration.funnel_definitions import DBT_VAR, load_definitions, version_in_force
 from orchestration.publish import SCRATCH_PREFIX, audited_relation, copy_database
 
@@ -126,6 +126,7 @@ def what_if_dbt_args(definitions: dict[str, Any], as_of: dt.date, work_dir: Path
         "--profiles-dir", str(settings.DBT_PROJECT_DIR),
         "--target-path", str(work_dir / "target"),
         "--log-path", str(work_dir / "logs"),
+        *DBT_FILE_LOG,
         "--vars", variables,
         "--select", f"+{FUNNEL_MART}", f"+{SLA_MART}", f"+{ATTRIBUTION_MART}",
     ]
