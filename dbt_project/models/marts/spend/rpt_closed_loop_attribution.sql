@@ -1,8 +1,8 @@
 {#
     Return on marketing spend per attribution model, reporting month, channel and campaign: the won
-    revenue each model credits to the touches of a channel and campaign (fct_attribution, the campaign from fct_touches, month of
-    the opportunity's close in the reporting time zone) against the spend of that channel and
-    campaign in the month (fct_marketing_spend). Every model of the definitions file has a row for
+    revenue each model credits to the touches of a channel and campaign (fct_attribution, the
+    touch's campaign from fct_touches, month of the opportunity's close in the reporting time zone)
+    against the spend of that channel and campaign in the month (fct_marketing_spend). Every model of the definitions file has a row for
     every month, channel and campaign with spend or credited revenue.
         roi  = (attributed revenue - spend) / spend
         roas = attributed revenue / spend
