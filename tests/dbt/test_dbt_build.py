@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from datetime import datetime
@@ -22,19 +23,21 @@ import yaml
 
 from demo_company.oracle import DEMO_KEY_SECRET
 from ingest.contracts import CONTRACTS, quote_ident, raw_table_ddl
+from orchestration.dbt_cli import dbt_environment
+from orchestration.dbt_project import funnel_vars
 from orchestration.person_keys import write_pads_to
 
 PROJECT = Path(__file__).resolve().parents[2] / "dbt_project"
-DBT = Path(sys.executable).parent / "dbt"
+DBT = Path(sys.executable).parent / "smarketing-dbt"   # dbt, started in the warehouse's folder as runs start it
 DEFINITIONS = PROJECT / "definitions" / "funnel_definitions.yml"
+PARTIAL_PARSE = "partial_parse.msgpack"
 DEMO_INPUTS = {"definitions_file": DEFINITIONS, "seeds_dir": PROJECT / "seeds"}   # what the demo's oracle reads
 STAGES = yaml.safe_load(DEFINITIONS.read_text(encoding="utf-8"))["stages"]
 
 
 def definitions_vars() -> str:
     """Exactly what the orchestration passes: the whole parsed file under `funnel_definitions`."""
-    document = json.loads(json.dumps(yaml.safe_load(DEFINITIONS.read_text(encoding="utf-8")), default=str))
-    return json.dumps({"funnel_definitions": document})
+    return funnel_vars()
 
 
 def run_dbt(args: list[str], warehouse: Path, work: Path, *, with_definitions: bool = True,
@@ -45,11 +48,18 @@ def run_dbt(args: list[str], warehouse: Path, work: Path, *, with_definitions: b
     if args[0] != "parse" and key_secret is not None:
         warehouse.parent.mkdir(parents=True, exist_ok=True)
         write_pads_to(warehouse, key_secret)
+    target = work / "target"
     command = [str(DBT), *args, "--project-dir", str(PROJECT), "--profiles-dir", str(PROJECT),
-               "--target-path", str(work / "target"), "--log-path", str(work / "logs")]
+               "--target-path", str(target), "--log-path", str(work / "logs")]
     if with_definitions:
         command += ["--vars", definitions_vars()]
-    env = {**os.environ, "SMARKETING_WAREHOUSE": str(warehouse), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
+    # As dagster-dbt does for the runs: start from the prepared parse, so dbt re-parses only when the
+    # vars or the profile differ (a warehouse file not named as the runs' working file, no --vars).
+    prepared = PROJECT / "target" / PARTIAL_PARSE
+    if prepared.exists() and not (target / PARTIAL_PARSE).exists():
+        target.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(prepared, target / PARTIAL_PARSE)
+    env = {**os.environ, **dbt_environment(warehouse.resolve()), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
     return subprocess.run(command, cwd=PROJECT, env=env, capture_output=True, text=True, timeout=600)
 
 
