@@ -33,3 +33,22 @@
     ) as ranked
     where first_rank = 1
 {%- endmacro %}
+
+
+{#
+    Aggregate: `value` of the group's row that comes first when the rows are ordered by the
+    expressions of `order_by` (a list, each ascending; negate a number for descending). One pass of
+    the grouping instead of a row_number() window over every row; the order must be total (end
+    with a key unique in the group) for the pick to be the same on every run.
+#}
+{% macro first_in_order(value, order_by) -%}
+    {{ return(adapter.dispatch('first_in_order', 'smarketing')(value, order_by)) }}
+{%- endmacro %}
+
+{% macro default__first_in_order(value, order_by) -%}
+    min_by({{ value }}, struct({{ order_by | join(', ') }}))
+{%- endmacro %}
+
+{% macro duckdb__first_in_order(value, order_by) -%}
+    arg_min({{ value }}, row({{ order_by | join(', ') }}))
+{%- endmacro %}

@@ -14,10 +14,10 @@
     states), they share equally. weight = raw credit / the opportunity's total raw credit under
     the model.
 
-    attributed_pipeline = weight * amount_reporting (every opportunity); attributed_revenue = the
-    same for won opportunities, 0 otherwise. Each is rounded half up to cents and the rounding
-    remainder goes to the row with the largest weight (then the earliest touch, then touch_id),
-    so per opportunity and model they add up to amount_reporting to the cent.
+    attributed_pipeline = weight * amount_reporting (every opportunity), rounded half up to cents,
+    the rounding remainder going to the row with the largest weight (then the earliest touch, then
+    touch_id), so per opportunity and model they add up to amount_reporting to the cent;
+    attributed_revenue = attributed_pipeline for won opportunities, 0 otherwise.
 
     The mart is narrow: it grows with opportunities times touches times models (tens of millions
     of rows at a million people), so it holds the keys, the numbers, the touch's channel and
@@ -34,8 +34,8 @@
     follows touch_id within an opportunity, so ordering by it is ordering by touch_id.
     Per-opportunity totals (an opportunity's total raw credit under a model: the weights of the
     positions its touches hold, plus the whole `others` weight when some other touch shares it;
-    its rounded amounts) are aggregates joined back, not windows over every touch row; the one
-    window left ranks the rows for the rounding remainder.
+    its rounded amounts, the row that takes the rounding remainder) are aggregates joined back, not
+    windows over every touch row.
 
     Weights are rounded to 12 decimal places (macro fraction_places), so they sum to 1 within 1e-11
     per opportunity and model and the last bits of a division never differ between two builds.
@@ -249,27 +249,14 @@ attribution_rows as (
 
 ),
 
-ranked_rows as (
-
-    select
-        *,
-        row_number() over (
-            partition by model_order, opportunity_index
-            order by weight desc, touch_at, touch_index
-        ) as remainder_rank
-    from attribution_rows
-
-),
-
 amounts as (
 
     select
-        ranked_rows.*,
-        opportunities.amount_reporting,
-        case when opportunities.is_won then opportunities.amount_reporting else 0 end as won_amount_reporting
-    from ranked_rows
+        attribution_rows.*,
+        opportunities.amount_reporting
+    from attribution_rows
     inner join indexed_opportunities as opportunities
-        on opportunities.opportunity_index = ranked_rows.opportunity_index
+        on opportunities.opportunity_index = attribution_rows.opportunity_index
 
 ),
 
@@ -277,8 +264,7 @@ rounded as (
 
     select
         *,
-        cast(round(cast(round(weight * amount_reporting, 9) as decimal(38, 9)), 2) as decimal(18, 2)) as rounded_pipeline,
-        cast(round(cast(round(weight * won_amount_reporting, 9) as decimal(38, 9)), 2) as decimal(18, 2)) as rounded_revenue
+        cast(round(cast(round(weight * amount_reporting, 9) as decimal(38, 9)), 2) as decimal(18, 2)) as rounded_pipeline
     from amounts
 
 ),
@@ -289,7 +275,8 @@ rounded_totals as (
         model_order,
         opportunity_index,
         sum(rounded_pipeline) as rounded_pipeline_total,
-        sum(rounded_revenue) as rounded_revenue_total
+        {{ smarketing.first_in_order('coalesce(touch_index, 0)', ['-weight', 'touch_at', 'touch_index']) }}
+            as remainder_touch_index
     from rounded
     group by model_order, opportunity_index
 
@@ -298,9 +285,21 @@ rounded_totals as (
 remainders as (
 
     select
-        rounded.*,
-        rounded.amount_reporting - rounded_totals.rounded_pipeline_total as pipeline_remainder,
-        rounded.won_amount_reporting - rounded_totals.rounded_revenue_total as revenue_remainder
+        rounded.model_order,
+        rounded.opportunity_index,
+        rounded.touch_index,
+        rounded.is_unattributed,
+        rounded.weight,
+        rounded.touch_at,
+        cast(
+            rounded.rounded_pipeline
+            + case
+                when coalesce(rounded.touch_index, 0) = rounded_totals.remainder_touch_index
+                    then rounded.amount_reporting - rounded_totals.rounded_pipeline_total
+                else 0
+            end
+            as decimal(18, 2)
+        ) as attributed_pipeline
     from rounded
     inner join rounded_totals
         on rounded_totals.model_order = rounded.model_order
@@ -317,14 +316,9 @@ final as (
         models.attribution_model,
         remainders.model_order,
         remainders.weight,
-        cast(
-            remainders.rounded_revenue + case when remainders.remainder_rank = 1 then remainders.revenue_remainder else 0 end
-            as decimal(18, 2)
-        ) as attributed_revenue,
-        cast(
-            remainders.rounded_pipeline + case when remainders.remainder_rank = 1 then remainders.pipeline_remainder else 0 end
-            as decimal(18, 2)
-        ) as attributed_pipeline,
+        cast(case when opportunities.is_won then remainders.attributed_pipeline else 0 end as decimal(18, 2))
+            as attributed_revenue,
+        remainders.attributed_pipeline,
         opportunities.reporting_currency,
         remainders.is_unattributed,
         opportunities.is_won,
