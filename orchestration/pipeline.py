@@ -24,6 +24,7 @@ from orchestration.gate_warm_up import gates_run_in_this_process
 
 if TYPE_CHECKING:
     from orchestration.progress import RunProgress
+    from orchestration.run_record import RunRecorder
 
 # A run tag the dbt step reads: "quiet" keeps dbt's own log off the console (dbt still writes
 # dbt.log in its target folder). Runs started from the UI carry no tag, so the step's captured
@@ -364,6 +365,7 @@ def _run_locked(
     # An ingest-only run has no dbt step, so nothing warms up.
     execute_on = dg.DagsterInstance.ephemeral() if record_in is not None else _instance(instance)
     with gates_run_in_this_process(), execute_on as run_instance:
+        recorder = _recorder(run_instance, record_in, steps) if record_in is not None else None
         try:
             result = job.execute_in_process(
                 instance=run_instance,
@@ -373,10 +375,8 @@ def _run_locked(
                 tags=run_tags,
             )
         finally:  # an interrupted run is recorded too, as far as it got
-            if record_in is not None:
-                runs = run_instance.get_runs(limit=1)
-                if runs:
-                    _record(run_instance, record_in, runs[0].run_id, steps, progress)
+            if recorder is not None:
+                _finish_record(recorder, progress)
 
     outcome = PipelineOutcome(success=result.success, warehouse=warehouse_file, ingest_only=ingest_only,
                               run_id=result.run_id, planned_files=planned, notes=[] if rebuild_only else plan.notes(),
@@ -396,19 +396,27 @@ def pipeline_run_config(log_level: str = "WARNING", *, full_refresh: bool = Fals
     return config
 
 
-def _record(source: dg.DagsterInstance, target: dg.DagsterInstance, run_id: str, steps: RunSteps,
-            progress: RunProgress | None) -> None:
-    import time
-
-    from orchestration.run_record import record_run, worth_recording
+def _recorder(source: dg.DagsterInstance, target: dg.DagsterInstance, steps: RunSteps) -> RunRecorder:
+    """Starts streaming the run about to execute on ``source`` into ``target`` (run_record.py)."""
+    from orchestration.run_record import RunRecorder, worth_recording
 
     def keep(entry: dg.EventLogEntry) -> bool:
         return worth_recording(entry, always=lambda event: event.step_key in steps.gates)
 
+    return RunRecorder(source, target, keep).start()
+
+
+def _finish_record(recorder: RunRecorder, progress: RunProgress | None) -> None:
+    """Copies what the run added since the recorder's last pass; one `record` line says where to."""
+    import time
+
+    target = recorder.target
     started = time.perf_counter()
     try:
-        copied = record_run(source, target, run_id, keep)
-        text = f"run {run_id} ({copied} events) in the Dagster instance at {target.root_directory}"
+        copied = recorder.finish()
+        if recorder.run_id is None:  # the run never started: nothing to record
+            return
+        text = f"run {recorder.run_id} ({copied} events) in the Dagster instance at {target.root_directory}"
     except Exception as exc:  # the run itself is done (maybe published): failing to record it is only a note
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         text = f"failed: the run could not be recorded in the Dagster instance at {target.root_directory}: {first}"
