@@ -57,11 +57,11 @@
 {% endmacro %}
 
 
-{% materialization table, adapter='duckdb', supported_languages=['sql'] %}
+{% materialization table, adapter='duckdb' %}
     {{ return(smarketing_replace_relation('table')) }}
 {% endmaterialization %}
 
 
-{% materialization view, adapter='duckdb', supported_languages=['sql'] %}
+{% materialization view, adapter='duckdb' %}
     {{ return(smarketing_replace_relation('view')) }}
 {% endmaterialization %}
