@@ -80,7 +80,6 @@ class RunRecorder:
         self._skip = False  # the target already holds this run: leave it as it is
         self._error: BaseException | None = None
         self._stop = threading.Event()
-        self._lock = threading.Lock()
         self._thread = threading.Thread(target=self._loop, name="smarketing-run-recorder", daemon=True)
 
     def start(self) -> RunRecorder:
@@ -105,21 +104,21 @@ class RunRecorder:
                 return
 
     def _copy_new(self) -> None:
-        with self._lock:
-            if self.run_id is None and not self._start_run():
+        # One caller at a time: the thread, then finish() once the thread has ended.
+        if self.run_id is None and not self._start_run():
+            return
+        if self._skip:
+            return
+        while True:
+            batch = self.source.get_records_for_run(self.run_id, cursor=self._cursor, limit=500)
+            for record in batch.records:
+                if self.keep(record.event_log_entry):
+                    self.target.handle_new_event(record.event_log_entry)
+                    self.copied += 1
+            if batch.records:
+                self._cursor = batch.cursor
+            if not batch.has_more:
                 return
-            if self._skip:
-                return
-            while True:
-                batch = self.source.get_records_for_run(self.run_id, cursor=self._cursor, limit=500)
-                for record in batch.records:
-                    if self.keep(record.event_log_entry):
-                        self.target.handle_new_event(record.event_log_entry)
-                        self.copied += 1
-                if batch.records:
-                    self._cursor = batch.cursor
-                if not batch.has_more:
-                    return
 
     def _start_run(self) -> bool:
         runs = self.source.get_runs(limit=1)

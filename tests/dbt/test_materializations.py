@@ -8,13 +8,14 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import duckdb
 
 from orchestration import settings
 
-DBT = Path(os.environ.get("VIRTUAL_ENV") or settings.REPO_ROOT / ".venv") / "bin" / "dbt"
+DBT = Path(sys.executable).parent / "dbt"
 MATERIALIZATIONS = settings.DBT_PROJECT_DIR / "macros" / "utils" / "materializations.sql"
 
 

@@ -33,20 +33,22 @@
     {%- do smarketing_refuse_unsupported_config(kind) -%}
     {%- set existing_relation = load_cached_relation(this) -%}
     {%- set target_relation = this.incorporate(type=kind) -%}
+    {#- The model changed between table and view: the other kind goes first. -#}
+    {%- set other_kind = existing_relation if existing_relation is not none and existing_relation.type != kind else none -%}
 
     {{ run_hooks(pre_hooks, inside_transaction=False) }}
     {{ run_hooks(pre_hooks, inside_transaction=True) }}
 
     {% call statement('main') -%}
-        {%- if existing_relation is not none and existing_relation.type != kind -%}
-            drop {{ 'view' if existing_relation.is_view else 'table' }} if exists {{ existing_relation }};
+        {%- if other_kind is not none -%}
+            drop {{ 'view' if other_kind.is_view else 'table' }} if exists {{ other_kind }};
         {%- endif %}
         create or replace {{ kind }} {{ target_relation }} as (
             {{ compiled_code }}
         )
     {%- endcall %}
-    {%- if existing_relation is not none and existing_relation.type != kind -%}
-        {%- do adapter.cache_dropped(existing_relation) -%}
+    {%- if other_kind is not none -%}
+        {%- do adapter.cache_dropped(other_kind) -%}
     {%- endif -%}
 
     {{ run_hooks(post_hooks, inside_transaction=True) }}
